@@ -1,0 +1,101 @@
+import Foundation
+import Vapor
+
+/// Where Trestle keeps its data and how it is reached, read once from the environment at start.
+public struct TrestleSettings: Sendable {
+    public enum DatabaseChoice: Sendable, Equatable {
+        /// A SQLite file (WAL mode) — the default, nothing to install.
+        case sqliteFile(path: String)
+        /// A private in-memory SQLite database; used by the tests.
+        case sqliteMemory
+        /// PostgreSQL, for scale and several nodes.
+        case postgres(url: String)
+
+        var isSQLite: Bool {
+            if case .postgres = self { return false }
+            return true
+        }
+    }
+
+    public var dataDirectory: String
+    public var database: DatabaseChoice
+    /// The address users reach Trestle at; invitation links are built from it. Without it the
+    /// request's own Host header is used.
+    public var publicURL: URL?
+    /// 32 bytes; encrypts network tokens at rest.
+    public var secretKey: SymmetricKey
+    /// Bcrypt cost; lowered only by the tests.
+    public var passwordCost: Int
+
+    public init(
+        dataDirectory: String,
+        database: DatabaseChoice,
+        publicURL: URL?,
+        secretKey: SymmetricKey,
+        passwordCost: Int = 12
+    ) {
+        self.dataDirectory = dataDirectory
+        self.database = database
+        self.publicURL = publicURL
+        self.secretKey = secretKey
+        self.passwordCost = passwordCost
+    }
+
+    /// Cookies carry `Secure` when Trestle is served over HTTPS.
+    public var servesHTTPS: Bool { publicURL?.scheme?.lowercased() == "https" }
+
+    /// Reads `TRESTLE_DATA_DIR`, `DATABASE_URL`, `TRESTLE_PUBLIC_URL` and `TRESTLE_SECRET_KEY`,
+    /// creating the data directory and the secret key file on first run.
+    public static func fromEnvironment() throws -> TrestleSettings {
+        let env = ProcessInfo.processInfo.environment
+        let dataDirectory = env["TRESTLE_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+
+        let database: DatabaseChoice
+        if let url = env["DATABASE_URL"], !url.isEmpty {
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw SettingsError("DATABASE_URL must be a postgres:// URL; leave it unset for SQLite.")
+            }
+            database = .postgres(url: url)
+        } else {
+            database = .sqliteFile(path: (dataDirectory as NSString).appendingPathComponent("trestle.sqlite"))
+        }
+
+        var publicURL: URL?
+        if let value = env["TRESTLE_PUBLIC_URL"], !value.isEmpty {
+            guard let url = URL(string: value), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw SettingsError("TRESTLE_PUBLIC_URL must be an http:// or https:// URL, such as https://social.example.com.")
+            }
+            publicURL = url
+        }
+
+        let secretKey: SymmetricKey
+        if let value = env["TRESTLE_SECRET_KEY"], !value.isEmpty {
+            secretKey = try SecretKeyFile.decode(value, source: "TRESTLE_SECRET_KEY")
+        } else {
+            secretKey = try SecretKeyFile.loadOrCreate(in: dataDirectory)
+        }
+        return TrestleSettings(dataDirectory: dataDirectory, database: database, publicURL: publicURL, secretKey: secretKey)
+    }
+}
+
+/// A setting that cannot be used; Trestle refuses to start and says which and why.
+public struct SettingsError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension Application {
+    private struct SettingsKey: StorageKey { typealias Value = TrestleSettings }
+
+    /// The settings `configure` was given.
+    public var settings: TrestleSettings {
+        get {
+            guard let settings = storage[SettingsKey.self] else {
+                fatalError("configure(_:settings:) must run before settings are read")
+            }
+            return settings
+        }
+        set { storage[SettingsKey.self] = newValue }
+    }
+}

@@ -1,0 +1,78 @@
+import Vapor
+
+/// What every page's layout needs: title, the signed-in user, the workspace switcher and the
+/// CSRF token for its forms.
+struct PageContext: Encodable {
+    struct WorkspaceLink: Encodable {
+        var id: String
+        var name: String
+        var current: Bool
+    }
+    struct CurrentWorkspace: Encodable {
+        var id: String
+        var name: String
+        var isOwner: Bool
+    }
+
+    var title: String
+    var csrf: String
+    var userEmail: String?
+    var workspaces: [WorkspaceLink] = []
+    var workspace: CurrentWorkspace?
+
+    /// An error page: it may answer a request that never went through the session middleware.
+    init(errorFor request: Request, title: String) {
+        self.title = title
+        self.csrf = request.hasSession ? request.csrfToken : ""
+        self.userEmail = request.currentUser?.email
+    }
+
+    /// A page without the workspace switcher (sign-in pages).
+    init(request: Request, title: String) {
+        self.title = title
+        self.csrf = request.csrfToken
+        self.userEmail = request.currentUser?.email
+    }
+
+    /// A page of a signed-in user, with the switcher and, inside a workspace, that workspace.
+    static func load(_ request: Request, title: String, in access: WorkspaceAccess? = nil) async throws -> PageContext {
+        var context = PageContext(request: request, title: title)
+        guard let user = request.currentUser else { return context }
+        let currentID = try access?.workspace.requireID()
+        context.workspaces = try await WorkspaceService(db: request.db).workspaces(of: user).map {
+            let id = try $0.workspace.requireID()
+            return WorkspaceLink(id: id.uuidString, name: $0.workspace.name, current: id == currentID)
+        }
+        if let access, let currentID {
+            context.workspace = CurrentWorkspace(id: currentID.uuidString, name: access.workspace.name, isOwner: access.membership.role == .owner)
+        }
+        return context
+    }
+}
+
+/// Messages for the fields of a form that did not pass, keyed by field name.
+typealias FieldErrors = [String: String]
+
+extension Request {
+    /// Renders a page with its status (422 for a form that needs changes).
+    func page(_ template: String, _ context: some Encodable, status: HTTPStatus = .ok) async throws -> Response {
+        let response = try await view.render(template, context).encodeResponse(for: self)
+        response.status = status
+        return response
+    }
+
+    /// Where a form post goes next: back to the given local path, never to another site.
+    func safeRedirectTarget(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        return next
+    }
+}
+
+/// `a=1&b=2`, each value percent-encoded for a query string.
+func queryString(_ items: [String: String]) -> String {
+    var allowed = CharacterSet.urlQueryAllowed
+    allowed.remove(charactersIn: "&=+?#/")
+    return items.sorted { $0.key < $1.key }
+        .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+        .joined(separator: "&")
+}

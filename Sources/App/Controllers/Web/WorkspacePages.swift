@@ -1,0 +1,53 @@
+import Vapor
+
+/// The dashboard, workspace creation and switching.
+enum WorkspacePages {
+    struct NameForm: Content {
+        var name: String?
+    }
+
+    struct NewContext: Encodable {
+        var page: PageContext
+        var name: String
+        var errors: FieldErrors
+    }
+
+    struct DashboardContext: Encodable {
+        var page: PageContext
+        var members: [MemberDTO]
+    }
+
+    /// `/`: the workspace used last, else the first one, else a prompt to create one.
+    @Sendable static func home(_ req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let workspaces = try await WorkspaceService(db: req.db).workspaces(of: user)
+        let ids = try workspaces.map { try $0.workspace.requireID().uuidString }
+        if let last = req.session.data[SessionKeys.lastWorkspace], ids.contains(last) {
+            return req.redirect(to: "/workspaces/\(last)")
+        }
+        guard let first = ids.first else { return req.redirect(to: "/workspaces/new") }
+        return req.redirect(to: "/workspaces/\(first)")
+    }
+
+    @Sendable static func newForm(_ req: Request) async throws -> Response {
+        try await req.page("workspace-new", NewContext(page: .load(req, title: "New workspace"), name: "", errors: [:]))
+    }
+
+    @Sendable static func create(_ req: Request) async throws -> Response {
+        let form = try req.content.decode(NameForm.self)
+        do {
+            let workspace = try await WorkspaceService(db: req.db).create(name: form.name ?? "", owner: req.requireUser())
+            return req.redirect(to: "/workspaces/\(try workspace.requireID())")
+        } catch let error as AppError where !error.fields.isEmpty {
+            let context = NewContext(page: try await .load(req, title: "New workspace"), name: form.name ?? "", errors: error.fields)
+            return try await req.page("workspace-new", context, status: error.status)
+        }
+    }
+
+    @Sendable static func dashboard(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        req.session.data[SessionKeys.lastWorkspace] = try access.workspace.requireID().uuidString
+        let members = try await WorkspaceService(db: req.db).members(of: access.workspace).map { try MemberDTO($0) }
+        return try await req.page("dashboard", DashboardContext(page: .load(req, title: access.workspace.name, in: access), members: members))
+    }
+}

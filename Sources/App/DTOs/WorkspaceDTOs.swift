@@ -1,0 +1,57 @@
+import Foundation
+import Vapor
+
+struct WorkspaceDTO: Content {
+    var id: String
+    var name: String
+    var role: String
+
+    init(_ workspace: Workspace, role: Membership.Role) throws {
+        id = try workspace.requireID().uuidString
+        name = workspace.name
+        self.role = role.rawValue
+    }
+}
+
+struct MemberDTO: Content {
+    var id: String
+    var email: String
+    var role: String
+    var joinedAt: Date?
+
+    init(_ member: WorkspaceService.Member) throws {
+        id = try member.user.requireID().uuidString
+        email = member.user.email
+        role = member.membership.role.rawValue
+        joinedAt = member.membership.createdAt
+    }
+}
+
+struct InvitationDTO: Content {
+    var id: String
+    var expiresAt: Date
+    var createdAt: Date?
+    /// The link to share; present only in the answer that creates the invitation.
+    var url: String?
+
+    init(_ invitation: Invitation, url: String? = nil) throws {
+        id = try invitation.requireID().uuidString
+        expiresAt = invitation.expiresAt
+        createdAt = invitation.createdAt
+        self.url = url
+    }
+}
+
+struct WorkspaceNameRequest: APIRequestBody {
+    static let fields: Set<String> = ["name"]
+    var name: String
+}
+
+struct HealthResponse: Content {
+    struct WorkerStatus: Content {
+        var lastHeartbeat: Date?
+    }
+    var status: String
+    var database: String
+    var worker: WorkerStatus
+}

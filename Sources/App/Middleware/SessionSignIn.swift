@@ -1,0 +1,60 @@
+import Vapor
+
+/// Web sessions: which user is signed in, which workspace they used last, and the CSRF token.
+/// Sessions themselves live in the database (Vapor's Fluent session driver).
+enum SessionKeys {
+    static let user = "user"
+    static let csrf = "csrf"
+    static let lastWorkspace = "workspace"
+}
+
+/// Loads the signed-in user from the session, if there is one.
+struct SessionUserLoader: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if request.hasSession, let raw = request.session.data[SessionKeys.user], let id = UUID(uuidString: raw) {
+            if let user = try await User.find(id, on: request.db) {
+                request.currentUser = user
+            } else {
+                request.session.data[SessionKeys.user] = nil
+            }
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Sends visitors who are not signed in to the login page, and back afterwards.
+struct RequireSignIn: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.currentUser != nil else {
+            let back = request.method == .GET ? request.url.path : "/"
+            return request.redirect(to: "/login?\(queryString(["next": back]))")
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+extension Request {
+    /// The session's CSRF token, made on first use; every form carries it back.
+    var csrfToken: String {
+        if let token = session.data[SessionKeys.csrf] { return token }
+        let token = SecretToken.generate(prefix: "").value
+        session.data[SessionKeys.csrf] = token
+        return token
+    }
+
+    func signIn(_ user: User) async throws {
+        // A new session id on sign-in, so a session id planted before cannot be ridden.
+        if let old = session.id {
+            try await application.sessions.driver.deleteSession(old, for: self).get()
+        }
+        session.id = nil
+        session.data = SessionData()
+        session.data[SessionKeys.user] = try user.requireID().uuidString
+        currentUser = user
+    }
+
+    func signOut() {
+        session.destroy()
+        currentUser = nil
+    }
+}

@@ -1,0 +1,15 @@
+import Fluent
+import Vapor
+
+extension Application {
+    /// Every migration in the order it runs; a new one is appended, never inserted.
+    func registerMigrations() {
+        migrations.add(SessionRecord.migration)
+        migrations.add(M001_CreateUsers())
+        migrations.add(M002_CreateWorkspaces())
+        migrations.add(M003_CreateInvitations())
+        migrations.add(M004_CreateAPITokens())
+        migrations.add(M005_CreateLoginFailures())
+        migrations.add(M006_CreateWorkerHeartbeats())
+    }
+}

@@ -1,0 +1,79 @@
+/// Every operation of the API, as the OpenAPI document lists it.
+struct APIOperation: Sendable {
+    var method: String
+    /// OpenAPI template form: `/api/v1/workspaces/{ws}`.
+    var path: String
+    var summary: String
+    var request: String?
+    var status: Int
+    var response: JSONValue?
+    var isPublic = false
+}
+
+enum APIOperations {
+    static let all: [APIOperation] = [
+        .init(method: "get", path: "/healthz", summary: "Health of this node: database and worker heartbeat", status: 200, response: APISchemas.ref("Health"), isPublic: true),
+        .init(method: "get", path: "/api/v1/openapi.json", summary: "This document", status: 200, response: ["type": "object"], isPublic: true),
+        .init(method: "get", path: "/api/v1/me", summary: "The caller and their workspaces", status: 200, response: APISchemas.ref("Me")),
+        .init(method: "get", path: "/api/v1/tokens", summary: "The caller's API tokens", status: 200, response: APISchemas.list("APIToken")),
+        .init(method: "post", path: "/api/v1/tokens", summary: "Create an API token (shown once)", request: "TokenName", status: 201, response: APISchemas.ref("APIToken")),
+        .init(method: "delete", path: "/api/v1/tokens/{token}", summary: "Revoke an API token", status: 204),
+        .init(method: "get", path: "/api/v1/workspaces", summary: "The caller's workspaces", status: 200, response: APISchemas.list("Workspace")),
+        .init(method: "post", path: "/api/v1/workspaces", summary: "Create a workspace; the caller is its owner", request: "WorkspaceName", status: 201, response: APISchemas.ref("Workspace")),
+        .init(method: "post", path: "/api/v1/invitations/{token}/accept", summary: "Join a workspace with an invitation link's token", status: 200, response: APISchemas.ref("Workspace")),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}", summary: "A workspace", status: 200, response: APISchemas.ref("Workspace")),
+        .init(method: "patch", path: "/api/v1/workspaces/{ws}", summary: "Rename a workspace", request: "WorkspaceName", status: 200, response: APISchemas.ref("Workspace")),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}", summary: "Delete a workspace (owner only; `confirm` must be its name)", status: 204),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/members", summary: "The workspace's members", status: 200, response: APISchemas.list("Member")),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}/members/{member}", summary: "Remove a member (owner), or leave (yourself)", status: 204),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/invitations", summary: "Pending invitations", status: 200, response: APISchemas.list("Invitation")),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/invitations", summary: "Create an invitation link (single use, 7 days)", status: 201, response: APISchemas.ref("Invitation")),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}/invitations/{invitation}", summary: "Revoke an invitation", status: 204),
+    ]
+}
+
+extension Array where Element == APIOperation {
+    /// Operations grouped by path, in the shape of OpenAPI's `paths` object.
+    var pathItems: [(String, JSONValue)] {
+        var order: [String] = []
+        var items: [String: [(String, JSONValue)]] = [:]
+        for operation in self {
+            if items[operation.path] == nil { order.append(operation.path) }
+            items[operation.path, default: []].append((operation.method, operation.openAPI))
+        }
+        return order.map { ($0, .object(items[$0] ?? [])) }
+    }
+}
+
+extension APIOperation {
+    var parameters: [String] {
+        path.split(separator: "/").compactMap { part in
+            part.hasPrefix("{") && part.hasSuffix("}") ? String(part.dropFirst().dropLast()) : nil
+        }
+    }
+
+    var openAPI: JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("summary", .string(summary)),
+            ("operationId", .string(method + path.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "").replacingOccurrences(of: ".", with: "_"))),
+        ]
+        var parameterList: [JSONValue] = parameters.map {
+            ["name": .string($0), "in": "path", "required": true, "schema": ["type": "string"]]
+        }
+        if path == "/api/v1/workspaces/{ws}" && method == "delete" {
+            parameterList.append(["name": "confirm", "in": "query", "required": true, "schema": ["type": "string"], "description": "The workspace's name"])
+        }
+        if !parameterList.isEmpty { fields.append(("parameters", .array(parameterList))) }
+        if isPublic { fields.append(("security", [])) }
+        if let request {
+            fields.append(("requestBody", ["required": true, "content": ["application/json": ["schema": APISchemas.ref(request)]]]))
+        }
+        var success: [(String, JSONValue)] = [("description", "Success")]
+        if let response { success.append(("content", ["application/json": ["schema": response]])) }
+        fields.append(("responses", .object([
+            (String(status), .object(success)),
+            ("default", ["$ref": "#/components/responses/Error"]),
+        ])))
+        return .object(fields)
+    }
+}

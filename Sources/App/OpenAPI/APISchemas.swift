@@ -1,0 +1,66 @@
+/// JSON Schemas of the API's bodies, by name, for `components.schemas`.
+enum APISchemas {
+    static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
+    static func list(_ name: String) -> JSONValue { ["type": "array", "items": ref(name)] }
+
+    private static let string: JSONValue = ["type": "string"]
+    private static let instant: JSONValue = ["type": "string", "format": "date-time"]
+    private static let optionalInstant: JSONValue = ["type": ["string", "null"], "format": "date-time"]
+
+    static let all: [(String, JSONValue)] = [
+        ("Error", [
+            "type": "object", "required": ["error"],
+            "properties": ["error": [
+                "type": "object", "required": ["code", "message", "fields"],
+                "properties": [
+                    "code": ["type": "string", "description": "snake_case, stable"],
+                    "message": ["type": "string", "description": "A sentence a person can act on."],
+                    "fields": ["type": "object", "additionalProperties": ["type": "string"]],
+                ],
+            ]],
+        ]),
+        ("Health", [
+            "type": "object", "required": ["status", "database", "worker"],
+            "properties": [
+                "status": ["type": "string", "enum": ["ok", "degraded"]],
+                "database": ["type": "string", "enum": ["ok", "unavailable"]],
+                "worker": ["type": "object", "properties": ["lastHeartbeat": optionalInstant]],
+            ],
+        ]),
+        ("User", ["type": "object", "required": ["id", "email"], "properties": ["id": string, "email": string]]),
+        ("Workspace", [
+            "type": "object", "required": ["id", "name", "role"],
+            "properties": ["id": string, "name": string, "role": ["type": "string", "enum": ["owner", "member"]]],
+        ]),
+        ("Me", [
+            "type": "object", "required": ["user", "workspaces"],
+            "properties": ["user": ref("User"), "workspaces": list("Workspace")],
+        ]),
+        ("WorkspaceName", [
+            "type": "object", "required": ["name"], "additionalProperties": false,
+            "properties": ["name": ["type": "string", "minLength": 1, "maxLength": 80]],
+        ]),
+        ("Member", [
+            "type": "object", "required": ["id", "email", "role"],
+            "properties": ["id": string, "email": string, "role": ["type": "string", "enum": ["owner", "member"]], "joinedAt": instant],
+        ]),
+        ("Invitation", [
+            "type": "object", "required": ["id", "expiresAt"],
+            "properties": [
+                "id": string, "expiresAt": instant, "createdAt": instant,
+                "url": ["type": "string", "description": "The link to share; only in the answer that creates it."],
+            ],
+        ]),
+        ("APIToken", [
+            "type": "object", "required": ["id", "name", "prefix"],
+            "properties": [
+                "id": string, "name": string, "prefix": string, "createdAt": instant, "lastUsedAt": optionalInstant,
+                "token": ["type": "string", "description": "The token itself; only in the answer that creates it."],
+            ],
+        ]),
+        ("TokenName", [
+            "type": "object", "required": ["name"], "additionalProperties": false,
+            "properties": ["name": ["type": "string", "minLength": 1, "maxLength": 80]],
+        ]),
+    ]
+}

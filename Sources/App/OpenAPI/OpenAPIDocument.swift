@@ -1,0 +1,40 @@
+import Vapor
+
+/// The OpenAPI 3.1 description of `/api/v1`, served at `GET /api/v1/openapi.json`. A test
+/// compares it with the route table, so a route cannot be added without being described here.
+enum OpenAPIDocument {
+    @Sendable static func serve(_ req: Request) async throws -> Response {
+        let response = Response(status: .ok)
+        try response.content.encode(JSONBody(value: document), as: .json)
+        return response
+    }
+
+    private struct JSONBody: Content {
+        let value: JSONValue
+        init(value: JSONValue) { self.value = value }
+        init(from decoder: any Decoder) throws { throw AppError.badRequest("not_decodable", "Not decodable.") }
+        func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+    }
+
+    static let document: JSONValue = [
+        "openapi": "3.1.0",
+        "info": [
+            "title": "Trestle API",
+            "version": "1",
+            "description": "Self-hosted social media management. Authenticate with `Authorization: Bearer <token>`; create tokens under Account → API tokens or with `trestle token create`.",
+        ],
+        "servers": [["url": "/"]],
+        "security": [["bearer": []]],
+        "paths": .object(APIOperations.all.pathItems),
+        "components": [
+            "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
+            "schemas": .object(APISchemas.all),
+            "responses": [
+                "Error": [
+                    "description": "The request was refused; `error.message` says why and `error.fields` which fields.",
+                    "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
+                ],
+            ],
+        ],
+    ]
+}

@@ -1,0 +1,29 @@
+import Crypto
+import Foundation
+
+/// A random secret handed to a person once (API tokens, invitation links) and stored only as
+/// its SHA-256. The secrets carry 256 bits of randomness, so a fast hash is enough.
+struct SecretToken: Sendable {
+    let value: String
+
+    static func generate(prefix: String) -> SecretToken {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return SecretToken(value: prefix + Data(bytes).base64URLEncoded)
+    }
+
+    var hash: String { Self.hash(value) }
+
+    static func hash(_ value: String) -> String {
+        SHA256.hash(data: Data(value.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension Data {
+    var base64URLEncoded: String {
+        base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,65 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Leaf
+import SQLKit
+import Vapor
+
+/// Sets up storage, sessions, views, middleware, commands and routes.
+public func configure(_ app: Application, settings: TrestleSettings) async throws {
+    app.settings = settings
+
+    switch settings.database {
+    case let .sqliteFile(path):
+        app.databases.use(.sqlite(SQLiteConfiguration(storage: .file(path: path))), as: .sqlite)
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case let .postgres(url):
+        app.databases.use(try .postgres(url: url), as: .psql)
+    }
+    if case .sqliteFile = settings.database {
+        // WAL lets pages be read while the worker writes; the setting stays with the file.
+        try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+    }
+    app.registerMigrations()
+
+    app.sessions.use(.fluent)
+    let secure = settings.servesHTTPS
+    app.sessions.configuration = SessionsConfiguration(cookieName: "trestle_session") { id in
+        HTTPCookies.Value(
+            string: id.string, expires: Date(timeIntervalSinceNow: 30 * 24 * 3600), maxAge: 30 * 24 * 3600,
+            path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax
+        )
+    }
+
+    app.views.use(.leaf)
+    app.leaf.cache.isEnabled = app.environment.isRelease
+
+    _ = JSONDates.useISO8601
+
+    app.routes.defaultMaxBodySize = "1mb"
+    app.middleware = Middlewares()
+    app.middleware.use(SecurityHeaders())
+    app.middleware.use(ErrorPages())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+
+    app.asyncCommands.use(ApplyMigrationsCommand(), as: "migrate")
+    app.asyncCommands.use(UserCommands(), as: "user")
+    app.asyncCommands.use(TokenCommands(), as: "token")
+    app.asyncCommands.use(WorkerCommand(), as: "worker")
+
+    try routes(app)
+}
+
+/// JSON instants as ISO 8601 with a zone. The setting is process-wide, so it is made once even
+/// when several applications are configured at the same time (as the tests do).
+private enum JSONDates {
+    static let useISO8601: Void = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        ContentConfiguration.global.use(encoder: encoder, for: .json)
+        ContentConfiguration.global.use(decoder: decoder, for: .json)
+    }()
+}

@@ -1,0 +1,185 @@
+@testable import App
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+@Suite struct AccountTests {
+    @Test(arguments: TestDatabase.all)
+    func signingUpMakesTheUserOwnerOfANewWorkspace(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let browser = Browser(app)
+            try await browser.get("/signup")
+            let response = try await browser.post("/signup", ["email": " Ana@Example.com ", "password": "flour and water", "workspace": "Corner Bakery"])
+            #expect(response.status == .seeOther)
+
+            let user = try #require(try await User.query(on: app.db).first())
+            #expect(user.email == "ana@example.com")
+            #expect(user.passwordHash.hasPrefix("$2"), "passwords are stored as Bcrypt hashes")
+            let membership = try #require(try await Membership.query(on: app.db).with(\.$workspace).first())
+            #expect(membership.role == .owner)
+            #expect(membership.workspace.name == "Corner Bakery")
+            #expect(response.location == "/workspaces/\(try membership.workspace.requireID())")
+
+            let dashboard = try await browser.get(try #require(response.location))
+            #expect(dashboard.status == .ok)
+            #expect(dashboard.text.contains("ana@example.com"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func signUpFormShowsInlineErrorsKeepsWhatWasTypedAndStoresNothing(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let browser = Browser(app)
+            try await browser.get("/signup")
+            let response = try await browser.post("/signup", ["email": "not-an-email", "password": "short", "workspace": "Bakery <Main>"])
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.text.contains("Enter an email address"))
+            #expect(response.text.contains("Use at least 8 characters."))
+            #expect(response.text.contains(#"value="not-an-email""#))
+            #expect(response.text.contains("Bakery &lt;Main&gt;"), "typed values come back, escaped")
+            #expect(try await User.query(on: app.db).count() == 0)
+            #expect(try await Workspace.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aTakenEmailIsRefusedInline(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            _ = try await app.makeMember("ana@example.com")
+            let browser = Browser(app)
+            try await browser.get("/signup")
+            let response = try await browser.post("/signup", ["email": "ANA@example.com", "password": "long enough pw", "workspace": "Two"])
+            #expect(response.status == .unprocessableEntity)
+            #expect(response.text.contains("already exists"))
+            #expect(try await User.query(on: app.db).count() == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func logInAndLogOutWithSessionsKeptInTheDatabase(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let browser = Browser(app)
+            #expect(try await browser.get("/").location?.hasPrefix("/login") == true, "signed-out visitors go to the login page")
+
+            let before = try await browser.get("/login")
+            let anonymousCookie = browser.cookie
+            #expect(before.status == .ok)
+            try await browser.logIn("ana@example.com", ana.password)
+            #expect(browser.cookie != nil)
+            #expect(browser.cookie != anonymousCookie, "signing in starts a new session id")
+            let stored = try await SessionRecord.query(on: app.db).all()
+            #expect(stored.contains { $0.key.string == browser.cookie && $0.data[SessionKeys.user] == ana.user.id?.uuidString })
+
+            #expect(try await browser.get("/workspaces/\(ana.workspaceID)").status == .ok)
+            let out = try await browser.post("/logout")
+            #expect(out.status == .seeOther)
+            #expect(browser.cookie == nil)
+            #expect(try await browser.get("/workspaces/\(ana.workspaceID)").location?.hasPrefix("/login") == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func wrongPasswordGivesAClearMessageAndNoSession(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            _ = try await app.makeMember("ana@example.com")
+            let browser = Browser(app)
+            try await browser.get("/login")
+            let response = try await browser.post("/login", ["email": "ana@example.com", "password": "wrong password"])
+            #expect(response.status == .unauthorized)
+            #expect(response.text.contains("do not match an account"))
+            #expect(response.text.contains(#"value="ana@example.com""#))
+            #expect(try await browser.get("/").location?.hasPrefix("/login") == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func repeatedFailedLoginsForOneAccountAreSlowedWith429(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let browser = Browser(app)
+            try await browser.get("/login")
+            for _ in 0..<LoginThrottle.accountLimit {
+                #expect(try await browser.post("/login", ["email": "ana@example.com", "password": "guess"]).status == .unauthorized)
+            }
+            // Even the right password waits now: the guesser must not learn it was right.
+            let slowed = try await browser.post("/login", ["email": "ana@example.com", "password": ana.password])
+            #expect(slowed.status == .tooManyRequests)
+            #expect(slowed.text.contains("Too many failed sign-in attempts"))
+            #expect(Int(slowed.headers.first(name: "Retry-After") ?? "") ?? 0 > 0)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func repeatedFailedLoginsFromOneAddressAreSlowedWith429(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let account = AccountService(db: app.db, passwords: PasswordHashing(application: app))
+            for attempt in 0..<LoginThrottle.addressLimit {
+                await #expect(throws: AppError.self) {
+                    _ = try await account.authenticate(email: "user\(attempt)@example.com", password: "guess", address: "203.0.113.9")
+                }
+            }
+            do {
+                _ = try await account.authenticate(email: "someone-else@example.com", password: "guess", address: "203.0.113.9")
+                Issue.record("expected 429")
+            } catch let error as AppError {
+                #expect(error.status == .tooManyRequests)
+            }
+            // Another address is not affected.
+            do {
+                _ = try await account.authenticate(email: "someone-else@example.com", password: "guess", address: "198.51.100.7")
+            } catch let error as AppError {
+                #expect(error.status == .unauthorized)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func stateChangingFormsWithoutTheCSRFTokenAreRefused(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let browser = Browser(app)
+            try await browser.logIn("ana@example.com", ana.password)
+            let forged = try await browser.post("/workspaces", ["name": "Forged"], csrf: false)
+            #expect(forged.status == .forbidden)
+            let wrong = try await browser.post("/workspaces", ["name": "Forged", "_csrf": "not-the-token"])
+            #expect(wrong.status == .forbidden)
+            #expect(try await Workspace.query(on: app.db).filter(\.$name == "Forged").count() == 0)
+            #expect(try await browser.post("/workspaces", ["name": "Real"]).status == .seeOther)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func sessionCookieIsHttpOnlyLaxAndSecureOverHTTPS(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let browser = Browser(app)
+            try await browser.get("/login")
+            let cookie = try #require(browser.lastCookieHeader)
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Lax"))
+            #expect(!cookie.contains("Secure"))
+        }
+        try await withTrestle(database, publicURL: URL(string: "https://social.example.com")) { app in
+            let browser = Browser(app)
+            try await browser.get("/login")
+            #expect(try #require(browser.lastCookieHeader).contains("Secure"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func logInReturnsToThePageAskedForButNeverToAnotherSite(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let browser = Browser(app)
+            try await browser.get("/login")
+            let back = try await browser.post("/login", ["email": "ana@example.com", "password": ana.password, "next": "/account/tokens"])
+            #expect(back.location == "/account/tokens")
+            try await browser.post("/logout")
+            try await browser.get("/login")
+            let away = try await browser.post("/login", ["email": "ana@example.com", "password": ana.password, "next": "//evil.example"])
+            #expect(away.location == "/")
+        }
+    }
+}

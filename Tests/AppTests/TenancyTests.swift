@@ -1,0 +1,87 @@
+@testable import App
+import Fluent
+import Foundation
+import RoutingKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// Walks the route table itself, so a route added later is checked without anyone adding it here.
+@Suite struct TenancyTests {
+    /// Real ids of the victim's objects for each path parameter, so a route is tried on things that exist.
+    private func victimParameters(_ app: Application, _ victim: Member) async throws -> [String: String] {
+        let (invitation, _) = try await InvitationService(db: app.db).create(for: victim.workspace, by: victim.user)
+        return [
+            WorkspaceMembership.parameter: victim.workspaceID,
+            "member": try victim.user.requireID().uuidString,
+            "invitation": try invitation.requireID().uuidString,
+        ]
+    }
+
+    private func workspaceRoutes(_ app: Application, api: Bool) -> [Route] {
+        app.routes.all.filter { route in
+            let isAPI = route.path.first?.description == "api"
+            return isAPI == api && route.path.contains { $0 == .parameter(WorkspaceMembership.parameter) }
+        }
+    }
+
+    private func fill(_ route: Route, _ values: [String: String]) -> String {
+        "/" + route.path.map { component -> String in
+            if case let .parameter(name) = component { return values[name] ?? UUID().uuidString }
+            return component.description
+        }.joined(separator: "/")
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func everyWorkspaceAPIRouteAnswers404ToAnotherWorkspacesToken(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let victim = try await app.makeMember("victim@example.com", workspace: "Victim")
+            let intruder = try await app.makeMember("intruder@example.com", workspace: "Intruder")
+            let values = try await victimParameters(app, victim)
+            let routes = workspaceRoutes(app, api: true)
+            #expect(routes.count >= 8, "the walk must see the workspace routes")
+            for route in routes {
+                let path = fill(route, values)
+                let response = try await app.api(route.method, path, as: intruder, json: "{}")
+                #expect(response.status == .notFound, "\(route.method) \(path) answered \(response.status)")
+                #expect((try? response.apiError().code) == "not_found")
+                // The same route works for the victim: the 404 above is about tenancy, not a bad path.
+                if route.method == .GET {
+                    #expect(try await app.api(.GET, path, as: victim).status == .ok, "GET \(path) for its member")
+                }
+            }
+            #expect(try await Workspace.find(victim.workspace.id, on: app.db)?.name == "Victim")
+            #expect(try await Membership.query(on: app.db).filter(\.$workspace.$id == victim.workspace.requireID()).count() == 1)
+            #expect(try await Invitation.query(on: app.db).count() == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func everyWorkspaceWebRouteAnswers404ToAnotherWorkspacesMember(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let victim = try await app.makeMember("victim@example.com", workspace: "Victim")
+            let intruder = try await app.makeMember("intruder@example.com", workspace: "Intruder")
+            let values = try await victimParameters(app, victim)
+            let routes = workspaceRoutes(app, api: false)
+            #expect(routes.count >= 8, "the walk must see the workspace pages")
+            let browser = Browser(app)
+            try await browser.logIn("intruder@example.com", intruder.password)
+            let owner = Browser(app)
+            try await owner.logIn("victim@example.com", victim.password)
+            for route in routes {
+                let path = fill(route, values)
+                let response = route.method == .GET
+                    ? try await browser.get(path)
+                    : try await browser.post(path, ["name": "Taken", "confirm": "Victim"])
+                #expect(response.status == .notFound, "\(route.method) \(path) answered \(response.status)")
+                #expect(response.text.contains("Page not found"))
+                #expect(!response.text.contains("Victim"), "the page must not tell the workspace's name")
+                if route.method == .GET {
+                    #expect(try await owner.get(path).status == .ok, "GET \(path) for its member")
+                }
+            }
+            #expect(try await Workspace.find(victim.workspace.id, on: app.db)?.name == "Victim")
+            #expect(try await Invitation.query(on: app.db).count() == 1)
+        }
+    }
+}
