@@ -176,6 +176,7 @@ import VaporTesting
             try await browser.get("/login")
             let back = try await browser.post("/login", ["email": "ana@example.com", "password": ana.password, "next": "/account/tokens"])
             #expect(back.location == "/account/tokens")
+            try await browser.get("/account/tokens")
             try await browser.post("/logout")
             try await browser.get("/login")
             let away = try await browser.post("/login", ["email": "ana@example.com", "password": ana.password, "next": "//evil.example"])

@@ -50,6 +50,14 @@ struct WorkspaceNameRequest: APIRequestBody {
 struct HealthResponse: Content {
     struct WorkerStatus: Content {
         var lastHeartbeat: Date?
+
+        init(lastHeartbeat: Date?) { self.lastHeartbeat = lastHeartbeat }
+
+        // `null` rather than a missing key: "no worker has ever beaten" is an answer too.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(lastHeartbeat, forKey: .lastHeartbeat)
+        }
     }
     var status: String
     var database: String

@@ -36,6 +36,12 @@ final class Browser: @unchecked Sendable {
         try await get("/login")
         let response = try await post("/login", ["email": email, "password": password])
         #expect(response.status == .seeOther, "log in as \(email) answered \(response.status)")
+        // Like a real browser, follow the redirect; the page it lands on carries the new CSRF token.
+        var next = response.location
+        for _ in 0..<5 {
+            guard let location = next else { break }
+            next = try await get(location).location
+        }
     }
 
     private func send(_ method: HTTPMethod, _ path: String, body: String?) async throws -> TestingHTTPResponse {
