@@ -1,0 +1,67 @@
+"""Starts a real Trestle (the debug build, SQLite in a temporary folder) for the browser tests."""
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def trestle_binary() -> Path:
+    binary = Path(os.environ.get("TRESTLE_BINARY", ROOT / ".build" / "debug" / "trestle"))
+    if not binary.exists():
+        subprocess.run(["swift", "build", "--product", "trestle"], cwd=ROOT, check=True)
+    return binary
+
+
+@pytest.fixture(scope="session")
+def server(trestle_binary):
+    data = tempfile.mkdtemp(prefix="trestle-browser-")
+    port = _free_port()
+    env = dict(os.environ, TRESTLE_DATA_DIR=data, LOG_LEVEL="warning")
+    env.pop("DATABASE_URL", None)
+    process = subprocess.Popen(
+        [str(trestle_binary), "serve", "--hostname", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            break
+        except Exception:
+            if process.poll() is not None or time.time() > deadline:
+                output = process.stdout.read().decode() if process.stdout else ""
+                raise RuntimeError(f"trestle did not start:\n{output}")
+            time.sleep(0.2)
+    yield {"base": base, "data": data, "env": env, "binary": trestle_binary}
+    process.terminate()
+    process.wait(timeout=20)
+    shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail("Debian's chromium is needed: apt-get install chromium")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield instance
+        instance.close()
