@@ -63,7 +63,7 @@ def test_sign_up_log_in_create_workspace_invite_and_accept(server, browser):
     # The link is used up.
     third = browser.new_context().new_page()
     third.goto(link)
-    expect(third.locator("h1")).to_have_text("That did not work")
+    expect(third.locator("h1")).to_have_text("This link cannot be used")
 
     # The owner sees both members too.
     page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Dashboard").click()

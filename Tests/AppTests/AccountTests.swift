@@ -151,6 +151,34 @@ import VaporTesting
         }
     }
 
+    /// Reads the route table, so a form added later is covered without being listed here.
+    @Test(arguments: TestDatabase.all)
+    func everyStateChangingWebRouteRefusesARequestWithoutTheCSRFToken(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let ana = try await app.makeMember("ana@example.com", workspace: "Bakery")
+            let (invitation, token) = try await InvitationService(db: app.db).create(for: ana.workspace, by: ana.user)
+            let values = [
+                WorkspaceMembership.parameter: ana.workspaceID, "member": try ana.user.requireID().uuidString,
+                "invitation": try invitation.requireID().uuidString, "token": token,
+            ]
+            let browser = Browser(app)
+            try await browser.logIn("ana@example.com", ana.password)
+            let posts = app.routes.all.filter { $0.method != .GET && $0.path.first?.description != "api" }
+            #expect(posts.count >= 10)
+            for route in posts {
+                let path = "/" + route.path.map { component -> String in
+                    if case let .parameter(name) = component { return values[name] ?? UUID().uuidString }
+                    return component.description
+                }.joined(separator: "/")
+                let response = try await browser.post(path, ["name": "Changed", "confirm": "Bakery", "email": "ana@example.com", "password": ana.password], csrf: false)
+                #expect(response.status == .forbidden, "\(route.method) \(path) answered \(response.status)")
+            }
+            #expect(try await Workspace.find(ana.workspace.id, on: app.db)?.name == "Bakery")
+            #expect(try await Invitation.query(on: app.db).count() == 1)
+            #expect(try await browser.get("/workspaces/\(ana.workspaceID)").status == .ok, "still signed in")
+        }
+    }
+
     @Test(arguments: TestDatabase.all)
     func sessionCookieIsHttpOnlyLaxAndSecureOverHTTPS(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in

@@ -73,6 +73,7 @@ import VaporTesting
             try await cleo.logIn("cleo@example.com", "correct horse 1")
             let used = try await cleo.get(path)
             #expect(used.status == .gone)
+            #expect(used.text.contains("This link cannot be used"))
             #expect(used.text.contains("already been used"))
             #expect(try await cleo.post(path + "/accept").status == .gone)
             #expect(try await Membership.query(on: app.db).filter(\.$workspace.$id == ana.workspace.requireID()).count() == 2)

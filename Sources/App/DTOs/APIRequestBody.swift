@@ -37,7 +37,7 @@ extension Request {
             return try JSONDecoder().decode(Body.self, from: data)
         } catch let error as DecodingError {
             let field = error.field ?? "body"
-            throw AppError.invalid([field: error.personDescription], message: "Some fields are missing or have the wrong type.")
+            throw AppError.invalid([field: error.fieldMessage], message: "Some fields are missing or have the wrong type.")
         }
     }
 }

@@ -35,6 +35,7 @@ struct ErrorPages: AsyncMiddleware {
         case .notFound: heading = "Page not found"
         case .tooManyRequests: heading = "Slow down a little"
         case .forbidden: heading = "Not allowed"
+        case .gone: heading = "This link cannot be used"
         case .internalServerError: heading = "Something went wrong"
         default: heading = "That did not work"
         }

@@ -9,7 +9,7 @@ extension AppError {
         case let error as AppError:
             return (error, false)
         case let error as DecodingError:
-            return (.badRequest("invalid_body", "The request body could not be read: \(error.personDescription)", fields: error.field.map { [$0: "Has the wrong type or is missing."] } ?? [:]), false)
+            return (.badRequest("invalid_body", "The request body could not be read: \(error.personDescription)", fields: error.field.map { [$0: error.fieldMessage] } ?? [:]), false)
         case let error as any AbortError:
             return (fromStatus(error.status, reason: error.reason, headers: error.headers), false)
         case FluentError.noResults:
@@ -54,6 +54,15 @@ extension DecodingError {
         }
         let names = path.map { $0.intValue.map(String.init) ?? $0.stringValue }
         return names.isEmpty ? nil : names.joined(separator: ".")
+    }
+
+    /// What is wrong with the field itself, for `error.fields`.
+    var fieldMessage: String {
+        switch self {
+        case .keyNotFound, .valueNotFound: return "Is required."
+        case .typeMismatch: return "Has the wrong type."
+        default: return "Is not valid."
+        }
     }
 
     var personDescription: String {

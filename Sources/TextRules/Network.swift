@@ -1,0 +1,10 @@
+/// A social network Trestle publishes to, named as the API and the database name it.
+public enum Network: String, Sendable, Hashable, Codable, CaseIterable {
+    case x
+    case mastodon
+    case bluesky
+    case linkedin
+    case facebook
+    case instagram
+    case threads
+}

@@ -1,0 +1,54 @@
+/// The text rules of every network, with defaults, so a caller can ask for the rules of a
+/// `Network` without knowing the types. Replace a network's rules where a channel knows better
+/// (a Mastodon instance's own limit and link reservation).
+public struct TextRulesCatalog: Sendable {
+    public var x: XTextRules
+    public var mastodon: MastodonTextRules
+    public var bluesky: BlueskyTextRules
+    public var linkedin: LinkedInTextRules
+    public var facebook: FacebookTextRules
+    public var instagram: InstagramTextRules
+    public var threads: ThreadsTextRules
+
+    public init(
+        x: XTextRules = XTextRules(),
+        mastodon: MastodonTextRules = MastodonTextRules(),
+        bluesky: BlueskyTextRules = BlueskyTextRules(),
+        linkedin: LinkedInTextRules = LinkedInTextRules(),
+        facebook: FacebookTextRules = FacebookTextRules(),
+        instagram: InstagramTextRules = InstagramTextRules(),
+        threads: ThreadsTextRules = ThreadsTextRules()
+    ) {
+        self.x = x
+        self.mastodon = mastodon
+        self.bluesky = bluesky
+        self.linkedin = linkedin
+        self.facebook = facebook
+        self.instagram = instagram
+        self.threads = threads
+    }
+
+    /// Every network with its documented defaults.
+    public static let standard = TextRulesCatalog()
+
+    public func rules(for network: Network) -> any NetworkTextRules {
+        switch network {
+        case .x: x
+        case .mastodon: mastodon
+        case .bluesky: bluesky
+        case .linkedin: linkedin
+        case .facebook: facebook
+        case .instagram: instagram
+        case .threads: threads
+        }
+    }
+
+    /// Checks `text` against each of `networks`.
+    public func check(_ text: String, for networks: [Network]) -> [Network: TextCheck] {
+        var results: [Network: TextCheck] = [:]
+        for network in networks {
+            results[network] = rules(for: network).check(text)
+        }
+        return results
+    }
+}
