@@ -17,6 +17,7 @@ func routes(_ app: Application) throws {
     caller.get("workspaces", use: WorkspacesAPI.list)
     caller.post("workspaces", use: WorkspacesAPI.create)
     caller.post("invitations", ":token", "accept", use: WorkspacesAPI.accept)
+    caller.post("compose", "check", use: ComposeAPI.check)
 
     // Everything inside a workspace: members only, others get 404.
     let workspace = caller.grouped("workspaces", ":\(WorkspaceMembership.parameter)").grouped(WorkspaceMembership())
@@ -49,6 +50,8 @@ func routes(_ app: Application) throws {
 
     let page = signedIn.grouped("workspaces", ":\(WorkspaceMembership.parameter)").grouped(WorkspaceMembership())
     page.get(use: WorkspacePages.dashboard)
+    page.get("compose", use: ComposerPages.composer)
+    page.post("compose", "check", use: ComposerPages.check)
     page.get("settings", use: WorkspaceSettingsPages.settings)
     page.post("settings", use: WorkspaceSettingsPages.rename)
     page.post("invitations", use: WorkspaceSettingsPages.invite)

@@ -21,6 +21,7 @@ enum APIOperations {
         .init(method: "get", path: "/api/v1/workspaces", summary: "The caller's workspaces", status: 200, response: APISchemas.list("Workspace")),
         .init(method: "post", path: "/api/v1/workspaces", summary: "Create a workspace; the caller is its owner", request: "WorkspaceName", status: 201, response: APISchemas.ref("Workspace")),
         .init(method: "post", path: "/api/v1/invitations/{token}/accept", summary: "Join a workspace with an invitation link's token", status: 200, response: APISchemas.ref("Workspace")),
+        .init(method: "post", path: "/api/v1/compose/check", summary: "Count a text and find its links, mentions and tags the way each network does", request: "ComposeCheck", status: 200, response: APISchemas.ref("ComposeCheckResults")),
         .init(method: "get", path: "/api/v1/workspaces/{ws}", summary: "A workspace", status: 200, response: APISchemas.ref("Workspace")),
         .init(method: "patch", path: "/api/v1/workspaces/{ws}", summary: "Rename a workspace", request: "WorkspaceName", status: 200, response: APISchemas.ref("Workspace")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}", summary: "Delete a workspace (owner only; `confirm` must be its name)", status: 204),

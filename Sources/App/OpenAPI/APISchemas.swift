@@ -58,6 +58,54 @@ enum APISchemas {
                 "token": ["type": "string", "description": "The token itself; only in the answer that creates it."],
             ],
         ]),
+        ("ComposeCheck", [
+            "type": "object", "required": ["text", "networks"], "additionalProperties": false,
+            "properties": [
+                "text": ["type": "string", "maxLength": 100_000],
+                "networks": ["type": "array", "minItems": 1, "items": ["type": "string", "enum": ["x", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "threads"]]],
+            ],
+        ]),
+        ("ComposeCheckResults", [
+            "type": "object", "required": ["results"],
+            "properties": ["results": ["type": "object", "additionalProperties": ref("NetworkCheck")]],
+        ]),
+        ("NetworkCheck", [
+            "type": "object", "required": ["length", "limit", "valid", "facets", "problems"],
+            "properties": [
+                "length": ["type": "integer", "description": "In the network's own unit (X: weighted length)"],
+                "limit": ["type": "integer"],
+                "valid": ["type": "boolean"],
+                "facets": [
+                    "type": "array",
+                    "description": "Bluesky: AT Protocol facets with UTF-8 byte offsets. Others: entities with Unicode code point offsets.",
+                    "items": ["oneOf": [ref("TextEntity"), ref("BlueskyFacet")]],
+                ],
+                "problems": ["type": "array", "items": [
+                    "type": "object", "required": ["code", "message"],
+                    "properties": ["code": string, "message": string],
+                ]],
+            ],
+        ]),
+        ("TextEntity", [
+            "type": "object", "required": ["type", "start", "end", "text"],
+            "properties": [
+                "type": ["type": "string", "enum": ["url", "mention", "hashtag"]],
+                "start": ["type": "integer"], "end": ["type": "integer"], "text": string,
+            ],
+        ]),
+        ("BlueskyFacet", [
+            "type": "object", "required": ["index", "features"],
+            "properties": [
+                "index": [
+                    "type": "object", "required": ["byteStart", "byteEnd"],
+                    "properties": ["byteStart": ["type": "integer"], "byteEnd": ["type": "integer"]],
+                ],
+                "features": ["type": "array", "items": [
+                    "type": "object", "required": ["$type"],
+                    "properties": ["$type": string, "uri": string, "did": string, "tag": string],
+                ]],
+            ],
+        ]),
         ("TokenName", [
             "type": "object", "required": ["name"], "additionalProperties": false,
             "properties": ["name": ["type": "string", "minLength": 1, "maxLength": 80]],

@@ -1,0 +1,222 @@
+// The composer's live counters: each network's count, limit, problems and a preview with its
+// links, mentions and tags marked, from the server's own rules (POST …/compose/check).
+(() => {
+  "use strict";
+  const form = document.getElementById("composer");
+  if (!form) return;
+  form.addEventListener("submit", (event) => event.preventDefault());
+
+  const checkURL = form.dataset.checkUrl;
+  const csrf = form.dataset.csrf;
+  const boxes = [...form.querySelectorAll("input[name=networks]")];
+  const parts = document.getElementById("parts");
+  const tabs = document.getElementById("tabs");
+  const panels = document.getElementById("panels");
+  const verdict = document.getElementById("verdict");
+  const threadNote = document.getElementById("thread-note");
+  const variants = {};
+  let current = null;
+  let sequence = 0;
+  let timer = null;
+
+  const selected = () => boxes.filter((box) => box.checked).map((box) => ({
+    id: box.value, name: box.dataset.name, limit: Number(box.dataset.limit), threads: box.dataset.threads === "true",
+  }));
+  const partTexts = () => [...parts.querySelectorAll(".part-text")].map((area) => area.value);
+
+  // What a network will publish: its own version if written, else the parts — as a thread
+  // where the network has threads, joined into one post where it has not.
+  function textsFor(network) {
+    const own = variants[network.id];
+    if (own && own.trim()) return [own];
+    const texts = partTexts();
+    return network.threads || texts.length === 1 ? texts : [texts.join("\n\n")];
+  }
+
+  function buildTabs() {
+    const networks = selected();
+    if (!networks.some((n) => n.id === current)) current = networks.length ? networks[0].id : null;
+    tabs.replaceChildren();
+    panels.replaceChildren();
+    for (const network of networks) {
+      const tab = document.createElement("button");
+      tab.type = "button";
+      tab.id = "tab-" + network.id;
+      tab.className = "tab";
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", "panel-" + network.id);
+      tab.setAttribute("aria-selected", String(network.id === current));
+      const count = document.createElement("span");
+      count.className = "count";
+      tab.append(network.name + " ", count);
+      tab.addEventListener("click", () => { current = network.id; buildTabs(); refresh(); });
+      tabs.append(tab);
+
+      const panel = document.createElement("div");
+      panel.id = "panel-" + network.id;
+      panel.className = "panel";
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", tab.id);
+      panel.hidden = network.id !== current;
+      const label = document.createElement("label");
+      label.htmlFor = "variant-" + network.id;
+      label.textContent = network.name + " version (optional)";
+      const area = document.createElement("textarea");
+      area.id = "variant-" + network.id;
+      area.rows = 3;
+      area.placeholder = "Same as the text above";
+      area.value = variants[network.id] || "";
+      area.addEventListener("input", () => { variants[network.id] = area.value; soon(); });
+      const counter = document.createElement("p");
+      counter.className = "counter";
+      const previews = document.createElement("div");
+      previews.className = "previews";
+      const problems = document.createElement("ul");
+      problems.className = "problems";
+      panel.append(label, area, counter, previews, problems);
+      panels.append(panel);
+    }
+    threadNote.hidden = partTexts().length < 2;
+  }
+
+  async function check(text, networks) {
+    const response = await fetch(checkURL, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify({ text, networks }),
+    });
+    if (!response.ok) throw new Error("the server answered " + response.status);
+    return (await response.json()).results;
+  }
+
+  async function refresh() {
+    const networks = selected();
+    const mine = ++sequence;
+    const jobs = new Map();
+    for (const network of networks) {
+      for (const text of textsFor(network)) {
+        if (!jobs.has(text)) jobs.set(text, new Set());
+        jobs.get(text).add(network.id);
+      }
+    }
+    const answers = new Map();
+    try {
+      await Promise.all([...jobs].map(async ([text, ids]) => answers.set(text, await check(text, [...ids]))));
+    } catch (error) {
+      verdict.textContent = "The text could not be checked: " + error.message + ". Try again in a moment.";
+      verdict.className = "error";
+      return;
+    }
+    if (mine === sequence) render(networks, answers);
+  }
+
+  function render(networks, answers) {
+    const problems = [];
+    for (const network of networks) {
+      const texts = textsFor(network);
+      const checks = texts.map((text) => answers.get(text)[network.id]);
+      const longest = Math.max(...checks.map((c) => c.length));
+      const fits = checks.every((c) => c.valid) && texts.every((t) => t.trim());
+      const label = (texts.length > 1 ? texts.length + " parts · " : "") + longest + " / " + checks[0].limit;
+      const tab = document.getElementById("tab-" + network.id);
+      tab.querySelector(".count").textContent = label;
+      tab.classList.toggle("over", !fits);
+      const panel = document.getElementById("panel-" + network.id);
+      const counter = panel.querySelector(".counter");
+      counter.textContent = label;
+      counter.classList.toggle("over", !fits);
+      panel.querySelector(".previews").replaceChildren(...texts.map((text, i) => preview(text, checks[i], network.id)));
+      const list = panel.querySelector(".problems");
+      list.replaceChildren();
+      texts.forEach((text, i) => {
+        const prefix = texts.length > 1 ? "Part " + (i + 1) + ": " : "";
+        const messages = text.trim() ? checks[i].problems.map((p) => p.message) : ["Write something to post."];
+        for (const message of messages) {
+          const item = document.createElement("li");
+          item.textContent = prefix + message;
+          list.append(item);
+          problems.push(network.name + " — " + prefix + message);
+        }
+      });
+    }
+    if (!networks.length) problems.push("Choose at least one network.");
+    // Scheduling (a later step) asks this same verdict before it lets a post go.
+    verdict.dataset.ready = String(problems.length === 0);
+    verdict.textContent = problems.length ? "Not ready to schedule: " + problems.join(" ") : "Ready: fits every chosen network.";
+    verdict.className = problems.length ? "error" : "notice";
+  }
+
+  // Marks links, mentions and tags. Bluesky's facets count UTF-8 bytes, the others code points.
+  function preview(text, check, network) {
+    const points = Array.from(text);
+    let ranges;
+    if (network === "bluesky") {
+      const encoder = new TextEncoder();
+      const pointAtByte = new Map();
+      let byte = 0;
+      points.forEach((point, index) => { pointAtByte.set(byte, index); byte += encoder.encode(point).length; });
+      pointAtByte.set(byte, points.length);
+      ranges = check.facets.map((facet) => {
+        const feature = facet.features[0] || {};
+        return {
+          start: pointAtByte.get(facet.index.byteStart), end: pointAtByte.get(facet.index.byteEnd),
+          kind: String(feature.$type || "").split("#")[1], title: feature.uri || feature.did || "#" + feature.tag,
+        };
+      });
+    } else {
+      const kinds = { url: "link", mention: "mention", hashtag: "tag" };
+      ranges = check.facets.map((entity) => ({ start: entity.start, end: entity.end, kind: kinds[entity.type], title: entity.text }));
+    }
+    ranges.sort((a, b) => a.start - b.start);
+    const box = document.createElement("div");
+    box.className = "preview";
+    let position = 0;
+    for (const range of ranges) {
+      if (range.start === undefined || range.end === undefined || range.start < position) continue;
+      box.append(points.slice(position, range.start).join(""));
+      const mark = document.createElement("mark");
+      mark.className = range.kind;
+      mark.title = range.title;
+      mark.textContent = points.slice(range.start, range.end).join("");
+      box.append(mark);
+      position = range.end;
+    }
+    box.append(points.slice(position).join(""));
+    return box;
+  }
+
+  function soon() {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 150);
+  }
+
+  function addPart() {
+    const index = parts.querySelectorAll(".part").length;
+    const part = document.createElement("div");
+    part.className = "part";
+    const label = document.createElement("label");
+    label.htmlFor = "part-" + index;
+    label.textContent = "Part " + (index + 1);
+    const area = document.createElement("textarea");
+    area.id = "part-" + index;
+    area.className = "part-text";
+    area.rows = 4;
+    area.addEventListener("input", soon);
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "link";
+    remove.textContent = "Remove part " + (index + 1);
+    remove.addEventListener("click", () => { part.remove(); buildTabs(); refresh(); });
+    part.append(label, area, remove);
+    parts.append(part);
+    area.focus();
+    buildTabs();
+    refresh();
+  }
+
+  parts.querySelector(".part-text").addEventListener("input", soon);
+  document.getElementById("add-part").addEventListener("click", addPart);
+  boxes.forEach((box) => box.addEventListener("change", () => { buildTabs(); refresh(); }));
+  buildTabs();
+  refresh();
+})();
