@@ -48,4 +48,15 @@ def test_counters_previews_and_verdict_follow_each_networks_rules(server, browse
     expect(page.locator("#thread-note")).to_be_visible()
     page.locator("#tab-x").click()
     expect(page.locator("#panel-x .preview")).to_have_count(2)
+
+    # Saved as a draft, listed, and opened again with both parts.
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator("h1")).to_have_text("Drafts")
+    expect(page.locator("#drafts li")).to_have_count(1)
+    expect(page.locator("#drafts")).to_contain_text("First, the starter.")
+    expect(page.locator("#drafts")).to_contain_text("2 parts")
+    page.get_by_role("link", name="Edit").click()
+    expect(page.locator("h1")).to_have_text("Edit draft")
+    expect(page.get_by_label("Part 2")).to_have_value("Then the long, slow rise.")
+    expect(page.locator("#tab-x .count")).to_have_text("2 parts · 25 / 280")
     context.close()

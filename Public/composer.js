@@ -4,7 +4,6 @@
   "use strict";
   const form = document.getElementById("composer");
   if (!form) return;
-  form.addEventListener("submit", (event) => event.preventDefault());
 
   const checkURL = form.dataset.checkUrl;
   const csrf = form.dataset.csrf;
@@ -199,6 +198,7 @@
     label.textContent = "Part " + (index + 1);
     const area = document.createElement("textarea");
     area.id = "part-" + index;
+    area.name = "parts[]";
     area.className = "part-text";
     area.rows = 4;
     area.addEventListener("input", soon);
@@ -214,7 +214,12 @@
     refresh();
   }
 
-  parts.querySelector(".part-text").addEventListener("input", soon);
+  parts.querySelectorAll(".part-text").forEach((area) => area.addEventListener("input", soon));
+  parts.querySelectorAll(".remove-part").forEach((button) => button.addEventListener("click", () => {
+    button.closest(".part").remove();
+    buildTabs();
+    refresh();
+  }));
   document.getElementById("add-part").addEventListener("click", addPart);
   boxes.forEach((box) => box.addEventListener("change", () => { buildTabs(); refresh(); }));
   buildTabs();

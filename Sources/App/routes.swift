@@ -29,6 +29,11 @@ func routes(_ app: Application) throws {
     workspace.get("invitations", use: WorkspacesAPI.invitations)
     workspace.post("invitations", use: WorkspacesAPI.invite)
     workspace.delete("invitations", ":invitation", use: WorkspacesAPI.revokeInvitation)
+    workspace.get("posts", use: PostsAPI.list)
+    workspace.post("posts", use: PostsAPI.create)
+    workspace.get("posts", ":post", use: PostsAPI.show)
+    workspace.patch("posts", ":post", use: PostsAPI.update)
+    workspace.delete("posts", ":post", use: PostsAPI.delete)
 
     // MARK: Web — session cookie + CSRF
     let web = app.grouped(app.sessions.middleware, SessionUserLoader(), CSRFProtection())
@@ -52,6 +57,11 @@ func routes(_ app: Application) throws {
     page.get(use: WorkspacePages.dashboard)
     page.get("compose", use: ComposerPages.composer)
     page.post("compose", "check", use: ComposerPages.check)
+    page.get("posts", use: DraftPages.list)
+    page.post("posts", use: DraftPages.create)
+    page.get("posts", ":post", "edit", use: DraftPages.edit)
+    page.post("posts", ":post", use: DraftPages.update)
+    page.post("posts", ":post", "delete", use: DraftPages.delete)
     page.get("settings", use: WorkspaceSettingsPages.settings)
     page.post("settings", use: WorkspaceSettingsPages.rename)
     page.post("invitations", use: WorkspaceSettingsPages.invite)

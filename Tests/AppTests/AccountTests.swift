@@ -157,9 +157,10 @@ import VaporTesting
         try await withTrestle(database) { app in
             let ana = try await app.makeMember("ana@example.com", workspace: "Bakery")
             let (invitation, token) = try await InvitationService(db: app.db).create(for: ana.workspace, by: ana.user)
+            let post = try await PostService(db: app.db).create(.init(text: "Draft", thread: []), in: ana.workspace, by: ana.user)
             let values = [
                 WorkspaceMembership.parameter: ana.workspaceID, "member": try ana.user.requireID().uuidString,
-                "invitation": try invitation.requireID().uuidString, "token": token,
+                "invitation": try invitation.requireID().uuidString, "token": token, "post": try post.requireID().uuidString,
             ]
             let browser = Browser(app)
             try await browser.logIn("ana@example.com", ana.password)
@@ -175,6 +176,7 @@ import VaporTesting
             }
             #expect(try await Workspace.find(ana.workspace.id, on: app.db)?.name == "Bakery")
             #expect(try await Invitation.query(on: app.db).count() == 1)
+            #expect(try await Post.query(on: app.db).first()?.text == "Draft")
             #expect(try await browser.get("/workspaces/\(ana.workspaceID)").status == .ok, "still signed in")
         }
     }

@@ -11,7 +11,9 @@ import VaporTesting
     /// Real ids of the victim's objects for each path parameter, so a route is tried on things that exist.
     private func victimParameters(_ app: Application, _ victim: Member) async throws -> [String: String] {
         let (invitation, _) = try await InvitationService(db: app.db).create(for: victim.workspace, by: victim.user)
+        let post = try await PostService(db: app.db).create(.init(text: "Victim's draft", thread: []), in: victim.workspace, by: victim.user)
         return [
+            "post": try post.requireID().uuidString,
             WorkspaceMembership.parameter: victim.workspaceID,
             "member": try victim.user.requireID().uuidString,
             "invitation": try invitation.requireID().uuidString,
@@ -53,6 +55,7 @@ import VaporTesting
             #expect(try await Workspace.find(victim.workspace.id, on: app.db)?.name == "Victim")
             #expect(try await Membership.query(on: app.db).filter(\.$workspace.$id == victim.workspace.requireID()).count() == 1)
             #expect(try await Invitation.query(on: app.db).count() == 1)
+            #expect(try await Post.query(on: app.db).first()?.text == "Victim's draft")
         }
     }
 
@@ -72,7 +75,7 @@ import VaporTesting
                 let path = fill(route, values)
                 let response = route.method == .GET
                     ? try await browser.get(path)
-                    : try await browser.post(path, ["name": "Taken", "confirm": "Victim"])
+                    : try await browser.post(path, ["name": "Taken", "confirm": "Victim", "parts[]": "Taken"])
                 #expect(response.status == .notFound, "\(route.method) \(path) answered \(response.status)")
                 #expect(response.text.contains("Page not found"))
                 #expect(!response.text.contains("Victim"), "the page must not tell the workspace's name")
@@ -82,6 +85,8 @@ import VaporTesting
             }
             #expect(try await Workspace.find(victim.workspace.id, on: app.db)?.name == "Victim")
             #expect(try await Invitation.query(on: app.db).count() == 1)
+            #expect(try await Post.query(on: app.db).count() == 1)
+            #expect(try await Post.query(on: app.db).first()?.text == "Victim's draft")
         }
     }
 }

@@ -11,5 +11,6 @@ extension Application {
         migrations.add(M004_CreateAPITokens())
         migrations.add(M005_CreateLoginFailures())
         migrations.add(M006_CreateWorkerHeartbeats())
+        migrations.add(M007_CreatePosts())
     }
 }

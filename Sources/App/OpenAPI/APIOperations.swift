@@ -30,6 +30,11 @@ enum APIOperations {
         .init(method: "get", path: "/api/v1/workspaces/{ws}/invitations", summary: "Pending invitations", status: 200, response: APISchemas.list("Invitation")),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/invitations", summary: "Create an invitation link (single use, 7 days)", status: 201, response: APISchemas.ref("Invitation")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/invitations/{invitation}", summary: "Revoke an invitation", status: 204),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/posts", summary: "The workspace's posts, latest change first", status: 200, response: APISchemas.list("Post")),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/posts", summary: "Create a post; without `schedule` it is a draft", request: "PostInput", status: 201, response: APISchemas.ref("Post")),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "A post", status: 200, response: APISchemas.ref("Post")),
+        .init(method: "patch", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "Change a post; fields left out stay as they are", request: "PostInput", status: 200, response: APISchemas.ref("Post")),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "Delete a post (cancelling what has not been published)", status: 204),
     ]
 }
 

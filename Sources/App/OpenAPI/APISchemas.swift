@@ -106,6 +106,29 @@ enum APISchemas {
                 ]],
             ],
         ]),
+        ("PostInput", [
+            "type": "object", "additionalProperties": false,
+            "properties": [
+                "text": ["type": "string", "description": "The post, or its first part"],
+                "thread": ["type": "array", "items": string, "description": "Parts after the first, for networks with threads"],
+                "channels": ["type": "array", "items": string],
+                "variants": ["type": "object", "additionalProperties": ["type": "object", "required": ["text"], "properties": ["text": string]]],
+                "schedule": [
+                    "type": "object", "description": "Absent: a draft",
+                    "properties": ["at": instant, "queue": ["type": "boolean"], "now": ["type": "boolean"]],
+                ],
+            ],
+        ]),
+        ("Post", [
+            "type": "object", "required": ["id", "status", "text", "thread", "channels", "variants", "deliveries"],
+            "properties": [
+                "id": string, "status": ["type": "string", "enum": ["draft"]], "text": string,
+                "thread": ["type": "array", "items": string], "channels": ["type": "array", "items": string],
+                "variants": ["type": "object", "additionalProperties": string],
+                "deliveries": ["type": "array", "items": ["type": "object"]],
+                "authorID": ["type": ["string", "null"]], "createdAt": instant, "updatedAt": instant,
+            ],
+        ]),
         ("TokenName", [
             "type": "object", "required": ["name"], "additionalProperties": false,
             "properties": ["name": ["type": "string", "minLength": 1, "maxLength": 80]],

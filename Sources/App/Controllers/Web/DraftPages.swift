@@ -1,0 +1,73 @@
+import Vapor
+
+/// Drafts in the web UI: saved from the composer, listed, opened again, deleted.
+enum DraftPages {
+    struct DraftForm: Content {
+        var parts: [String]?
+    }
+
+    struct DraftSummary: Encodable {
+        var id: String
+        var excerpt: String
+        var parts: Int
+        var updatedAt: Date?
+    }
+
+    struct ListContext: Encodable {
+        var page: PageContext
+        var drafts: [DraftSummary]
+    }
+
+    @Sendable static func list(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let drafts = try await PostService(db: req.db).posts(in: access.workspace).map { post in
+            DraftSummary(
+                id: try post.requireID().uuidString,
+                excerpt: post.text.count > 140 ? String(post.text.prefix(140)) + "…" : post.text,
+                parts: post.thread.count + 1, updatedAt: post.updatedAt
+            )
+        }
+        return try await req.page("drafts", ListContext(page: .load(req, title: "Drafts · \(access.workspace.name)", in: access), drafts: drafts))
+    }
+
+    @Sendable static func create(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let parts = try req.content.decode(DraftForm.self).parts ?? []
+        do {
+            try await PostService(db: req.db).create(draft(from: parts), in: access.workspace, by: req.requireUser())
+            return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/posts")
+        } catch let error as AppError where !error.fields.isEmpty {
+            return try await ComposerPages.render(req, parts: parts, errors: error.fields, status: error.status)
+        }
+    }
+
+    @Sendable static func edit(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let post = try await PostService(db: req.db).post(req.uuidParameter("post"), in: access.workspace)
+        return try await ComposerPages.render(req, parts: [post.text] + post.thread, editing: post)
+    }
+
+    @Sendable static func update(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let service = PostService(db: req.db)
+        let post = try await service.post(req.uuidParameter("post"), in: access.workspace)
+        let parts = try req.content.decode(DraftForm.self).parts ?? []
+        do {
+            try await service.update(post, with: draft(from: parts))
+            return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/posts")
+        } catch let error as AppError where !error.fields.isEmpty {
+            return try await ComposerPages.render(req, parts: parts, editing: post, errors: error.fields, status: error.status)
+        }
+    }
+
+    @Sendable static func delete(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let service = PostService(db: req.db)
+        try await service.delete(service.post(req.uuidParameter("post"), in: access.workspace))
+        return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/posts")
+    }
+
+    private static func draft(from parts: [String]) -> PostService.Draft {
+        .init(text: parts.first ?? "", thread: Array(parts.dropFirst()))
+    }
+}

@@ -1,0 +1,33 @@
+import Fluent
+import Foundation
+
+/// Something the business wants to say: the text (and, on networks with threads, the parts that
+/// follow it), written once and later delivered to channels. Without a schedule it is a draft.
+final class Post: Model, @unchecked Sendable {
+    static let schema = "posts"
+
+    enum Status: String, Codable, Sendable {
+        case draft
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "workspace_id") var workspace: Workspace
+    @OptionalParent(key: "author_id") var author: User?
+    @Field(key: "status") var status: Status
+    /// The first (often the only) part.
+    @Field(key: "text") var text: String
+    /// The parts after the first, in order, for networks that publish threads.
+    @Field(key: "thread") var thread: [String]
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    init(workspaceID: UUID, authorID: UUID?, text: String, thread: [String]) {
+        self.$workspace.id = workspaceID
+        self.$author.id = authorID
+        self.status = .draft
+        self.text = text
+        self.thread = thread
+    }
+}

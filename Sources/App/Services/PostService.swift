@@ -1,0 +1,87 @@
+import Fluent
+import Foundation
+
+/// Posts of a workspace. For now every post is a draft: channels, and with them variants and
+/// schedules, arrive with the channel capability; the rules for them are already enforced here.
+struct PostService: Sendable {
+    static let maximumParts = 25
+
+    let db: any Database
+
+    /// What a person sends to create or change a post; `nil` leaves a field as it is.
+    struct Draft: Sendable {
+        var text: String?
+        var thread: [String]?
+        var channels: [String]?
+        var variants: [String: String]?
+        var wantsSchedule = false
+    }
+
+    @discardableResult
+    func create(_ draft: Draft, in workspace: Workspace, by author: User) async throws -> Post {
+        let post = Post(workspaceID: try workspace.requireID(), authorID: try author.requireID(), text: "", thread: [])
+        try apply(draft, to: post, creating: true)
+        try await post.create(on: db)
+        return post
+    }
+
+    func update(_ post: Post, with draft: Draft) async throws {
+        try apply(draft, to: post, creating: false)
+        try await post.save(on: db)
+    }
+
+    func posts(in workspace: Workspace) async throws -> [Post] {
+        try await Post.query(on: db)
+            .filter(\.$workspace.$id == workspace.requireID())
+            .sort(\.$updatedAt, .descending)
+            .all()
+    }
+
+    func post(_ id: UUID, in workspace: Workspace) async throws -> Post {
+        guard
+            let post = try await Post.query(on: db)
+                .filter(\.$id == id)
+                .filter(\.$workspace.$id == workspace.requireID())
+                .first()
+        else { throw AppError.notFound("This post") }
+        return post
+    }
+
+    func delete(_ post: Post) async throws {
+        try await post.delete(on: db)
+    }
+
+    private func apply(_ draft: Draft, to post: Post, creating: Bool) throws {
+        var problems: [String: String] = [:]
+        let text = draft.text ?? post.text
+        let thread = draft.thread ?? post.thread
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            problems["text"] = "Write something: a post needs text."
+        } else if text.utf16.count > ComposeService.maximumTextLength {
+            problems["text"] = "This text is longer than any network accepts."
+        }
+        if thread.count + 1 > Self.maximumParts {
+            problems["thread"] = "A thread can have at most \(Self.maximumParts) parts."
+        } else if let empty = thread.firstIndex(where: { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
+            problems["thread"] = "Part \(empty + 2) is empty: write it or remove it."
+        } else if thread.contains(where: { $0.utf16.count > ComposeService.maximumTextLength }) {
+            problems["thread"] = "A part is longer than any network accepts."
+        }
+        // No channel can be named yet: channels arrive with their own capability.
+        let channels = draft.channels ?? []
+        if let unknown = channels.first {
+            problems["channels"] = "Unknown channel \(unknown.prefix(40)). Connect the channel first, then choose it."
+        }
+        if let variant = draft.variants?.keys.sorted().first(where: { !channels.contains($0) }) {
+            problems["variants"] = "A variant for \(variant.prefix(40)) needs that channel among the post's channels."
+        }
+        if draft.wantsSchedule && channels.isEmpty && problems["channels"] == nil {
+            problems["channels"] = "Choose at least one channel to schedule this post; without a schedule it is saved as a draft."
+        }
+        guard problems.isEmpty else {
+            throw AppError.invalid(problems, message: creating ? "The post was not saved." : "The post was not changed.")
+        }
+        post.text = text
+        post.thread = thread
+    }
+}
