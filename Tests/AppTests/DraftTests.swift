@@ -46,7 +46,7 @@ import VaporTesting
                 (#"{"text": "Hi", "channels": ["7f0c1c1e-0000-4000-8000-000000000000"]}"#, .unprocessableEntity, "channels"),
                 (#"{"text": "Hi", "variants": {"abc": {"text": "x"}}}"#, .unprocessableEntity, "variants"),
                 (#"{"text": "Hi", "schedule": {"now": true}}"#, .unprocessableEntity, "channels"),
-                (#"{"text": "Hi", "media": []}"#, .badRequest, "media"),
+                (#"{"text": "Hi", "images": []}"#, .badRequest, "images"),
                 (#"{"text": "\ud83d"}"#, .badRequest, ""),
                 (#"{"text": "\#(String(repeating: "z", count: 100_001))"}"#, .unprocessableEntity, "text"),
             ]

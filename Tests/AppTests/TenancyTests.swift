@@ -12,8 +12,10 @@ import VaporTesting
     private func victimParameters(_ app: Application, _ victim: Member) async throws -> [String: String] {
         let (invitation, _) = try await InvitationService(db: app.db).create(for: victim.workspace, by: victim.user)
         let post = try await PostService(db: app.db).create(.init(text: "Victim's draft", thread: []), in: victim.workspace, by: victim.user)
+        let media = try await MediaService(db: app.db).upload(TestMedia.png(width: 10, height: 10), filename: "v.png", altText: "", to: victim.workspace, by: victim.user)
         return [
             "post": try post.requireID().uuidString,
+            "media": try media.requireID().uuidString,
             WorkspaceMembership.parameter: victim.workspaceID,
             "member": try victim.user.requireID().uuidString,
             "invitation": try invitation.requireID().uuidString,
@@ -87,6 +89,7 @@ import VaporTesting
             #expect(try await Invitation.query(on: app.db).count() == 1)
             #expect(try await Post.query(on: app.db).count() == 1)
             #expect(try await Post.query(on: app.db).first()?.text == "Victim's draft")
+            #expect(try await MediaItem.query(on: app.db).count() == 1)
         }
     }
 }

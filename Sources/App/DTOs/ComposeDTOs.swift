@@ -8,12 +8,22 @@ struct ComposeCheckRequest: APIRequestBody {
     var networks: [String]
 }
 
+/// Inside a workspace the check also looks at the post's uploaded media.
+struct WorkspaceComposeCheckRequest: APIRequestBody {
+    static let fields: Set<String> = ["text", "networks", "media"]
+    var text: String
+    var networks: [String]
+    var media: [UUID]?
+}
+
 /// `{"results": {"x": {"length", "limit", "valid", "facets", "problems"}, …}}`.
 struct ComposeCheckResponse: Content {
     var results: [String: NetworkCheck]
 
-    init(_ checks: [(Network, TextCheck)]) {
-        results = Dictionary(uniqueKeysWithValues: checks.map { ($0.0.rawValue, NetworkCheck(check: $0.1)) })
+    init(_ checks: [(Network, TextCheck)], media: [MediaItem]? = nil) {
+        results = Dictionary(uniqueKeysWithValues: checks.map { network, check in
+            (network.rawValue, NetworkCheck(check: check, mediaProblems: media.map { MediaRules.rules(for: network).problems(with: $0) } ?? []))
+        })
     }
 
     init(from decoder: any Decoder) throws {
@@ -21,8 +31,8 @@ struct ComposeCheckResponse: Content {
     }
 }
 
-/// One network's answer: TextRules' own encoding (`length`, `limit`, `valid`, `facets`) plus
-/// the problems as sentences a person can act on.
+/// One network's answer: `length`, `limit`, `valid`, `facets` as TextRules counts them, plus
+/// the problems (text and media) as sentences a person can act on.
 struct NetworkCheck: Encodable, Sendable {
     struct Problem: Encodable, Sendable {
         var code: String
@@ -30,12 +40,22 @@ struct NetworkCheck: Encodable, Sendable {
     }
 
     var check: TextCheck
+    var mediaProblems: [String] = []
 
-    private enum CodingKeys: String, CodingKey { case problems }
+    private enum CodingKeys: String, CodingKey { case length, limit, valid, facets, problems }
 
     func encode(to encoder: any Encoder) throws {
-        try check.encode(to: encoder)
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(check.problemMessages.map { Problem(code: $0.code, message: $0.message) }, forKey: .problems)
+        try container.encode(check.length, forKey: .length)
+        try container.encode(check.limit, forKey: .limit)
+        try container.encode(check.valid && mediaProblems.isEmpty, forKey: .valid)
+        if check.network == .bluesky {
+            try container.encode(check.blueskyFacets, forKey: .facets)
+        } else {
+            try container.encode(check.entities, forKey: .facets)
+        }
+        let problems = check.problemMessages.map { Problem(code: $0.code, message: $0.message) }
+            + mediaProblems.map { Problem(code: "media", message: $0) }
+        try container.encode(problems, forKey: .problems)
     }
 }

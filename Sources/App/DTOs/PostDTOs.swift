@@ -3,7 +3,7 @@ import Vapor
 
 /// `{"text", "thread", "channels", "variants": {channelId: {"text"}}, "schedule"}`.
 struct PostRequest: APIRequestBody {
-    static let fields: Set<String> = ["text", "thread", "channels", "variants", "schedule"]
+    static let fields: Set<String> = ["text", "thread", "channels", "variants", "media", "schedule"]
 
     struct Variant: Decodable, Sendable {
         var text: String
@@ -21,10 +21,12 @@ struct PostRequest: APIRequestBody {
     var thread: [String]?
     var channels: [String]?
     var variants: [String: Variant]?
+    /// Ids of uploaded images or videos, in the order they are shown.
+    var media: [UUID]?
     var schedule: Schedule?
 
     var draft: PostService.Draft {
-        .init(text: text, thread: thread, channels: channels, variants: variants?.mapValues(\.text), wantsSchedule: schedule != nil)
+        .init(text: text, thread: thread, channels: channels, variants: variants?.mapValues(\.text), media: media, wantsSchedule: schedule != nil)
     }
 }
 
@@ -35,6 +37,7 @@ struct PostDTO: Content {
     var thread: [String]
     var channels: [String]
     var variants: [String: String]
+    var media: [String]
     var deliveries: [DeliveryDTO]
     var authorID: String?
     var createdAt: Date?
@@ -47,6 +50,7 @@ struct PostDTO: Content {
         thread = post.thread
         channels = []
         variants = [:]
+        media = post.media.map(\.uuidString)
         deliveries = []
         authorID = post.$author.id?.uuidString
         createdAt = post.createdAt

@@ -57,6 +57,10 @@ struct ErrorPages: AsyncMiddleware {
 }
 
 extension Request {
-    /// JSON API requests get JSON errors; everything else is a page.
-    var isAPI: Bool { url.path.hasPrefix("/api/") || url.path == "/healthz" }
+    /// JSON API requests (and the web UI's own scripts, which ask for JSON) get JSON errors;
+    /// everything else is a page.
+    var isAPI: Bool {
+        url.path.hasPrefix("/api/") || url.path == "/healthz"
+            || headers.accept.first?.mediaType == .json
+    }
 }

@@ -9,6 +9,7 @@ struct M007_CreatePosts: AsyncMigration {
             .field("status", .string, .required)
             .field("text", .string, .required)
             .field("thread", .array(of: .string), .required)
+            .field("media", .array(of: .uuid), .required)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .create()

@@ -12,5 +12,6 @@ extension Application {
         migrations.add(M005_CreateLoginFailures())
         migrations.add(M006_CreateWorkerHeartbeats())
         migrations.add(M007_CreatePosts())
+        migrations.add(M008_CreateMedia())
     }
 }

@@ -18,6 +18,8 @@ final class Post: Model, @unchecked Sendable {
     @Field(key: "text") var text: String
     /// The parts after the first, in order, for networks that publish threads.
     @Field(key: "thread") var thread: [String]
+    /// Images or video, in the order they are shown.
+    @Field(key: "media") var media: [UUID]
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -29,5 +31,6 @@ final class Post: Model, @unchecked Sendable {
         self.status = .draft
         self.text = text
         self.thread = thread
+        self.media = []
     }
 }

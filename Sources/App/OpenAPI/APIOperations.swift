@@ -30,6 +30,13 @@ enum APIOperations {
         .init(method: "get", path: "/api/v1/workspaces/{ws}/invitations", summary: "Pending invitations", status: 200, response: APISchemas.list("Invitation")),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/invitations", summary: "Create an invitation link (single use, 7 days)", status: 201, response: APISchemas.ref("Invitation")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/invitations/{invitation}", summary: "Revoke an invitation", status: 204),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/compose/check", summary: "The compose check, also telling which network refuses which of the post's media", request: "WorkspaceComposeCheck", status: 200, response: APISchemas.ref("ComposeCheckResults")),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/media", summary: "The workspace's images and videos", status: 200, response: APISchemas.list("Media")),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/media", summary: "Upload an image or video (multipart/form-data: `file`, `alt`); its type is read from its bytes", request: "MediaUpload", status: 201, response: APISchemas.ref("Media")),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/media/{media}", summary: "An image or video", status: 200, response: APISchemas.ref("Media")),
+        .init(method: "patch", path: "/api/v1/workspaces/{ws}/media/{media}", summary: "Change the alt text", request: "MediaDescription", status: 200, response: APISchemas.ref("Media")),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}/media/{media}", summary: "Delete an image or video (and take it out of drafts)", status: 204),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/media/{media}/content", summary: "The file itself", status: 200, response: nil),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/posts", summary: "The workspace's posts, latest change first", status: 200, response: APISchemas.list("Post")),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/posts", summary: "Create a post; without `schedule` it is a draft", request: "PostInput", status: 201, response: APISchemas.ref("Post")),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "A post", status: 200, response: APISchemas.ref("Post")),
@@ -72,7 +79,9 @@ extension APIOperation {
         if !parameterList.isEmpty { fields.append(("parameters", .array(parameterList))) }
         if isPublic { fields.append(("security", [])) }
         if let request {
-            fields.append(("requestBody", ["required": true, "content": ["application/json": ["schema": APISchemas.ref(request)]]]))
+            let type = request == "MediaUpload" ? "multipart/form-data" : "application/json"
+            let schema: JSONValue = ["schema": APISchemas.ref(request)]
+            fields.append(("requestBody", ["required": true, "content": .object([(type, schema)])]))
         }
         var success: [(String, JSONValue)] = [("description", "Success")]
         if let response { success.append(("content", ["application/json": ["schema": response]])) }

@@ -65,6 +65,30 @@ enum APISchemas {
                 "networks": ["type": "array", "minItems": 1, "items": ["type": "string", "enum": ["x", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "threads"]]],
             ],
         ]),
+        ("WorkspaceComposeCheck", [
+            "type": "object", "required": ["text", "networks"], "additionalProperties": false,
+            "properties": [
+                "text": ["type": "string", "maxLength": 100_000],
+                "networks": ["type": "array", "minItems": 1, "items": ["type": "string"]],
+                "media": ["type": "array", "items": string, "description": "Ids of uploaded media, in order"],
+            ],
+        ]),
+        ("Media", [
+            "type": "object", "required": ["id", "format", "mimeType", "byteCount", "alt", "filename"],
+            "properties": [
+                "id": string, "format": ["type": "string", "enum": ["jpeg", "png", "gif", "webp", "mp4", "mov"]],
+                "mimeType": string, "byteCount": ["type": "integer"], "width": ["type": ["integer", "null"]],
+                "height": ["type": ["integer", "null"]], "alt": string, "filename": string, "createdAt": instant,
+            ],
+        ]),
+        ("MediaUpload", [
+            "type": "object", "required": ["file"],
+            "properties": ["file": ["type": "string", "contentMediaType": "application/octet-stream"], "alt": string],
+        ]),
+        ("MediaDescription", [
+            "type": "object", "required": ["alt"], "additionalProperties": false,
+            "properties": ["alt": ["type": "string", "maxLength": 5_000]],
+        ]),
         ("ComposeCheckResults", [
             "type": "object", "required": ["results"],
             "properties": ["results": ["type": "object", "additionalProperties": ref("NetworkCheck")]],
@@ -113,6 +137,7 @@ enum APISchemas {
                 "thread": ["type": "array", "items": string, "description": "Parts after the first, for networks with threads"],
                 "channels": ["type": "array", "items": string],
                 "variants": ["type": "object", "additionalProperties": ["type": "object", "required": ["text"], "properties": ["text": string]]],
+                "media": ["type": "array", "maxItems": 20, "items": string, "description": "Ids of uploaded media, in order"],
                 "schedule": [
                     "type": "object", "description": "Absent: a draft",
                     "properties": ["at": instant, "queue": ["type": "boolean"], "now": ["type": "boolean"]],
@@ -125,6 +150,7 @@ enum APISchemas {
                 "id": string, "status": ["type": "string", "enum": ["draft"]], "text": string,
                 "thread": ["type": "array", "items": string], "channels": ["type": "array", "items": string],
                 "variants": ["type": "object", "additionalProperties": string],
+                "media": ["type": "array", "items": string],
                 "deliveries": ["type": "array", "items": ["type": "object"]],
                 "authorID": ["type": ["string", "null"]], "createdAt": instant, "updatedAt": instant,
             ],

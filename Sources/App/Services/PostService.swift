@@ -14,19 +14,20 @@ struct PostService: Sendable {
         var thread: [String]?
         var channels: [String]?
         var variants: [String: String]?
+        var media: [UUID]?
         var wantsSchedule = false
     }
 
     @discardableResult
     func create(_ draft: Draft, in workspace: Workspace, by author: User) async throws -> Post {
         let post = Post(workspaceID: try workspace.requireID(), authorID: try author.requireID(), text: "", thread: [])
-        try apply(draft, to: post, creating: true)
+        try await apply(draft, to: post, in: workspace, creating: true)
         try await post.create(on: db)
         return post
     }
 
-    func update(_ post: Post, with draft: Draft) async throws {
-        try apply(draft, to: post, creating: false)
+    func update(_ post: Post, in workspace: Workspace, with draft: Draft) async throws {
+        try await apply(draft, to: post, in: workspace, creating: false)
         try await post.save(on: db)
     }
 
@@ -51,7 +52,7 @@ struct PostService: Sendable {
         try await post.delete(on: db)
     }
 
-    private func apply(_ draft: Draft, to post: Post, creating: Bool) throws {
+    private func apply(_ draft: Draft, to post: Post, in workspace: Workspace, creating: Bool) async throws {
         var problems: [String: String] = [:]
         let text = draft.text ?? post.text
         let thread = draft.thread ?? post.thread
@@ -78,10 +79,23 @@ struct PostService: Sendable {
         if draft.wantsSchedule && channels.isEmpty && problems["channels"] == nil {
             problems["channels"] = "Choose at least one channel to schedule this post; without a schedule it is saved as a draft."
         }
+        let media = draft.media ?? post.media
+        if media.count > MediaRules.mostPerPost {
+            problems["media"] = "A post carries at most \(MediaRules.mostPerPost) images or videos; this one has \(media.count)."
+        } else if Set(media).count != media.count {
+            problems["media"] = "The same image or video is attached twice."
+        } else if problems.isEmpty {
+            do {
+                _ = try await MediaService(db: db).items(media, in: workspace)
+            } catch let error as AppError {
+                problems.merge(error.fields) { first, _ in first }
+            }
+        }
         guard problems.isEmpty else {
             throw AppError.invalid(problems, message: creating ? "The post was not saved." : "The post was not changed.")
         }
         post.text = text
         post.thread = thread
+        post.media = media
     }
 }

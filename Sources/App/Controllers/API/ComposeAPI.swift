@@ -7,4 +7,12 @@ enum ComposeAPI {
         let networks = try ComposeService.networks(from: body.networks)
         return ComposeCheckResponse(try ComposeService().check(body.text, for: networks))
     }
+
+    /// The same check inside a workspace, where the post's media are known too.
+    @Sendable static func checkInWorkspace(_ req: Request) async throws -> ComposeCheckResponse {
+        let body = try req.decodeBody(WorkspaceComposeCheckRequest.self)
+        let networks = try ComposeService.networks(from: body.networks)
+        let media = try await MediaService(db: req.db).items(body.media ?? [], in: req.requireWorkspace().workspace)
+        return ComposeCheckResponse(try ComposeService().check(body.text, for: networks), media: media)
+    }
 }

@@ -19,8 +19,9 @@ enum PostsAPI {
     @Sendable static func update(_ req: Request) async throws -> PostDTO {
         let body = try req.decodeBody(PostRequest.self)
         let service = PostService(db: req.db)
-        let post = try await service.post(req.uuidParameter("post"), in: req.requireWorkspace().workspace)
-        try await service.update(post, with: body.draft)
+        let workspace = try req.requireWorkspace().workspace
+        let post = try await service.post(req.uuidParameter("post"), in: workspace)
+        try await service.update(post, in: workspace, with: body.draft)
         return try PostDTO(post)
     }
 

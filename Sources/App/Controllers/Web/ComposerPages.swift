@@ -23,6 +23,8 @@ enum ComposerPages {
         /// Where "Save draft" posts: a new post, or the draft being edited.
         var saveURL: String
         var parts: [Part]
+        var media: [MediaDTO]
+        var mediaURL: String
         var errors: FieldErrors
         var editing: Bool
     }
@@ -33,7 +35,7 @@ enum ComposerPages {
 
     /// The composer, empty or holding a draft's parts, with any field errors from saving it.
     static func render(
-        _ req: Request, parts: [String], editing post: Post? = nil, errors: FieldErrors = [:], status: HTTPStatus = .ok
+        _ req: Request, parts: [String], media: [UUID] = [], editing post: Post? = nil, errors: FieldErrors = [:], status: HTTPStatus = .ok
     ) async throws -> Response {
         let access = try req.requireWorkspace()
         let base = "/workspaces/\(try access.workspace.requireID())"
@@ -47,14 +49,20 @@ enum ComposerPages {
             networks: networks, checkURL: "\(base)/compose/check",
             saveURL: try post.map { "\(base)/posts/\(try $0.requireID())" } ?? "\(base)/posts",
             parts: texts.enumerated().map { Part(index: $0.offset, number: $0.offset + 1, text: $0.element) },
+            media: try await attached(media, in: access.workspace, on: req), mediaURL: "\(base)/media",
             errors: errors, editing: post != nil
         )
         return try await req.page("composer", context, status: status)
     }
 
+    /// The attached files still in the workspace; one deleted meanwhile is simply left out.
+    private static func attached(_ ids: [UUID], in workspace: Workspace, on req: Request) async throws -> [MediaDTO] {
+        let known = try await MediaService(db: req.db).media(in: workspace)
+        return try ids.compactMap { id in try known.first { $0.id == id }.map { try MediaDTO($0) } }
+    }
+
     /// The composer's live counter: the API's check, for the signed-in member (CSRF header).
     @Sendable static func check(_ req: Request) async throws -> ComposeCheckResponse {
-        _ = try req.requireWorkspace()
-        return try await ComposeAPI.check(req)
+        try await ComposeAPI.checkInWorkspace(req)
     }
 }

@@ -4,6 +4,7 @@ import Vapor
 enum DraftPages {
     struct DraftForm: Content {
         var parts: [String]?
+        var media: [UUID]?
     }
 
     struct DraftSummary: Encodable {
@@ -32,31 +33,33 @@ enum DraftPages {
 
     @Sendable static func create(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
-        let parts = try req.content.decode(DraftForm.self).parts ?? []
+        let form = try req.content.decode(DraftForm.self)
+        let parts = form.parts ?? []
         do {
-            try await PostService(db: req.db).create(draft(from: parts), in: access.workspace, by: req.requireUser())
+            try await PostService(db: req.db).create(draft(from: form), in: access.workspace, by: req.requireUser())
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/posts")
         } catch let error as AppError where !error.fields.isEmpty {
-            return try await ComposerPages.render(req, parts: parts, errors: error.fields, status: error.status)
+            return try await ComposerPages.render(req, parts: parts, media: form.media ?? [], errors: error.fields, status: error.status)
         }
     }
 
     @Sendable static func edit(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
         let post = try await PostService(db: req.db).post(req.uuidParameter("post"), in: access.workspace)
-        return try await ComposerPages.render(req, parts: [post.text] + post.thread, editing: post)
+        return try await ComposerPages.render(req, parts: [post.text] + post.thread, media: post.media, editing: post)
     }
 
     @Sendable static func update(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
         let service = PostService(db: req.db)
         let post = try await service.post(req.uuidParameter("post"), in: access.workspace)
-        let parts = try req.content.decode(DraftForm.self).parts ?? []
+        let form = try req.content.decode(DraftForm.self)
+        let parts = form.parts ?? []
         do {
-            try await service.update(post, with: draft(from: parts))
+            try await service.update(post, in: access.workspace, with: draft(from: form))
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/posts")
         } catch let error as AppError where !error.fields.isEmpty {
-            return try await ComposerPages.render(req, parts: parts, editing: post, errors: error.fields, status: error.status)
+            return try await ComposerPages.render(req, parts: parts, media: form.media ?? [], editing: post, errors: error.fields, status: error.status)
         }
     }
 
@@ -67,7 +70,8 @@ enum DraftPages {
         return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/posts")
     }
 
-    private static func draft(from parts: [String]) -> PostService.Draft {
-        .init(text: parts.first ?? "", thread: Array(parts.dropFirst()))
+    private static func draft(from form: DraftForm) -> PostService.Draft {
+        let parts = form.parts ?? []
+        return .init(text: parts.first ?? "", thread: Array(parts.dropFirst()), media: form.media ?? [])
     }
 }
