@@ -13,7 +13,13 @@
   const panels = document.getElementById("panels");
   const verdict = document.getElementById("verdict");
   const threadNote = document.getElementById("thread-note");
-  const variants = {};
+  const mediaBox = form.querySelector(".media");
+  const mediaList = document.getElementById("media-list");
+  const mediaError = document.getElementById("media-error");
+  const mediaIDs = () => [...mediaList.querySelectorAll("li")].map((item) => item.dataset.id);
+  const variants = JSON.parse(form.dataset.variants || "{}");
+  // A network with its own text is shown, so reopening a draft loses nothing.
+  boxes.forEach((box) => { if (variants[box.value]) box.checked = true; });
   let current = null;
   let sequence = 0;
   let timer = null;
@@ -62,6 +68,7 @@
       label.textContent = network.name + " version (optional)";
       const area = document.createElement("textarea");
       area.id = "variant-" + network.id;
+      area.name = "variants[" + network.id + "]";
       area.rows = 3;
       area.placeholder = "Same as the text above";
       area.value = variants[network.id] || "";
@@ -82,7 +89,7 @@
     const response = await fetch(checkURL, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify({ text, networks }),
+      body: JSON.stringify({ text, networks, media: mediaIDs() }),
     });
     if (!response.ok) throw new Error("the server answered " + response.status);
     return (await response.json()).results;
@@ -116,6 +123,8 @@
       const checks = texts.map((text) => answers.get(text)[network.id]);
       const longest = Math.max(...checks.map((c) => c.length));
       const fits = checks.every((c) => c.valid) && texts.every((t) => t.trim());
+      // Media problems concern the whole post: show them once, not per part.
+      checks.slice(1).forEach((c) => { c.problems = c.problems.filter((p) => p.code !== "media"); });
       const label = (texts.length > 1 ? texts.length + " parts · " : "") + longest + " / " + checks[0].limit;
       const tab = document.getElementById("tab-" + network.id);
       tab.querySelector(".count").textContent = label;
@@ -214,6 +223,68 @@
     refresh();
   }
 
+  function jsonHeaders() {
+    return { "X-CSRF-Token": csrf, Accept: "application/json" };
+  }
+
+  function attachMediaControls(item) {
+    item.querySelector(".remove-media").addEventListener("click", () => { item.remove(); refresh(); });
+    const alt = item.querySelector(".alt");
+    alt.addEventListener("change", async () => {
+      const response = await fetch(mediaBox.dataset.mediaUrl + "/" + item.dataset.id, {
+        method: "POST", headers: { ...jsonHeaders(), "Content-Type": "application/json" }, body: JSON.stringify({ alt: alt.value }),
+      });
+      showMediaError(response.ok ? null : await errorMessage(response));
+      refresh();
+    });
+  }
+
+  function showMediaError(message) {
+    mediaError.hidden = !message;
+    mediaError.textContent = message || "";
+  }
+
+  async function errorMessage(response) {
+    try { return (await response.json()).error.message; } catch { return "The upload failed (" + response.status + ")."; }
+  }
+
+  async function upload() {
+    const file = document.getElementById("media-file");
+    const alt = document.getElementById("media-alt");
+    if (!file.files.length) { showMediaError("Choose a file first."); return; }
+    const body = new FormData();
+    body.append("file", file.files[0]);
+    body.append("alt", alt.value);
+    const response = await fetch(mediaBox.dataset.mediaUrl, { method: "POST", headers: jsonHeaders(), body });
+    if (!response.ok) { showMediaError(await errorMessage(response)); return; }
+    showMediaError(null);
+    const media = await response.json();
+    const item = document.createElement("li");
+    item.dataset.id = media.id;
+    const hidden = document.createElement("input");
+    hidden.type = "hidden"; hidden.name = "media[]"; hidden.value = media.id;
+    const preview = document.createElement(media.format === "mp4" || media.format === "mov" ? "span" : "img");
+    if (preview.tagName === "IMG") {
+      preview.src = mediaBox.dataset.mediaUrl + "/" + media.id + "/content"; preview.alt = ""; preview.width = 64; preview.height = 64;
+    } else {
+      preview.textContent = "▶"; preview.className = "video-mark";
+    }
+    const name = document.createElement("span");
+    name.className = "filename"; name.textContent = media.filename;
+    const altInput = document.createElement("input");
+    altInput.type = "text"; altInput.className = "alt"; altInput.value = media.alt;
+    altInput.setAttribute("aria-label", "Alt text for " + media.filename);
+    const remove = document.createElement("button");
+    remove.type = "button"; remove.className = "link remove-media"; remove.textContent = "Remove";
+    item.append(hidden, preview, name, altInput, remove);
+    mediaList.append(item);
+    attachMediaControls(item);
+    file.value = ""; alt.value = "";
+    refresh();
+  }
+
+  mediaList.querySelectorAll("li").forEach(attachMediaControls);
+  document.getElementById("media-upload").addEventListener("click", upload);
   parts.querySelectorAll(".part-text").forEach((area) => area.addEventListener("input", soon));
   parts.querySelectorAll(".remove-part").forEach((button) => button.addEventListener("click", () => {
     button.closest(".part").remove();

@@ -19,6 +19,8 @@ import VaporTesting
             #expect(post["thread"] as? [String] == ["Sourdough, rye and spelt."])
             #expect((post["deliveries"] as? [Any])?.isEmpty == true)
 
+            let variant = try await app.api(.PATCH, "\(base)/\(id)", as: ana, json: #"{"variants": {"x": {"text": "Loaves Fri 🥖"}, "bluesky": {"text": " "}}}"#)
+            #expect(try variant.json()["variants"] as? [String: String] == ["x": "Loaves Fri 🥖"], "an empty variant means the post's own text")
             let changed = try await app.api(.PATCH, "\(base)/\(id)", as: ana, json: #"{"text": "New loaves on Saturday"}"#)
             #expect(changed.status == .ok)
             #expect(try changed.json()["text"] as? String == "New loaves on Saturday")

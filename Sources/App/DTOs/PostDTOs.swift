@@ -49,7 +49,7 @@ struct PostDTO: Content {
         text = post.text
         thread = post.thread
         channels = []
-        variants = [:]
+        variants = post.variants
         media = post.media.map(\.uuidString)
         deliveries = []
         authorID = post.$author.id?.uuidString

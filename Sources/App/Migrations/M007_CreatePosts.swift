@@ -10,6 +10,7 @@ struct M007_CreatePosts: AsyncMigration {
             .field("text", .string, .required)
             .field("thread", .array(of: .string), .required)
             .field("media", .array(of: .uuid), .required)
+            .field("variants", .dictionary(of: .string), .required)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             .create()

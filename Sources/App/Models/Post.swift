@@ -20,6 +20,9 @@ final class Post: Model, @unchecked Sendable {
     @Field(key: "thread") var thread: [String]
     /// Images or video, in the order they are shown.
     @Field(key: "media") var media: [UUID]
+    /// Another text for some targets: keyed by a network name (every channel on that network)
+    /// or by a channel id.
+    @Field(key: "variants") var variants: [String: String]
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -32,5 +35,6 @@ final class Post: Model, @unchecked Sendable {
         self.text = text
         self.thread = thread
         self.media = []
+        self.variants = [:]
     }
 }

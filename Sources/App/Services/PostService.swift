@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TextRules
 
 /// Posts of a workspace. For now every post is a draft: channels, and with them variants and
 /// schedules, arrive with the channel capability; the rules for them are already enforced here.
@@ -73,8 +74,12 @@ struct PostService: Sendable {
         if let unknown = channels.first {
             problems["channels"] = "Unknown channel \(unknown.prefix(40)). Connect the channel first, then choose it."
         }
-        if let variant = draft.variants?.keys.sorted().first(where: { !channels.contains($0) }) {
-            problems["variants"] = "A variant for \(variant.prefix(40)) needs that channel among the post's channels."
+        // Empty variants mean "use the post's text" and are dropped rather than stored.
+        let variants = (draft.variants ?? post.variants).filter { !$0.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        if let key = variants.keys.sorted().first(where: { Network(rawValue: $0) == nil && !channels.contains($0) }) {
+            problems["variants"] = "A variant for \(key.prefix(40)) needs that channel among the post's channels, or a network name such as x or bluesky."
+        } else if variants.values.contains(where: { $0.utf16.count > ComposeService.maximumTextLength }) {
+            problems["variants"] = "A variant is longer than any network accepts."
         }
         if draft.wantsSchedule && channels.isEmpty && problems["channels"] == nil {
             problems["channels"] = "Choose at least one channel to schedule this post; without a schedule it is saved as a draft."
@@ -97,5 +102,6 @@ struct PostService: Sendable {
         post.text = text
         post.thread = thread
         post.media = media
+        post.variants = variants
     }
 }

@@ -25,6 +25,8 @@ enum ComposerPages {
         var parts: [Part]
         var media: [MediaDTO]
         var mediaURL: String
+        /// Each network's own text, as JSON for the composer's script.
+        var variantsJSON: String
         var errors: FieldErrors
         var editing: Bool
     }
@@ -35,7 +37,7 @@ enum ComposerPages {
 
     /// The composer, empty or holding a draft's parts, with any field errors from saving it.
     static func render(
-        _ req: Request, parts: [String], media: [UUID] = [], editing post: Post? = nil, errors: FieldErrors = [:], status: HTTPStatus = .ok
+        _ req: Request, parts: [String], media: [UUID] = [], variants: [String: String] = [:], editing post: Post? = nil, errors: FieldErrors = [:], status: HTTPStatus = .ok
     ) async throws -> Response {
         let access = try req.requireWorkspace()
         let base = "/workspaces/\(try access.workspace.requireID())"
@@ -50,6 +52,7 @@ enum ComposerPages {
             saveURL: try post.map { "\(base)/posts/\(try $0.requireID())" } ?? "\(base)/posts",
             parts: texts.enumerated().map { Part(index: $0.offset, number: $0.offset + 1, text: $0.element) },
             media: try await attached(media, in: access.workspace, on: req), mediaURL: "\(base)/media",
+            variantsJSON: String(decoding: try JSONEncoder().encode(variants), as: UTF8.self),
             errors: errors, editing: post != nil
         )
         return try await req.page("composer", context, status: status)

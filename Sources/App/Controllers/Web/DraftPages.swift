@@ -5,6 +5,7 @@ enum DraftPages {
     struct DraftForm: Content {
         var parts: [String]?
         var media: [UUID]?
+        var variants: [String: String]?
     }
 
     struct DraftSummary: Encodable {
@@ -39,14 +40,14 @@ enum DraftPages {
             try await PostService(db: req.db).create(draft(from: form), in: access.workspace, by: req.requireUser())
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/posts")
         } catch let error as AppError where !error.fields.isEmpty {
-            return try await ComposerPages.render(req, parts: parts, media: form.media ?? [], errors: error.fields, status: error.status)
+            return try await ComposerPages.render(req, parts: parts, media: form.media ?? [], variants: form.variants ?? [:], errors: error.fields, status: error.status)
         }
     }
 
     @Sendable static func edit(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
         let post = try await PostService(db: req.db).post(req.uuidParameter("post"), in: access.workspace)
-        return try await ComposerPages.render(req, parts: [post.text] + post.thread, media: post.media, editing: post)
+        return try await ComposerPages.render(req, parts: [post.text] + post.thread, media: post.media, variants: post.variants, editing: post)
     }
 
     @Sendable static func update(_ req: Request) async throws -> Response {
@@ -59,7 +60,7 @@ enum DraftPages {
             try await service.update(post, in: access.workspace, with: draft(from: form))
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/posts")
         } catch let error as AppError where !error.fields.isEmpty {
-            return try await ComposerPages.render(req, parts: parts, media: form.media ?? [], editing: post, errors: error.fields, status: error.status)
+            return try await ComposerPages.render(req, parts: parts, media: form.media ?? [], variants: form.variants ?? [:], editing: post, errors: error.fields, status: error.status)
         }
     }
 
@@ -72,6 +73,6 @@ enum DraftPages {
 
     private static func draft(from form: DraftForm) -> PostService.Draft {
         let parts = form.parts ?? []
-        return .init(text: parts.first ?? "", thread: Array(parts.dropFirst()), media: form.media ?? [])
+        return .init(text: parts.first ?? "", thread: Array(parts.dropFirst()), variants: form.variants ?? [:], media: form.media ?? [])
     }
 }
