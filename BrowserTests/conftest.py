@@ -65,3 +65,15 @@ def browser():
         instance = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         yield instance
         instance.close()
+
+
+def sign_up(page, base: str, email: str, password: str, workspace: str) -> None:
+    """Signs up through the form and waits for the new workspace's dashboard."""
+    from playwright.sync_api import expect
+
+    page.goto(base + "/signup")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_label("Workspace name").fill(workspace)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.locator("h1")).to_have_text(workspace)

@@ -4,17 +4,15 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from conftest import sign_up
+
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
 def test_counters_previews_and_verdict_follow_each_networks_rules(server, browser):
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     page = context.new_page()
-    page.goto(server["base"] + "/signup")
-    page.get_by_label("Email").fill("cleo@bakery.example")
-    page.get_by_label("Password").fill("croissant dough")
-    page.get_by_label("Workspace name").fill("Cleo's Bakery")
-    page.get_by_role("button", name="Sign up").click()
+    sign_up(page, server["base"], "cleo@bakery.example", "croissant dough", "Cleo's Bakery")
     page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Compose").click()
     expect(page.locator("h1")).to_have_text("Compose")
 
@@ -80,11 +78,7 @@ def _png(width: int, height: int) -> bytes:
 def test_media_are_checked_from_their_bytes_and_per_network(server, browser):
     context = browser.new_context(viewport={"width": 1100, "height": 1000})
     page = context.new_page()
-    page.goto(server["base"] + "/signup")
-    page.get_by_label("Email").fill("dev@bakery.example")
-    page.get_by_label("Password").fill("pain de campagne")
-    page.get_by_label("Workspace name").fill("Dev's Bakery")
-    page.get_by_role("button", name="Sign up").click()
+    sign_up(page, server["base"], "dev@bakery.example", "pain de campagne", "Dev's Bakery")
     page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Compose").click()
     page.get_by_label("Text", exact=True).fill("Today's bake")
 

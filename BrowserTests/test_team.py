@@ -7,6 +7,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from conftest import sign_up
+
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
@@ -16,12 +18,7 @@ def test_sign_up_log_in_create_workspace_invite_and_accept(server, browser):
     page = owner.new_page()
 
     # Sign up: the first user of a new workspace is its owner.
-    page.goto(base + "/signup")
-    page.get_by_label("Email").fill("ana@cornerbakery.example")
-    page.get_by_label("Password").fill("sourdough starter")
-    page.get_by_label("Workspace name").fill("Corner Bakery")
-    page.get_by_role("button", name="Sign up").click()
-    expect(page.locator("h1")).to_have_text("Corner Bakery")
+    sign_up(page, base, "ana@cornerbakery.example", "sourdough starter", "Corner Bakery")
 
     # Log out and back in.
     page.get_by_role("button", name="Log out").click()
