@@ -43,6 +43,11 @@ let package = Package(
             dependencies: [.target(name: "App")],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "TextRulesBenchmark",
+            dependencies: ["TextRules"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TextRulesTests",
             dependencies: [

@@ -18,6 +18,8 @@ enum UnicodeNormalization {
         switch v {
         case 0x400...0x4FF,  // Cyrillic
             0x200B...0x200F, 0x2010...0x2027, 0x2030...0x205E,  // joiners, general punctuation
+            0x20E3,  // combining enclosing keycap (class 0, composes with nothing)
+            0x2460...0x24FF, 0x25A0...0x27BF, 0x2B00...0x2BFF,  // enclosed signs, shapes, symbols, dingbats
             0x3000...0x3029, 0x3030...0x3096, 0x309B...0x30FF,  // CJK punctuation, kana
             0x4E00...0x9FFF,  // CJK ideographs
             0xAC00...0xD7A3,  // Hangul syllables

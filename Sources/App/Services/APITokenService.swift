@@ -41,16 +41,18 @@ struct APITokenService: Sendable {
     /// The user a bearer token acts for, or nil when it is unknown or revoked.
     func user(forBearer secret: String, now: Date = Date()) async throws -> User? {
         guard secret.hasPrefix(Self.tokenPrefix) else { return nil }
+        // One query with a join: every API request pays for this lookup.
         guard
             let token = try await APIToken.query(on: db)
+                .join(User.self, on: \APIToken.$user.$id == \User.$id)
                 .filter(\.$tokenHash == SecretToken.hash(secret))
-                .with(\.$user)
                 .first()
         else { return nil }
+        let user = try token.joined(User.self)
         if token.lastUsedAt.map({ now.timeIntervalSince($0) > Self.lastUsedGranularity }) ?? true {
             token.lastUsedAt = now
             try await token.save(on: db)
         }
-        return token.user
+        return user
     }
 }

@@ -25,11 +25,11 @@ struct WorkspaceService: Sendable {
     /// The workspaces the user belongs to, oldest first, with the user's role in each.
     func workspaces(of user: User) async throws -> [(workspace: Workspace, role: Membership.Role)] {
         let memberships = try await Membership.query(on: db)
+            .join(Workspace.self, on: \Membership.$workspace.$id == \Workspace.$id)
             .filter(\.$user.$id == user.requireID())
-            .with(\.$workspace)
             .sort(\.$createdAt, .ascending)
             .all()
-        return memberships.map { ($0.workspace, $0.role) }
+        return try memberships.map { (try $0.joined(Workspace.self), $0.role) }
     }
 
     /// The caller's membership of a workspace; a workspace the caller is not in does not exist
@@ -37,12 +37,12 @@ struct WorkspaceService: Sendable {
     func membership(of user: User, in workspaceID: UUID) async throws -> (workspace: Workspace, membership: Membership) {
         guard
             let membership = try await Membership.query(on: db)
+                .join(Workspace.self, on: \Membership.$workspace.$id == \Workspace.$id)
                 .filter(\.$user.$id == user.requireID())
                 .filter(\.$workspace.$id == workspaceID)
-                .with(\.$workspace)
                 .first()
         else { throw AppError.notFound("This workspace") }
-        return (membership.workspace, membership)
+        return (try membership.joined(Workspace.self), membership)
     }
 
     func rename(_ workspace: Workspace, to rawName: String) async throws {
