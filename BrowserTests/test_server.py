@@ -65,3 +65,51 @@ def test_serve_without_worker_reports_degraded_until_a_worker_runs(trestle_binar
                 process.terminate()
                 process.wait(timeout=20)
     assert worker.returncode == 0, "the worker stops cleanly on SIGTERM"
+
+
+def test_the_same_binary_runs_on_postgresql_after_trestle_migrate(trestle_binary, tmp_path):
+    """Needs TRESTLE_TEST_POSTGRES_URL (.ci/run sets it); skipped without a PostgreSQL server."""
+    import socket
+    import uuid
+
+    import pytest
+
+    admin = os.environ.get("TRESTLE_TEST_POSTGRES_URL")
+    if not admin:
+        pytest.skip("TRESTLE_TEST_POSTGRES_URL is not set")
+    name = "trestle_e2e_" + uuid.uuid4().hex[:12]
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+    url = admin.rsplit("/", 1)[0] + "/" + name
+    env = dict(os.environ, TRESTLE_DATA_DIR=str(tmp_path), LOG_LEVEL="warning", DATABASE_URL=url)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    try:
+        # Without migrations the server refuses to start, and says what to do.
+        refused = subprocess.run([str(trestle_binary), "serve", "--port", str(port)], env=env,
+                                 capture_output=True, text=True, timeout=60)
+        assert refused.returncode != 0
+        assert "trestle migrate" in refused.stdout + refused.stderr
+
+        subprocess.run([str(trestle_binary), "migrate"], env=env, check=True, capture_output=True)
+        web = subprocess.Popen([str(trestle_binary), "serve", "--port", str(port)], env=env)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(300):
+                try:
+                    health = json.load(urllib.request.urlopen(base + "/healthz"))
+                    break
+                except Exception:
+                    time.sleep(0.1)
+            assert health["database"] == "ok"
+            run = lambda *args: subprocess.run([str(trestle_binary), *args], env=env, capture_output=True, text=True, check=True)
+            run("user", "create", "--email", "pg@example.com", "--password", "long enough", "--workspace", "On Postgres")
+            token = run("token", "create", "--email", "pg@example.com").stdout.strip()
+            request = urllib.request.Request(base + "/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+            assert json.load(urllib.request.urlopen(request))["workspaces"][0]["name"] == "On Postgres"
+        finally:
+            web.terminate()
+            web.wait(timeout=20)
+        assert not (tmp_path / "trestle.sqlite").exists(), "nothing was written to SQLite"
+    finally:
+        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)

@@ -16,8 +16,8 @@ public enum Launcher {
         do {
             let settings = try TrestleSettings.fromEnvironment()
             try await configure(app, settings: settings)
-            if ["serve", "worker"].contains(command), settings.database.isSQLite {
-                try await app.autoMigrate()
+            if ["serve", "worker"].contains(command) {
+                try await prepareDatabase(app, settings: settings)
             }
             if command == "serve", runsWorker {
                 app.lifecycle.use(WorkerLifecycle(worker: Worker(application: app)))
@@ -29,5 +29,19 @@ public enum Launcher {
             throw error
         }
         try await app.asyncShutdown()
+    }
+
+    /// SQLite migrates itself; on PostgreSQL several nodes may start at once, so the schema is
+    /// changed only by `trestle migrate`, and a node refuses to run on an outdated one.
+    private static func prepareDatabase(_ app: Application, settings: TrestleSettings) async throws {
+        if settings.database.isSQLite {
+            try await app.autoMigrate()
+            return
+        }
+        try await app.migrator.setupIfNeeded().get()
+        let pending = try await app.migrator.previewPrepareBatch().get()
+        if !pending.isEmpty {
+            throw SettingsError("The database is missing \(pending.count) migration(s). Run `trestle migrate` once (from one node), then start again.")
+        }
     }
 }
