@@ -23,11 +23,11 @@ public func configure(_ app: Application, settings: TrestleSettings) async throw
     }
     app.registerMigrations()
 
-    app.sessions.use(.fluent)
+    app.sessions.use { _ in WebSessionStore() }
     let secure = settings.servesHTTPS
     app.sessions.configuration = SessionsConfiguration(cookieName: "trestle_session") { id in
         HTTPCookies.Value(
-            string: id.string, expires: Date(timeIntervalSinceNow: 30 * 24 * 3600), maxAge: 30 * 24 * 3600,
+            string: id.string, expires: Date(timeIntervalSinceNow: WebSessionStore.lifetime), maxAge: Int(WebSessionStore.lifetime),
             path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax
         )
     }

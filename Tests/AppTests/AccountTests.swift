@@ -70,13 +70,30 @@ import VaporTesting
             try await browser.logIn("ana@example.com", ana.password)
             #expect(browser.cookie != nil)
             #expect(browser.cookie != anonymousCookie, "signing in starts a new session id")
-            let stored = try await SessionRecord.query(on: app.db).all()
-            #expect(stored.contains { $0.key.string == browser.cookie && $0.data[SessionKeys.user] == ana.user.id?.uuidString })
+            let stored = try await WebSession.query(on: app.db).all()
+            let cookie = try #require(browser.cookie)
+            #expect(stored.contains { $0.keyHash == SecretToken.hash(cookie) && $0.data[SessionKeys.user] == ana.user.id?.uuidString })
+            #expect(!stored.contains { $0.keyHash == cookie }, "only the hash of the session id is stored")
 
             #expect(try await browser.get("/workspaces/\(ana.workspaceID)").status == .ok)
             let out = try await browser.post("/logout")
             #expect(out.status == .seeOther)
             #expect(browser.cookie == nil)
+            #expect(try await browser.get("/workspaces/\(ana.workspaceID)").location?.hasPrefix("/login") == true)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func anExpiredSessionNoLongerSignsIn(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let browser = Browser(app)
+            try await browser.logIn("ana@example.com", ana.password)
+            #expect(try await browser.get("/workspaces/\(ana.workspaceID)").status == .ok)
+            for session in try await WebSession.query(on: app.db).all() {
+                session.expiresAt = Date().addingTimeInterval(-1)
+                try await session.save(on: app.db)
+            }
             #expect(try await browser.get("/workspaces/\(ana.workspaceID)").location?.hasPrefix("/login") == true)
         }
     }

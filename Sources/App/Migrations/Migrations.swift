@@ -4,7 +4,6 @@ import Vapor
 extension Application {
     /// Every migration in the order it runs; a new one is appended, never inserted.
     func registerMigrations() {
-        migrations.add(SessionRecord.migration)
         migrations.add(M001_CreateUsers())
         migrations.add(M002_CreateWorkspaces())
         migrations.add(M003_CreateInvitations())
@@ -13,5 +12,6 @@ extension Application {
         migrations.add(M006_CreateWorkerHeartbeats())
         migrations.add(M007_CreatePosts())
         migrations.add(M008_CreateMedia())
+        migrations.add(M009_CreateWebSessions())
     }
 }

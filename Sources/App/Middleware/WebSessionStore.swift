@@ -1,0 +1,48 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Vapor's session driver backed by `WebSession`: sessions live in the database (any node can
+/// answer any request), expire 30 days after last use, and are stored by hash only.
+struct WebSessionStore: AsyncSessionDriver {
+    static let lifetime: TimeInterval = 30 * 24 * 3600
+
+    func createSession(_ data: SessionData, for request: Request) async throws -> SessionID {
+        let key = SecretToken.generate(prefix: "").value
+        try await WebSession(keyHash: SecretToken.hash(key), data: data.snapshot, expiresAt: Self.expiry()).create(on: request.db)
+        try await Self.forgetExpired(on: request.db)
+        return SessionID(string: key)
+    }
+
+    func readSession(_ sessionID: SessionID, for request: Request) async throws -> SessionData? {
+        guard let session = try await find(sessionID, on: request.db), session.expiresAt > Date() else { return nil }
+        return SessionData(initialData: session.data)
+    }
+
+    func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) async throws -> SessionID {
+        guard let session = try await find(sessionID, on: request.db) else {
+            // Gone meanwhile (signed out elsewhere, expired): start a fresh one rather than fail.
+            return try await createSession(data, for: request)
+        }
+        session.data = data.snapshot
+        session.expiresAt = Self.expiry()
+        try await session.save(on: request.db)
+        return sessionID
+    }
+
+    func deleteSession(_ sessionID: SessionID, for request: Request) async throws {
+        try await WebSession.query(on: request.db).filter(\.$keyHash == SecretToken.hash(sessionID.string)).delete()
+    }
+
+    private func find(_ sessionID: SessionID, on db: any Database) async throws -> WebSession? {
+        try await WebSession.query(on: db).filter(\.$keyHash == SecretToken.hash(sessionID.string)).first()
+    }
+
+    private static func expiry() -> Date { Date().addingTimeInterval(lifetime) }
+
+    /// Expired sessions are dropped whenever a new one starts, which keeps the table small
+    /// without a job of its own.
+    private static func forgetExpired(on db: any Database) async throws {
+        try await WebSession.query(on: db).filter(\.$expiresAt < Date()).delete()
+    }
+}
