@@ -88,10 +88,10 @@
   async function check(text, networks) {
     const response = await fetch(checkURL, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
       body: JSON.stringify({ text, networks, media: mediaIDs() }),
     });
-    if (!response.ok) throw new Error("the server answered " + response.status);
+    if (!response.ok) throw new Error(await errorMessage(response));
     return (await response.json()).results;
   }
 
@@ -109,7 +109,7 @@
     try {
       await Promise.all([...jobs].map(async ([text, ids]) => answers.set(text, await check(text, [...ids]))));
     } catch (error) {
-      verdict.textContent = "The text could not be checked: " + error.message + ". Try again in a moment.";
+      verdict.textContent = "The text could not be checked: " + error.message;
       verdict.className = "error";
       return;
     }
@@ -245,7 +245,7 @@
   }
 
   async function errorMessage(response) {
-    try { return (await response.json()).error.message; } catch { return "The upload failed (" + response.status + ")."; }
+    try { return (await response.json()).error.message; } catch { return "The server answered " + response.status + ". Try again in a moment."; }
   }
 
   async function upload() {
