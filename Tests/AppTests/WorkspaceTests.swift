@@ -135,6 +135,8 @@ import VaporTesting
             let (_, token) = try await InvitationService(db: app.db).create(for: ana.workspace, by: ana.user)
             _ = try await app.api(.POST, "/api/v1/invitations/\(token)/accept", as: ben)
             _ = try await InvitationService(db: app.db).create(for: ana.workspace, by: ana.user)
+            let media = try await MediaService(db: app.db).upload(TestMedia.png(width: 10, height: 10), filename: "a.png", altText: "", to: ana.workspace, by: ana.user)
+            try await PostService(db: app.db).create(.init(text: "Draft", thread: [], media: [media.requireID()]), in: ana.workspace, by: ana.user)
 
             #expect(try await app.api(.DELETE, "/api/v1/workspaces/\(ana.workspaceID)?confirm=Bakery", as: ben).status == .forbidden)
 
@@ -151,6 +153,10 @@ import VaporTesting
             #expect(try await Workspace.find(ana.workspace.id, on: app.db) == nil)
             #expect(try await Membership.query(on: app.db).filter(\.$workspace.$id == ana.workspace.requireID()).count() == 0)
             #expect(try await Invitation.query(on: app.db).count() == 0)
+            #expect(try await Post.query(on: app.db).count() == 0)
+            #expect(try await MediaItem.query(on: app.db).count() == 0)
+            #expect(try await MediaContent.query(on: app.db).count() == 0)
+            #expect(try await User.query(on: app.db).count() == 2, "the people stay")
         }
     }
 

@@ -94,11 +94,8 @@ struct WorkspaceService: Sendable {
         guard confirmation.trimmingCharacters(in: .whitespacesAndNewlines) == workspace.name else {
             throw AppError.invalid(["confirm": "Type the workspace's name, \(workspace.name), to confirm."], message: "The workspace was not deleted.")
         }
-        try await db.transaction { tx in
-            // Children first: not every database enforces the cascade (SQLite needs it switched on).
-            try await Invitation.query(on: tx).filter(\.$workspace.$id == workspace.requireID()).delete()
-            try await Membership.query(on: tx).filter(\.$workspace.$id == workspace.requireID()).delete()
-            try await workspace.delete(on: tx)
-        }
+        // Memberships, invitations, posts and media go with it: their foreign keys cascade
+        // (SQLite enforces them too; the driver switches them on for every connection).
+        try await workspace.delete(on: db)
     }
 }
