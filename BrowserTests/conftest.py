@@ -13,10 +13,25 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_for_health(base: str, process: subprocess.Popen, seconds: float = 60) -> dict:
+    """Waits until the server answers /healthz and returns the answer."""
+    import json
+
+    deadline = time.time() + seconds
+    while True:
+        try:
+            return json.load(urllib.request.urlopen(base + "/healthz", timeout=1))
+        except Exception:
+            if process.poll() is not None or time.time() > deadline:
+                output = process.stdout.read().decode() if process.stdout else ""
+                raise RuntimeError(f"trestle did not start:\n{output}")
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +45,7 @@ def trestle_binary() -> Path:
 @pytest.fixture(scope="session")
 def server(trestle_binary):
     data = tempfile.mkdtemp(prefix="trestle-browser-")
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, TRESTLE_DATA_DIR=data, LOG_LEVEL="warning")
     env.pop("DATABASE_URL", None)
     process = subprocess.Popen(
@@ -38,16 +53,7 @@ def server(trestle_binary):
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            break
-        except Exception:
-            if process.poll() is not None or time.time() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise RuntimeError(f"trestle did not start:\n{output}")
-            time.sleep(0.2)
+    wait_for_health(base, process)
     yield {"base": base, "data": data, "env": env, "binary": trestle_binary}
     process.terminate()
     process.wait(timeout=20)

@@ -8,6 +8,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from conftest import free_port, wait_for_health
+
 
 def test_fresh_start_makes_a_wal_database_and_a_private_secret_key(server):
     data = Path(server["data"])
@@ -32,23 +34,14 @@ def test_serve_runs_the_worker_whose_heartbeat_healthz_shows(server):
 
 
 def test_serve_without_worker_reports_degraded_until_a_worker_runs(trestle_binary, tmp_path):
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = dict(os.environ, TRESTLE_DATA_DIR=str(tmp_path), LOG_LEVEL="warning")
     env.pop("DATABASE_URL", None)
     web = subprocess.Popen([str(trestle_binary), "serve", "--no-worker", "--port", str(port)], env=env)
     worker = None
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                health = json.load(urllib.request.urlopen(base + "/healthz"))
-                break
-            except Exception:
-                time.sleep(0.1)
+        health = wait_for_health(base, web)
         assert health["status"] == "degraded"
         assert health["worker"]["lastHeartbeat"] is None
 
@@ -69,7 +62,6 @@ def test_serve_without_worker_reports_degraded_until_a_worker_runs(trestle_binar
 
 def test_the_same_binary_runs_on_postgresql_after_trestle_migrate(trestle_binary, tmp_path):
     """Needs TRESTLE_TEST_POSTGRES_URL (.ci/run sets it); skipped without a PostgreSQL server."""
-    import socket
     import uuid
 
     import pytest
@@ -81,9 +73,7 @@ def test_the_same_binary_runs_on_postgresql_after_trestle_migrate(trestle_binary
     subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
     url = admin.rsplit("/", 1)[0] + "/" + name
     env = dict(os.environ, TRESTLE_DATA_DIR=str(tmp_path), LOG_LEVEL="warning", DATABASE_URL=url)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     try:
         # Without migrations the server refuses to start, and says what to do.
         refused = subprocess.run([str(trestle_binary), "serve", "--port", str(port)], env=env,
@@ -95,13 +85,7 @@ def test_the_same_binary_runs_on_postgresql_after_trestle_migrate(trestle_binary
         web = subprocess.Popen([str(trestle_binary), "serve", "--port", str(port)], env=env)
         try:
             base = f"http://127.0.0.1:{port}"
-            for _ in range(300):
-                try:
-                    health = json.load(urllib.request.urlopen(base + "/healthz"))
-                    break
-                except Exception:
-                    time.sleep(0.1)
-            assert health["database"] == "ok"
+            assert wait_for_health(base, web)["database"] == "ok"
             run = lambda *args: subprocess.run([str(trestle_binary), *args], env=env, capture_output=True, text=True, check=True)
             run("user", "create", "--email", "pg@example.com", "--password", "long enough", "--workspace", "On Postgres")
             token = run("token", "create", "--email", "pg@example.com").stdout.strip()

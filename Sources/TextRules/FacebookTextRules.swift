@@ -11,13 +11,6 @@ public struct FacebookTextRules: NetworkTextRules {
     public var network: Network { .facebook }
 
     public func check(_ text: String) -> TextCheck {
-        let scalars = Array(text.unicodeScalars)
-        let extractor = TwitterTextExtractor()
-        let entities = TwitterTextExtractor.removingOverlaps(
-            extractor.urlEntities(in: scalars) + extractor.hashtagEntities(in: scalars))
-        let length = text.utf16.count
-        return TextCheck(
-            network: .facebook, length: length, limit: limit, problems: length > limit ? [.tooLong] : [],
-            entities: entities)
+        CodeUnitCounting.check(text, network: .facebook, limit: limit)
     }
 }

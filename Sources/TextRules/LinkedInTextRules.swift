@@ -14,14 +14,7 @@ public struct LinkedInTextRules: NetworkTextRules {
     public var network: Network { .linkedin }
 
     public func check(_ text: String) -> TextCheck {
-        let scalars = Array(text.unicodeScalars)
-        let extractor = TwitterTextExtractor()
-        let entities = TwitterTextExtractor.removingOverlaps(
-            extractor.urlEntities(in: scalars) + extractor.hashtagEntities(in: scalars))
-        let length = text.utf16.count
-        return TextCheck(
-            network: .linkedin, length: length, limit: limit, problems: length > limit ? [.tooLong] : [],
-            entities: entities)
+        CodeUnitCounting.check(text, network: .linkedin, limit: limit)
     }
 
     /// The characters little text reserves for its elements (mentions `@[Name](urn)`,
