@@ -22,7 +22,10 @@ def test_counters_previews_and_verdict_follow_each_networks_rules(server, browse
     expect(page.locator("#verdict")).to_have_text("Ready: fits every chosen network.")
     expect(page.locator("#verdict")).to_have_attribute("data-ready", "true")
 
-    page.locator("#tab-bluesky").click()
+    page.locator("#tab-x").focus()
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#tab-bluesky")).to_be_focused()
+    expect(page.locator("#tab-bluesky")).to_have_attribute("aria-selected", "true")
     link = page.locator("#panel-bluesky .preview mark.link")
     expect(link).to_have_text("https://bakery.com/today/loaves?fresh=1")
     expect(page.locator("#panel-bluesky")).to_be_visible()

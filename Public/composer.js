@@ -54,7 +54,18 @@
       const count = document.createElement("span");
       count.className = "count";
       tab.append(network.name + " ", count);
+      tab.tabIndex = network.id === current ? 0 : -1;
       tab.addEventListener("click", () => { current = network.id; buildTabs(); refresh(); });
+      // Arrow keys move between tabs, as in any tab list.
+      tab.addEventListener("keydown", (event) => {
+        const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+        if (!step) return;
+        const ids = selected().map((n) => n.id);
+        current = ids[(ids.indexOf(network.id) + step + ids.length) % ids.length];
+        buildTabs();
+        refresh();
+        document.getElementById("tab-" + current).focus();
+      });
       tabs.append(tab);
 
       const panel = document.createElement("div");
