@@ -97,3 +97,14 @@ def test_the_same_binary_runs_on_postgresql_after_trestle_migrate(trestle_binary
         assert not (tmp_path / "trestle.sqlite").exists(), "nothing was written to SQLite"
     finally:
         subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], check=False)
+
+
+def test_a_fresh_install_can_start_with_user_create_and_the_token_is_alone_on_stdout(trestle_binary, tmp_path):
+    env = dict(os.environ, TRESTLE_DATA_DIR=str(tmp_path), LOG_LEVEL="info")
+    env.pop("DATABASE_URL", None)
+    run = lambda *args: subprocess.run([str(trestle_binary), *args], env=env, capture_output=True, text=True, check=True)
+    created = run("user", "create", "--email", "first@example.com", "--password", "long enough", "--workspace", "First")
+    assert "Created user first@example.com" in created.stdout
+    assert "Migrator" not in created.stdout, "logs go to standard error"
+    token = run("token", "create", "--email", "first@example.com")
+    assert token.stdout.count("\n") == 1 and token.stdout.startswith("trs_")

@@ -5,7 +5,15 @@ import Vapor
 public enum Launcher {
     public static func run() async throws {
         var environment = try Environment.detect()
-        try LoggingSystem.bootstrap(from: &environment)
+        // Logs go to standard error: standard output is for what a command prints, such as the
+        // token of `trestle token create`, alone on its line.
+        try LoggingSystem.bootstrap(from: &environment) { level in
+            { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        }
         // `--no-worker` belongs to Trestle, not to Vapor's serve command.
         let runsWorker = !environment.arguments.contains("--no-worker")
         environment.arguments.removeAll { $0 == "--no-worker" }
@@ -16,7 +24,9 @@ public enum Launcher {
         do {
             let settings = try TrestleSettings.fromEnvironment()
             try await configure(app, settings: settings)
-            if ["serve", "worker"].contains(command) {
+            // On SQLite every command but `migrate` itself migrates first, so a fresh install
+            // can start with `trestle user create`.
+            if ["serve", "worker", "user", "token"].contains(command) {
                 try await prepareDatabase(app, settings: settings)
             }
             if command == "serve", runsWorker {
