@@ -77,13 +77,14 @@ import VaporTesting
             #expect(empty.status == .unprocessableEntity)
             #expect(empty.text.contains("Write something: a post needs text."))
 
-            let saved = try await browser.post("/workspaces/\(ana.workspaceID)/posts", ["parts[]": "Croissants <warm> at 8"])
+            let saved = try await browser.post("/workspaces/\(ana.workspaceID)/posts", ["parts[]": "Croissants <warm>\r\nat 8"])
             #expect(saved.location == "/workspaces/\(ana.workspaceID)/posts")
             let list = try await browser.get("/workspaces/\(ana.workspaceID)/posts")
-            #expect(list.text.contains("Croissants &lt;warm&gt; at 8"))
+            #expect(list.text.contains("Croissants &lt;warm&gt;\nat 8"))
             let post = try #require(try await Post.query(on: app.db).first())
+            #expect(post.text == "Croissants <warm>\nat 8", "a browser's CRLF is stored as the LF the composer counted")
             let edit = try await browser.get("/workspaces/\(ana.workspaceID)/posts/\(post.requireID())/edit")
-            #expect(edit.text.contains(">Croissants &lt;warm&gt; at 8</textarea>"))
+            #expect(edit.text.contains(">Croissants &lt;warm&gt;\nat 8</textarea>"))
             #expect(edit.text.contains(#"action="/workspaces/\#(ana.workspaceID)/posts/\#(try post.requireID())""#))
         }
     }

@@ -55,8 +55,10 @@ struct PostService: Sendable {
 
     private func apply(_ draft: Draft, to post: Post, in workspace: Workspace, creating: Bool) async throws {
         var problems: [String: String] = [:]
-        let text = draft.text ?? post.text
-        let thread = draft.thread ?? post.thread
+        // Browsers send a textarea's line breaks as CRLF, while the composer counts LF (and X
+        // would count CRLF as two): one line break is stored as one.
+        let text = (draft.text ?? post.text).withUnixLineBreaks
+        let thread = (draft.thread ?? post.thread).map(\.withUnixLineBreaks)
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             problems["text"] = "Write something: a post needs text."
         } else if text.utf16.count > ComposeService.maximumTextLength {
@@ -75,7 +77,8 @@ struct PostService: Sendable {
             problems["channels"] = "Unknown channel \(unknown.prefix(40)). Connect the channel first, then choose it."
         }
         // Empty variants mean "use the post's text" and are dropped rather than stored.
-        let variants = (draft.variants ?? post.variants).filter { !$0.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let variants = (draft.variants ?? post.variants).mapValues(\.withUnixLineBreaks)
+            .filter { !$0.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         if let key = variants.keys.sorted().first(where: { Network(rawValue: $0) == nil && !channels.contains($0) }) {
             problems["variants"] = "A variant for \(key.prefix(40)) needs that channel among the post's channels, or a network name such as x or bluesky."
         } else if variants.values.contains(where: { $0.utf16.count > ComposeService.maximumTextLength }) {
@@ -103,5 +106,11 @@ struct PostService: Sendable {
         post.thread = thread
         post.media = media
         post.variants = variants
+    }
+}
+
+extension String {
+    var withUnixLineBreaks: String {
+        replacingOccurrences(of: "\r\n", with: "\n")
     }
 }
