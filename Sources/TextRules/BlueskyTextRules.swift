@@ -15,11 +15,17 @@ public struct BlueskyTextRules: NetworkTextRules {
     public var network: Network { .bluesky }
 
     public func check(_ text: String) -> TextCheck {
-        let detected = BlueskyFacetDetector(scalars: Array(text.unicodeScalars)).detect()
-        let length = text.count
+        var prepared = PreparedText(text)
+        return check(&prepared)
+    }
+
+    /// `check(_:)` on a text whose shared work other networks may already have done.
+    func check(_ prepared: inout PreparedText) -> TextCheck {
+        let detected = BlueskyFacetDetector(scalars: prepared.scalars).detect()
+        let length = prepared.graphemeCount
         var problems: [TextProblem] = []
         if length > limit { problems.append(.tooLong) }
-        if text.utf8.count > maxBytes { problems.append(.tooManyBytes) }
+        if prepared.text.utf8.count > maxBytes { problems.append(.tooManyBytes) }
         return TextCheck(
             network: .bluesky, length: length, limit: limit, problems: problems, entities: detected.map(\.entity),
             blueskyFacets: detected.map(\.facet))

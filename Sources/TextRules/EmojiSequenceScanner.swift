@@ -41,6 +41,13 @@ enum EmojiSequenceScanner {
         return end - index
     }
 
+    /// Whether an emoji sequence may start with `c`; when not, `sequenceLength` is 0 wherever
+    /// `c` stands, so a caller may skip gathering the scalars around it.
+    static func mayStart(with c: Unicode.Scalar) -> Bool {
+        if c.value < 0x80 { return c.isASCIIDigit || c.value == 0x23 || c.value == 0x2A }
+        return c.value == 0xFE0F || c.isRegionalIndicator || c.isEmojiStart
+    }
+
     /// One emoji with its presentation selector and skin tone; returns the index after it.
     private static func element(in s: [Unicode.Scalar], at index: Int) -> Int? {
         guard let c = s.at(index), c.isEmojiStart else { return nil }

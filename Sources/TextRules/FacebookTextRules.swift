@@ -11,6 +11,12 @@ public struct FacebookTextRules: NetworkTextRules {
     public var network: Network { .facebook }
 
     public func check(_ text: String) -> TextCheck {
-        CodeUnitCounting.check(text, network: .facebook, limit: limit)
+        var prepared = PreparedText(text)
+        return check(&prepared)
+    }
+
+    /// `check(_:)` on a text whose shared work other networks may already have done.
+    func check(_ prepared: inout PreparedText) -> TextCheck {
+        CodeUnitCounting.check(&prepared, network: .facebook, limit: limit)
     }
 }

@@ -17,12 +17,15 @@ public struct InstagramTextRules: NetworkTextRules {
     public var network: Network { .instagram }
 
     public func check(_ text: String) -> TextCheck {
-        let scalars = Array(text.unicodeScalars)
-        let hashtags = TwitterTextExtractor().hashtagEntities(in: scalars)
-        let mentions = InstagramMentionScanner(scalars: scalars).matches().map {
-            TextEntity(kind: .mention, start: $0.lowerBound, end: $0.upperBound, text: scalars.string($0))
-        }
-        let length = text.utf16.count
+        var prepared = PreparedText(text)
+        return check(&prepared)
+    }
+
+    /// `check(_:)` on a text whose shared work other networks may already have done.
+    func check(_ prepared: inout PreparedText) -> TextCheck {
+        let hashtags = prepared.hashtagEntities
+        let mentions = prepared.instagramMentionEntities
+        let length = prepared.utf16Count
         var problems: [TextProblem] = []
         if length > limit { problems.append(.tooLong) }
         if hashtags.count > maxHashtags { problems.append(.tooManyHashtags) }

@@ -14,7 +14,13 @@ public struct LinkedInTextRules: NetworkTextRules {
     public var network: Network { .linkedin }
 
     public func check(_ text: String) -> TextCheck {
-        CodeUnitCounting.check(text, network: .linkedin, limit: limit)
+        var prepared = PreparedText(text)
+        return check(&prepared)
+    }
+
+    /// `check(_:)` on a text whose shared work other networks may already have done.
+    func check(_ prepared: inout PreparedText) -> TextCheck {
+        CodeUnitCounting.check(&prepared, network: .linkedin, limit: limit)
     }
 
     /// The characters little text reserves for its elements (mentions `@[Name](urn)`,

@@ -22,9 +22,15 @@ public struct MastodonTextRules: NetworkTextRules {
     }
 
     public func check(_ text: String, contentWarning: String) -> TextCheck {
-        let scalars = Array(text.unicodeScalars)
-        let extractor = TwitterTextExtractor(requiresProtocol: true)
-        let urls = extractor.urlEntities(in: scalars)
+        var prepared = PreparedText(text)
+        return check(&prepared, contentWarning: contentWarning)
+    }
+
+    /// `check(_:contentWarning:)` on a text whose shared work other networks may already have done.
+    func check(_ prepared: inout PreparedText, contentWarning: String = "") -> TextCheck {
+        let text = prepared.text
+        let scalars = prepared.scalars
+        let urls = prepared.urlEntitiesWithProtocol
         let mentionMatches = MastodonMentionScanner(scalars: scalars).matches()
         let mentions = mentionMatches.map {
             TextEntity(
@@ -36,27 +42,27 @@ public struct MastodonTextRules: NetworkTextRules {
 
         let length: Int
         if counted.isEmpty {
-            length = contentWarning.isEmpty ? text.count : (contentWarning + text).count
+            length = contentWarning.isEmpty ? prepared.graphemeCount : (contentWarning + text).count
         } else {
             // Rewrite as Mastodon does, then count: links become placeholders, remote mentions `@user`.
-            var countable = String.UnicodeScalarView()
+            // Built as UTF-8 bytes: appending scalar slices to a `String` copies through UTF-32.
+            var countable: [UInt8] = []
+            countable.reserveCapacity(prepared.text.utf8.count)
             var copied = 0
-            let placeholder = String(repeating: "x", count: charactersReservedPerURL).unicodeScalars
             for entity in counted {
-                countable.append(contentsOf: scalars[copied..<entity.start])
+                scalars.appendUTF8(copied..<entity.start, to: &countable)
                 if entity.kind == .url {
-                    countable.append(contentsOf: placeholder)
+                    countable.append(contentsOf: repeatElement(UInt8(ascii: "x"), count: charactersReservedPerURL))
                 } else {
-                    countable.append(contentsOf: scalars[entity.start..<(localPartEnds[entity.start] ?? entity.end)])
+                    scalars.appendUTF8(entity.start..<(localPartEnds[entity.start] ?? entity.end), to: &countable)
                 }
                 copied = entity.end
             }
-            countable.append(contentsOf: scalars[copied...])
-            length = (contentWarning + String(countable)).count
+            scalars.appendUTF8(copied..<scalars.count, to: &countable)
+            length = (contentWarning + String(decoding: countable, as: UTF8.self)).count
         }
 
-        let hashtags = extractor.hashtagEntities(in: scalars)
-        let entities = TwitterTextExtractor.removingOverlaps(counted + hashtags)
+        let entities = TwitterTextExtractor.removingOverlaps(counted + prepared.hashtagEntities)
         return TextCheck(
             network: .mastodon, length: length, limit: limit, problems: length > limit ? [.tooLong] : [],
             entities: entities)

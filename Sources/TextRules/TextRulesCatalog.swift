@@ -44,11 +44,30 @@ public struct TextRulesCatalog: Sendable {
     }
 
     /// Checks `text` against each of `networks`.
+    ///
+    /// The same answers as each network's own `check(_:)`, but the work networks have in common
+    /// (scalars, twitter-text's link and hashtag scans, counts) is done once for all of them.
     public func check(_ text: String, for networks: [Network]) -> [Network: TextCheck] {
+        var prepared = PreparedText(text)
         var results: [Network: TextCheck] = [:]
+        results.reserveCapacity(networks.count)
         for network in networks {
-            results[network] = rules(for: network).check(text)
+            results[network] = check(&prepared, for: network)
         }
         return results
+    }
+
+    /// Dispatches to the concrete rules, since the shared-work entry points are internal and so
+    /// cannot be requirements of the public `NetworkTextRules`.
+    private func check(_ prepared: inout PreparedText, for network: Network) -> TextCheck {
+        switch network {
+        case .x: x.check(&prepared)
+        case .mastodon: mastodon.check(&prepared)
+        case .bluesky: bluesky.check(&prepared)
+        case .linkedin: linkedin.check(&prepared)
+        case .facebook: facebook.check(&prepared)
+        case .instagram: instagram.check(&prepared)
+        case .threads: threads.check(&prepared)
+        }
     }
 }

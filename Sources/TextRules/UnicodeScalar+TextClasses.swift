@@ -86,11 +86,23 @@ extension Unicode.Scalar {
     /// emoji counting cares: digits, `#` and `*` only become emoji inside a keycap sequence.
     var isEmojiStart: Bool {
         if value < 0x80 { return false }
+        if value <= 0xFFFF { return basicMultilingualPlaneEmoji[Int(value &>> 6)] & (1 &<< (value & 63)) != 0 }
         return properties.isEmoji
     }
 
     @inline(__always) var isRegionalIndicator: Bool { value &- 0x1F1E6 < 26 }
     @inline(__always) var isEmojiModifier: Bool { value &- 0x1F3FB < 5 }
+}
+
+/// `Unicode.Scalar.Properties.isEmoji` of every scalar up to U+FFFF, one bit each (8 KiB), read
+/// from the standard library once. X's count asks it of every non-ASCII scalar, and the
+/// property lookup was a large part of counting non-Latin text.
+private let basicMultilingualPlaneEmoji: [UInt64] = (0..<0x400).map { word in
+    var bits: UInt64 = 0
+    for bit in 0..<64 {
+        if let scalar = Unicode.Scalar(UInt32(word * 64 + bit)), scalar.properties.isEmoji { bits |= 1 << UInt64(bit) }
+    }
+    return bits
 }
 
 extension Array where Element == Unicode.Scalar {
@@ -100,10 +112,29 @@ extension Array where Element == Unicode.Scalar {
     }
 
     /// The scalars in `range` as a `String`.
+    ///
+    /// Writes the UTF-8 directly: `UnicodeScalarView.append(contentsOf:)` goes through a UTF-32
+    /// array and a second string, and every entity's text is made here.
     func string(_ range: Range<Int>) -> String {
-        var result = String.UnicodeScalarView()
-        result.append(contentsOf: self[range])
-        return String(result)
+        var byteCount = 0
+        for index in range { byteCount += UTF8.width(self[index]) }
+        return String(unsafeUninitializedCapacity: byteCount) { buffer in
+            var written = 0
+            for index in range {
+                UTF8.encode(self[index]) { byte in
+                    buffer[written] = byte
+                    written += 1
+                }
+            }
+            return written
+        }
+    }
+
+    /// Appends the UTF-8 of the scalars in `range` to `bytes`, to build a string in pieces.
+    func appendUTF8(_ range: Range<Int>, to bytes: inout [UInt8]) {
+        for index in range {
+            UTF8.encode(self[index]) { bytes.append($0) }
+        }
     }
 
     /// UTF-16 code units needed for the scalars in `range`.

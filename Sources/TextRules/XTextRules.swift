@@ -14,11 +14,18 @@ public struct XTextRules: NetworkTextRules {
     public var limit: Int { configuration.maxWeightedTweetLength }
 
     public func parse(_ text: String) -> TweetParseResult {
-        analyse(text).result
+        var prepared = PreparedText(text)
+        return analyse(&prepared).result
     }
 
     public func check(_ text: String) -> TextCheck {
-        let analysis = analyse(text)
+        var prepared = PreparedText(text)
+        return check(&prepared)
+    }
+
+    /// `check(_:)` on a text whose shared work other networks may already have done.
+    func check(_ prepared: inout PreparedText) -> TextCheck {
+        let analysis = analyse(&prepared)
         var problems: [TextProblem] = []
         if analysis.hasInvalidCharacters { problems.append(.invalidCharacters) }
         if analysis.result.weightedLength > limit { problems.append(.tooLong) }
@@ -26,15 +33,10 @@ public struct XTextRules: NetworkTextRules {
         let extractor = TwitterTextExtractor()
         let entities: [TextEntity]
         if analysis.normalized == analysis.original {
-            // Reuse the links found while counting; they index the same scalars.
-            let urls = analysis.urls.map {
-                TextEntity(
-                    kind: .url, start: $0.range.lowerBound, end: $0.range.upperBound,
-                    text: analysis.original.string($0.range))
-            }
+            // The links found while counting index the same scalars, so they are the shared
+            // ones (a blank text has none either way: without a dot there is no link).
             entities = TwitterTextExtractor.removingOverlaps(
-                urls + extractor.hashtagEntities(in: analysis.original)
-                    + extractor.mentionEntities(in: analysis.original))
+                prepared.urlEntities + prepared.hashtagEntities + extractor.mentionEntities(in: analysis.original))
         } else {
             entities = extractor.entities(in: analysis.original)
         }
@@ -48,25 +50,26 @@ public struct XTextRules: NetworkTextRules {
         var hasInvalidCharacters: Bool
         var original: [Unicode.Scalar]
         var normalized: [Unicode.Scalar]
-        var urls: [TwitterURLScanner.Match]
     }
 
     /// twitter-text's `parseTweet` walk: links weigh `transformedURLLength`, emoji sequences
     /// (v3) `defaultWeight`, other code points their range's weight; the valid range grows
     /// while the running weight fits and no invalid character has been met.
-    private func analyse(_ text: String) -> Analysis {
-        let original = Array(text.unicodeScalars)
+    private func analyse(_ prepared: inout PreparedText) -> Analysis {
+        let original = prepared.scalars
         // Java's String.trim(): blank means nothing above U+0020.
         guard original.contains(where: { $0.value > 0x20 }) else {
             return Analysis(
-                result: .blank, hasInvalidCharacters: false, original: original, normalized: original, urls: [])
+                result: .blank, hasInvalidCharacters: false, original: original, normalized: original)
         }
-        let s = UnicodeNormalization.nfc(original, of: text)
+        let s = prepared.nfcScalars
         let config = configuration
         let scale = config.scale
         let scaledLimit = config.maxWeightedTweetLength * scale
         let urlWeight = config.transformedURLLength * scale
-        let urls = TwitterURLScanner(scalars: s, includesURLsWithoutProtocol: true).matches()
+        // Text already in NFC (most) shares its link scan with the other networks.
+        let urls =
+            s == original ? prepared.urlMatches : TwitterURLScanner(scalars: s, includesURLsWithoutProtocol: true).matches()
 
         var weighted = 0
         var hasInvalidCharacters = false
@@ -103,7 +106,7 @@ public struct XTextRules: NetworkTextRules {
             if !hasInvalidCharacters && weighted <= scaledLimit { validOffset += delta }
         }
 
-        let normalizationOffset = text.utf16.count - offset
+        let normalizationOffset = prepared.utf16Count - offset
         let weightedLength = weighted / scale
         let result = TweetParseResult(
             weightedLength: weightedLength,
@@ -114,6 +117,6 @@ public struct XTextRules: NetworkTextRules {
             validRangeStart: 0,
             validRangeEnd: validOffset + normalizationOffset - 1)
         return Analysis(
-            result: result, hasInvalidCharacters: hasInvalidCharacters, original: original, normalized: s, urls: urls)
+            result: result, hasInvalidCharacters: hasInvalidCharacters, original: original, normalized: s)
     }
 }
