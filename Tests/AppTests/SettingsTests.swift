@@ -1,6 +1,7 @@
 @testable import App
 import Foundation
 import Testing
+import NIOCore
 import Vapor
 
 @Suite struct SettingsTests {
@@ -24,5 +25,34 @@ import Vapor
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try "not base64!".write(toFile: directory + "/" + SecretKeyFile.fileName, atomically: true, encoding: .utf8)
         #expect(throws: SettingsError.self) { try SecretKeyFile.loadOrCreate(in: directory) }
+    }
+}
+
+@Suite struct ClientAddressTests {
+    private func address(peer: String, forwardedFor: String?, trusting proxies: Set<String>) async throws -> String? {
+        var result: String?
+        try await withTrestle(.sqlite) { app in
+            app.settings.trustedProxies = proxies
+            var headers = HTTPHeaders()
+            if let forwardedFor { headers.add(name: .xForwardedFor, value: forwardedFor) }
+            let request = Request(
+                application: app, method: .POST, url: "/login", headers: headers,
+                remoteAddress: try SocketAddress(ipAddress: peer, port: 40_000), on: app.eventLoopGroup.next()
+            )
+            result = request.clientAddress
+        }
+        return result
+    }
+
+    @Test func behindATrustedProxyTheForwardedClientIsTheOneThrottled() async throws {
+        #expect(try await address(peer: "10.0.0.5", forwardedFor: "198.51.100.7", trusting: ["10.0.0.5"]) == "198.51.100.7")
+        // A client may write its own X-Forwarded-For; only the hop the proxy added counts.
+        #expect(try await address(peer: "10.0.0.5", forwardedFor: "1.2.3.4, 198.51.100.7", trusting: ["10.0.0.5"]) == "198.51.100.7")
+        #expect(try await address(peer: "10.0.0.5", forwardedFor: "198.51.100.7, 10.0.0.6", trusting: ["10.0.0.5", "10.0.0.6"]) == "198.51.100.7")
+    }
+
+    @Test func withoutATrustedProxyTheHeaderIsIgnored() async throws {
+        #expect(try await address(peer: "203.0.113.9", forwardedFor: "198.51.100.7", trusting: []) == "203.0.113.9")
+        #expect(try await address(peer: "203.0.113.9", forwardedFor: "198.51.100.7", trusting: ["10.0.0.5"]) == "203.0.113.9")
     }
 }

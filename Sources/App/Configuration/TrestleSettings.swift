@@ -26,25 +26,31 @@ public struct TrestleSettings: Sendable {
     public var secretKey: SymmetricKey
     /// Bcrypt cost; lowered only by the tests.
     public var passwordCost: Int
+    /// Addresses of the reverse proxies in front of Trestle; only from these is
+    /// `X-Forwarded-For` believed when telling clients apart.
+    public var trustedProxies: Set<String>
 
     public init(
         dataDirectory: String,
         database: DatabaseChoice,
         publicURL: URL?,
         secretKey: SymmetricKey,
-        passwordCost: Int = 12
+        passwordCost: Int = 12,
+        trustedProxies: Set<String> = []
     ) {
         self.dataDirectory = dataDirectory
         self.database = database
         self.publicURL = publicURL
         self.secretKey = secretKey
         self.passwordCost = passwordCost
+        self.trustedProxies = trustedProxies
     }
 
     /// Cookies carry `Secure` when Trestle is served over HTTPS.
     public var servesHTTPS: Bool { publicURL?.scheme?.lowercased() == "https" }
 
-    /// Reads `TRESTLE_DATA_DIR`, `DATABASE_URL`, `TRESTLE_PUBLIC_URL` and `TRESTLE_SECRET_KEY`,
+    /// Reads `TRESTLE_DATA_DIR`, `DATABASE_URL`, `TRESTLE_PUBLIC_URL`, `TRESTLE_SECRET_KEY` and
+    /// `TRESTLE_TRUSTED_PROXIES`,
     /// creating the data directory and the secret key file on first run.
     public static func fromEnvironment() throws -> TrestleSettings {
         let env = ProcessInfo.processInfo.environment
@@ -75,7 +81,12 @@ public struct TrestleSettings: Sendable {
         } else {
             secretKey = try SecretKeyFile.loadOrCreate(in: dataDirectory)
         }
-        return TrestleSettings(dataDirectory: dataDirectory, database: database, publicURL: publicURL, secretKey: secretKey)
+        let proxies = (env["TRESTLE_TRUSTED_PROXIES"] ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return TrestleSettings(
+            dataDirectory: dataDirectory, database: database, publicURL: publicURL, secretKey: secretKey,
+            trustedProxies: Set(proxies)
+        )
     }
 }
 

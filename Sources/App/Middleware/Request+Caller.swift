@@ -26,8 +26,16 @@ extension Request {
         return access
     }
 
-    /// The client's address, for slowing down repeated failed sign-ins.
-    var clientAddress: String? { remoteAddress?.ipAddress }
+    /// The client's address, for slowing down repeated failed sign-ins. Behind a trusted
+    /// reverse proxy it is the last address in `X-Forwarded-For` that is not a proxy itself;
+    /// otherwise the socket's, since anyone can write that header.
+    var clientAddress: String? {
+        guard let peer = remoteAddress?.ipAddress else { return nil }
+        let proxies = application.settings.trustedProxies
+        guard proxies.contains(peer) else { return peer }
+        let hops = headers[.xForwardedFor].joined(separator: ",").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        return hops.reversed().first { !$0.isEmpty && !proxies.contains($0) } ?? peer
+    }
 
     func uuidParameter(_ name: String) throws -> UUID {
         guard let value = parameters.get(name, as: UUID.self) else { throw AppError.notFound() }
