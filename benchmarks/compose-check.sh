@@ -10,10 +10,7 @@ cd "$(dirname "$0")/.."
 source benchmarks/server.sh
 duration=${1:-10}
 connections=${2:-32}
-command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
-
-swift build -c release --product trestle >&2
-binary=$(swift build -c release --show-bin-path)/trestle
+build_trestle
 
 # Emoji with ZWJ sequences and flags, CJK and Hangul, links with and without a protocol, mentions
 # and hashtags: what a composer sends as someone types a real post.

@@ -8,10 +8,7 @@ cd "$(dirname "$0")/.."
 source benchmarks/server.sh
 duration=${1:-10}
 connections=${2:-32}
-command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
-
-swift build -c release --product trestle >&2
-binary=$(swift build -c release --show-bin-path)/trestle
+build_trestle
 
 echo "release build, wrk -t2 -c$connections -d${duration}s, $(nproc) cores"
 start_trestle "$binary"

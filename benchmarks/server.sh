@@ -1,6 +1,13 @@
 # Shared by the HTTP benchmarks (source it): start a release Trestle on loopback with a user and
 # an API token, and print one wrk run as a table row. Only loopback is used.
 
+# build_trestle — installs wrk if missing, builds the release binary and sets $binary.
+build_trestle() {
+  command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
+  swift build -c release --product trestle >&2
+  binary=$(swift build -c release --show-bin-path)/trestle
+}
+
 # start_trestle BINARY [DATABASE_URL] — sets $trestle_pid, $base and $token; stop_trestle ends it.
 start_trestle() {
   local binary=$1 url=${2:-} port email

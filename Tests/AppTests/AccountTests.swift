@@ -84,6 +84,26 @@ import VaporTesting
     }
 
     @Test(arguments: TestDatabase.all)
+    func browsingDoesNotRewriteTheSessionOnEveryPage(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let browser = Browser(app)
+            try await browser.logIn("ana@example.com", ana.password)
+            let before = try #require(try await WebSession.query(on: app.db).first())
+            before.expiresAt = before.expiresAt.addingTimeInterval(-60)
+            try await before.save(on: app.db)
+            try await browser.get("/account/tokens")
+            #expect(try await WebSession.query(on: app.db).first()?.expiresAt == before.expiresAt, "an unchanged session is not written")
+            // A change is written at once.
+            try await browser.get("/workspaces/new")
+            try await browser.post("/workspaces", ["name": "Second"])
+            let switched = try #require(try await Workspace.query(on: app.db).filter(\.$name == "Second").first())
+            try await browser.get("/workspaces/\(switched.requireID())")
+            #expect(try await WebSession.query(on: app.db).first()?.data[SessionKeys.lastWorkspace] == switched.id?.uuidString)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
     func anExpiredSessionNoLongerSignsIn(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in
             let ana = try await app.makeMember("ana@example.com")

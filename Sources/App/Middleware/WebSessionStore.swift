@@ -14,18 +14,31 @@ struct WebSessionStore: AsyncSessionDriver {
         return SessionID(string: key)
     }
 
+    /// Moving the expiry forward on every page would write on every page; once an hour is enough.
+    static let expiryGranularity: TimeInterval = 3600
+
     func readSession(_ sessionID: SessionID, for request: Request) async throws -> SessionData? {
         guard let session = try await find(sessionID, on: request.db), session.expiresAt > Date() else { return nil }
+        request.storage[LoadedSession.self] = session
         return SessionData(initialData: session.data)
     }
 
     func updateSession(_ sessionID: SessionID, to data: SessionData, for request: Request) async throws -> SessionID {
-        guard let session = try await find(sessionID, on: request.db) else {
+        // The row read at the start of this request, unless it belongs to another id.
+        var session = request.storage[LoadedSession.self]
+        if session?.keyHash != SecretToken.hash(sessionID.string) {
+            session = try await find(sessionID, on: request.db)
+        }
+        guard let session else {
             // Gone meanwhile (signed out elsewhere, expired): start a fresh one rather than fail.
             return try await createSession(data, for: request)
         }
+        let expiry = Self.expiry()
+        if session.data == data.snapshot, expiry.timeIntervalSince(session.expiresAt) < Self.expiryGranularity {
+            return sessionID
+        }
         session.data = data.snapshot
-        session.expiresAt = Self.expiry()
+        session.expiresAt = expiry
         try await session.save(on: request.db)
         return sessionID
     }
@@ -37,6 +50,8 @@ struct WebSessionStore: AsyncSessionDriver {
     private func find(_ sessionID: SessionID, on db: any Database) async throws -> WebSession? {
         try await WebSession.query(on: db).filter(\.$keyHash == SecretToken.hash(sessionID.string)).first()
     }
+
+    private struct LoadedSession: StorageKey { typealias Value = WebSession }
 
     private static func expiry() -> Date { Date().addingTimeInterval(lifetime) }
 
