@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .target(
@@ -26,9 +27,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Networks",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "App",
             dependencies: [
                 "TextRules",
+                "Networks",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -57,9 +66,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "NetworksTests",
+            dependencies: ["Networks"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "AppTests",
             dependencies: [
                 .target(name: "App"),
+                "Networks",
                 .product(name: "VaporTesting", package: "vapor"),
             ],
             swiftSettings: strict

@@ -22,6 +22,7 @@ public func configure(_ app: Application, settings: TrestleSettings) async throw
         try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
     }
     app.registerMigrations()
+    app.useNetworkHTTP(policy: settings.outboundPolicy)
 
     app.sessions.use { _ in WebSessionStore() }
     let secure = settings.servesHTTPS

@@ -13,7 +13,15 @@ import VaporTesting
         let (invitation, _) = try await InvitationService(db: app.db).create(for: victim.workspace, by: victim.user)
         let post = try await PostService(db: app.db).create(.init(text: "Victim's draft", thread: []), in: victim.workspace, by: victim.user)
         let media = try await MediaService(db: app.db).upload(TestMedia.png(width: 10, height: 10), filename: "v.png", altText: "", to: victim.workspace, by: victim.user)
+        // Stored as connecting would store it; connecting itself is covered by ChannelTests.
+        let channel = App.Channel(
+            id: UUID(), workspaceID: try victim.workspace.requireID(), network: .mastodon, name: "Victim", handle: "@victim@example.social",
+            remoteID: "1", serverURL: "https://example.social", timezone: "UTC"
+        )
+        channel.sealedCredentials = try CredentialSealer(secretKey: app.settings.secretKey).seal(.init(accessToken: "victim-token"), for: channel.requireID())
+        try await channel.create(on: app.db)
         return [
+            "channel": try channel.requireID().uuidString,
             "post": try post.requireID().uuidString,
             "media": try media.requireID().uuidString,
             WorkspaceMembership.parameter: victim.workspaceID,
@@ -58,6 +66,7 @@ import VaporTesting
             #expect(try await Membership.query(on: app.db).filter(\.$workspace.$id == victim.workspace.requireID()).count() == 1)
             #expect(try await Invitation.query(on: app.db).count() == 1)
             #expect(try await Post.query(on: app.db).first()?.text == "Victim's draft")
+            #expect(try await App.Channel.query(on: app.db).count() == 1)
         }
     }
 
@@ -90,6 +99,7 @@ import VaporTesting
             #expect(try await Post.query(on: app.db).count() == 1)
             #expect(try await Post.query(on: app.db).first()?.text == "Victim's draft")
             #expect(try await MediaItem.query(on: app.db).count() == 1)
+            #expect(try await App.Channel.query(on: app.db).count() == 1)
         }
     }
 }

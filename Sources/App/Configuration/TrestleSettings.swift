@@ -1,4 +1,5 @@
 import Foundation
+import Networks
 import Vapor
 
 /// Where Trestle keeps its data and how it is reached, read once from the environment at start.
@@ -29,6 +30,9 @@ public struct TrestleSettings: Sendable {
     /// Addresses of the reverse proxies in front of Trestle; only from these is
     /// `X-Forwarded-For` believed when telling clients apart.
     public var trustedProxies: Set<String>
+    /// Which addresses Trestle may call when a person names a server (a Mastodon instance, a
+    /// Bluesky service): public ones, plus what `TRESTLE_FETCH_ALLOW` names.
+    public var outboundPolicy: OutboundAddressPolicy
 
     public init(
         dataDirectory: String,
@@ -36,7 +40,8 @@ public struct TrestleSettings: Sendable {
         publicURL: URL?,
         secretKey: SymmetricKey,
         passwordCost: Int = 12,
-        trustedProxies: Set<String> = []
+        trustedProxies: Set<String> = [],
+        outboundPolicy: OutboundAddressPolicy = OutboundAddressPolicy()
     ) {
         self.dataDirectory = dataDirectory
         self.database = database
@@ -44,13 +49,14 @@ public struct TrestleSettings: Sendable {
         self.secretKey = secretKey
         self.passwordCost = passwordCost
         self.trustedProxies = trustedProxies
+        self.outboundPolicy = outboundPolicy
     }
 
     /// Cookies carry `Secure` when Trestle is served over HTTPS.
     public var servesHTTPS: Bool { publicURL?.scheme?.lowercased() == "https" }
 
-    /// Reads `TRESTLE_DATA_DIR`, `DATABASE_URL`, `TRESTLE_PUBLIC_URL`, `TRESTLE_SECRET_KEY` and
-    /// `TRESTLE_TRUSTED_PROXIES`,
+    /// Reads `TRESTLE_DATA_DIR`, `DATABASE_URL`, `TRESTLE_PUBLIC_URL`, `TRESTLE_SECRET_KEY`,
+    /// `TRESTLE_TRUSTED_PROXIES` and `TRESTLE_FETCH_ALLOW`,
     /// creating the data directory and the secret key file on first run.
     public static func fromEnvironment() throws -> TrestleSettings {
         let env = ProcessInfo.processInfo.environment
@@ -83,9 +89,15 @@ public struct TrestleSettings: Sendable {
         }
         let proxies = (env["TRESTLE_TRUSTED_PROXIES"] ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let outboundPolicy: OutboundAddressPolicy
+        do {
+            outboundPolicy = try OutboundAddressPolicy(allowing: (env["TRESTLE_FETCH_ALLOW"] ?? "").split(separator: ",").map(String.init))
+        } catch {
+            throw SettingsError("TRESTLE_FETCH_ALLOW: \(error)")
+        }
         return TrestleSettings(
             dataDirectory: dataDirectory, database: database, publicURL: publicURL, secretKey: secretKey,
-            trustedProxies: Set(proxies)
+            trustedProxies: Set(proxies), outboundPolicy: outboundPolicy
         )
     }
 }

@@ -48,7 +48,7 @@ struct PostDTO: Content {
         status = post.status.rawValue
         text = post.text
         thread = post.thread
-        channels = []
+        channels = (post.$channels.value ?? []).compactMap { $0.id?.uuidString }
         variants = post.variants
         media = post.media.map(\.uuidString)
         deliveries = []

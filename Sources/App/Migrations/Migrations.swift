@@ -13,5 +13,6 @@ extension Application {
         migrations.add(M007_CreatePosts())
         migrations.add(M008_CreateMedia())
         migrations.add(M009_CreateWebSessions())
+        migrations.add(M010_CreateChannels())
     }
 }

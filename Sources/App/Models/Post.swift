@@ -23,6 +23,7 @@ final class Post: Model, @unchecked Sendable {
     /// Another text for some targets: keyed by a network name (every channel on that network)
     /// or by a channel id.
     @Field(key: "variants") var variants: [String: String]
+    @Siblings(through: PostChannel.self, from: \.$post, to: \.$channel) var channels: [Channel]
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

@@ -155,6 +155,28 @@ enum APISchemas {
                 "authorID": ["type": ["string", "null"]], "createdAt": instant, "updatedAt": instant,
             ],
         ]),
+        ("ChannelConnect", [
+            "type": "object", "required": ["network"], "additionalProperties": false,
+            "description": "Mastodon: `instanceURL` and `accessToken`. Bluesky: `identifier` (handle or email), `appPassword`, and `service` when not bsky.social.",
+            "properties": [
+                "network": ["type": "string", "enum": ["mastodon", "bluesky"]],
+                "instanceURL": string, "accessToken": string, "service": string, "identifier": string, "appPassword": string,
+                "name": string, "timezone": ["type": "string", "description": "IANA zone of the channel's posting slots; UTC when left out"],
+            ],
+        ]),
+        ("Channel", [
+            "type": "object", "required": ["id", "network", "name", "handle", "status", "timezone", "server", "limits"],
+            "properties": [
+                "id": string, "network": ["type": "string", "enum": ["x", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "threads"]],
+                "name": string, "handle": string, "status": ["type": "string", "enum": ["active", "needs_reconnect"]],
+                "timezone": string, "server": string,
+                "limits": [
+                    "type": "object", "required": ["maxCharacters"],
+                    "properties": ["maxCharacters": ["type": "integer"], "charactersReservedPerURL": ["type": ["integer", "null"]]],
+                ],
+                "createdAt": instant,
+            ],
+        ]),
         ("TokenName", [
             "type": "object", "required": ["name"], "additionalProperties": false,
             "properties": ["name": ["type": "string", "minLength": 1, "maxLength": 80]],

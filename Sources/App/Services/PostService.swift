@@ -2,8 +2,9 @@ import Fluent
 import Foundation
 import TextRules
 
-/// Posts of a workspace. For now every post is a draft: channels, and with them variants and
-/// schedules, arrive with the channel capability; the rules for them are already enforced here.
+/// Posts of a workspace, written once for the channels they go to. For now every post is a
+/// draft: a schedule is checked against every channel's rules, but publishing (and so
+/// scheduling) arrives with its own capability.
 struct PostService: Sendable {
     static let maximumParts = 25
 
@@ -22,19 +23,32 @@ struct PostService: Sendable {
     @discardableResult
     func create(_ draft: Draft, in workspace: Workspace, by author: User) async throws -> Post {
         let post = Post(workspaceID: try workspace.requireID(), authorID: try author.requireID(), text: "", thread: [])
-        try await apply(draft, to: post, in: workspace, creating: true)
-        try await post.create(on: db)
+        let channels = try await apply(draft, to: post, in: workspace, creating: true)
+        try await db.transaction { db in
+            try await post.create(on: db)
+            try await post.$channels.attach(channels, on: db)
+        }
+        try await post.$channels.load(on: db)
         return post
     }
 
     func update(_ post: Post, in workspace: Workspace, with draft: Draft) async throws {
-        try await apply(draft, to: post, in: workspace, creating: false)
-        try await post.save(on: db)
+        let channels = try await apply(draft, to: post, in: workspace, creating: false)
+        try await db.transaction { db in
+            try await post.save(on: db)
+            if draft.channels != nil {
+                try await post.$channels.detachAll(on: db)
+                try await post.$channels.attach(channels, on: db)
+            }
+        }
+        try await post.$channels.load(on: db)
     }
 
+    /// The workspace's posts, latest change first, with their channels.
     func posts(in workspace: Workspace) async throws -> [Post] {
         try await Post.query(on: db)
             .filter(\.$workspace.$id == workspace.requireID())
+            .with(\.$channels)
             .sort(\.$updatedAt, .descending)
             .all()
     }
@@ -44,6 +58,7 @@ struct PostService: Sendable {
             let post = try await Post.query(on: db)
                 .filter(\.$id == id)
                 .filter(\.$workspace.$id == workspace.requireID())
+                .with(\.$channels)
                 .first()
         else { throw AppError.notFound("This post") }
         return post
@@ -53,7 +68,8 @@ struct PostService: Sendable {
         try await post.delete(on: db)
     }
 
-    private func apply(_ draft: Draft, to post: Post, in workspace: Workspace, creating: Bool) async throws {
+    /// Checks `draft` and copies it onto `post`; returns the channels it goes to.
+    private func apply(_ draft: Draft, to post: Post, in workspace: Workspace, creating: Bool) async throws -> [Channel] {
         var problems: [String: String] = [:]
         // Browsers send a textarea's line breaks as CRLF, while the composer counts LF (and X
         // would count CRLF as two): one line break is stored as one.
@@ -71,15 +87,21 @@ struct PostService: Sendable {
         } else if thread.contains(where: { $0.utf16.count > ComposeService.maximumTextLength }) {
             problems["thread"] = "A part is longer than any network accepts."
         }
-        // No channel can be named yet: channels arrive with their own capability.
-        let channels = draft.channels ?? []
-        if let unknown = channels.first {
-            problems["channels"] = "Unknown channel \(unknown.prefix(40)). Connect the channel first, then choose it."
+        var channels: [Channel] = []
+        if let ids = draft.channels {
+            do {
+                channels = try await self.channels(ids, in: workspace)
+            } catch let error as AppError {
+                problems.merge(error.fields) { first, _ in first }
+            }
+        } else if !creating {
+            channels = try await post.$channels.get(reload: true, on: db)
         }
+        let channelIDs = Set(channels.compactMap { $0.id?.uuidString.lowercased() })
         // Empty variants mean "use the post's text" and are dropped rather than stored.
         let variants = (draft.variants ?? post.variants).mapValues(\.withUnixLineBreaks)
             .filter { !$0.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
-        if let key = variants.keys.sorted().first(where: { Network(rawValue: $0) == nil && !channels.contains($0) }) {
+        if let key = variants.keys.sorted().first(where: { Network(rawValue: $0) == nil && !channelIDs.contains($0.lowercased()) }) {
             problems["variants"] = "A variant for \(key.prefix(40)) needs that channel among the post's channels, or a network name such as x or bluesky."
         } else if variants.values.contains(where: { $0.utf16.count > ComposeService.maximumTextLength }) {
             problems["variants"] = "A variant is longer than any network accepts."
@@ -88,13 +110,14 @@ struct PostService: Sendable {
             problems["channels"] = "Choose at least one channel to schedule this post; without a schedule it is saved as a draft."
         }
         let media = draft.media ?? post.media
+        var mediaItems: [MediaItem] = []
         if media.count > MediaRules.mostPerPost {
             problems["media"] = "A post carries at most \(MediaRules.mostPerPost) images or videos; this one has \(media.count)."
         } else if Set(media).count != media.count {
             problems["media"] = "The same image or video is attached twice."
         } else if problems.isEmpty {
             do {
-                _ = try await MediaService(db: db).items(media, in: workspace)
+                mediaItems = try await MediaService(db: db).items(media, in: workspace)
             } catch let error as AppError {
                 problems.merge(error.fields) { first, _ in first }
             }
@@ -102,10 +125,44 @@ struct PostService: Sendable {
         guard problems.isEmpty else {
             throw AppError.invalid(problems, message: creating ? "The post was not saved." : "The post was not changed.")
         }
+        if draft.wantsSchedule {
+            let content = PostContent(text: text, thread: thread, variants: variants)
+            let unfit = channels.flatMap { content.problems(on: $0, media: mediaItems) }
+            guard unfit.isEmpty else {
+                throw AppError.invalid(["schedule": unfit.joined(separator: " ")], message: "The post does not fit every channel, so it was not scheduled.")
+            }
+            throw AppError(
+                status: .notImplemented, code: "scheduling_not_available",
+                message: "This post fits every chosen channel, but publishing is not built yet, so nothing can be scheduled. Save it as a draft (leave out `schedule`)."
+            )
+        }
         post.text = text
         post.thread = thread
         post.media = media
         post.variants = variants
+        return channels
+    }
+
+    /// The workspace's channels with these ids, in that order; an id that is not one of them
+    /// is a field error.
+    private func channels(_ ids: [String], in workspace: Workspace) async throws -> [Channel] {
+        var uuids: [UUID] = []
+        for id in ids {
+            guard let uuid = UUID(uuidString: id) else {
+                throw AppError.invalid(["channels": "Unknown channel \(id.prefix(40)). Connect the channel first, then choose it."])
+            }
+            if !uuids.contains(uuid) { uuids.append(uuid) }
+        }
+        guard !uuids.isEmpty else { return [] }
+        let found = try await Channel.query(on: db)
+            .filter(\.$id ~~ uuids)
+            .filter(\.$workspace.$id == workspace.requireID())
+            .all()
+        let byID = Dictionary(uniqueKeysWithValues: found.compactMap { channel in channel.id.map { ($0, channel) } })
+        if let missing = uuids.first(where: { byID[$0] == nil }) {
+            throw AppError.invalid(["channels": "Unknown channel \(missing.uuidString). Connect the channel first, then choose it."])
+        }
+        return uuids.compactMap { byID[$0] }
     }
 }
 

@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import Networks
 import Testing
 import Vapor
 import VaporTesting
@@ -11,8 +12,10 @@ extension Application {
 }
 
 /// Runs `body` against a configured Trestle on the given database, migrated and empty.
+/// `fetchAllow` is `TRESTLE_FETCH_ALLOW`: the loopback fakes of the networks are reachable only
+/// when a test names them there, as an operator would.
 func withTrestle(
-    _ database: TestDatabase, publicURL: URL? = nil,
+    _ database: TestDatabase, publicURL: URL? = nil, fetchAllow: [String] = [],
     _ body: (Application) async throws -> Void
 ) async throws {
     var postgres: (url: String, name: String)?
@@ -27,7 +30,8 @@ func withTrestle(
     }
     let settings = TrestleSettings(
         dataDirectory: NSTemporaryDirectory(), database: choice, publicURL: publicURL,
-        secretKey: SymmetricKey(size: .bits256), passwordCost: 4
+        secretKey: SymmetricKey(size: .bits256), passwordCost: 4,
+        outboundPolicy: try OutboundAddressPolicy(allowing: fetchAllow)
     )
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning

@@ -1,0 +1,34 @@
+import Vapor
+
+/// A workspace's channels over the JSON API.
+enum ChannelsAPI {
+    @Sendable static func list(_ req: Request) async throws -> [ChannelDTO] {
+        try await req.channelService.channels(in: req.requireWorkspace().workspace).map(ChannelDTO.init)
+    }
+
+    /// 201 with a new channel; 200 when the account was connected already and is refreshed.
+    @Sendable static func connect(_ req: Request) async throws -> Response {
+        let body = try req.decodeBody(ChannelConnectRequest.self)
+        let (channel, created) = try await req.channelService.connect(
+            body.connection(), timezone: body.timezone, to: req.requireWorkspace().workspace
+        )
+        return try await ChannelDTO(channel).encodeResponse(status: created ? .created : .ok, for: req)
+    }
+
+    @Sendable static func show(_ req: Request) async throws -> ChannelDTO {
+        try ChannelDTO(try await req.channelService.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace))
+    }
+
+    @Sendable static func disconnect(_ req: Request) async throws -> HTTPStatus {
+        let service = req.channelService
+        try await service.disconnect(service.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace))
+        return .noContent
+    }
+}
+
+extension Request {
+    /// The channel service for this request's database, network client and secret key.
+    var channelService: ChannelService {
+        ChannelService(db: db, http: application.networkHTTP, sealer: CredentialSealer(secretKey: application.settings.secretKey))
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Vapor
+
+/// `{"network": "mastodon", "instanceURL", "accessToken"}` or
+/// `{"network": "bluesky", "service", "identifier", "appPassword"}`, each with an optional `timezone`.
+struct ChannelConnectRequest: APIRequestBody {
+    static let fields: Set<String> = ["network", "instanceURL", "accessToken", "service", "identifier", "appPassword", "name", "timezone"]
+    var network: String
+    var instanceURL: String?
+    var accessToken: String?
+    var service: String?
+    var identifier: String?
+    var appPassword: String?
+    var name: String?
+    var timezone: String?
+
+    /// The connection asked for, or field errors naming what is missing or not offered.
+    func connection() throws -> ChannelService.Connection {
+        try ChannelService.connection(
+            network: network, instanceURL: instanceURL, accessToken: accessToken,
+            service: service, identifier: identifier, appPassword: appPassword
+        )
+    }
+}
+
+/// A channel as the API shows it: never its credentials.
+struct ChannelDTO: Content {
+    struct Limits: Content {
+        var maxCharacters: Int
+        var charactersReservedPerURL: Int?
+    }
+
+    var id: String
+    var network: String
+    var name: String
+    var handle: String
+    var status: String
+    var timezone: String
+    var server: String
+    /// The text limit posts to this channel are counted against.
+    var limits: Limits
+    var createdAt: Date?
+
+    init(_ channel: Channel) throws {
+        id = try channel.requireID().uuidString
+        network = channel.network.rawValue
+        name = channel.name
+        handle = channel.handle
+        status = channel.status.rawValue
+        timezone = channel.timezone
+        server = channel.serverURL
+        let rules = channel.textRules.rules(for: channel.network)
+        limits = Limits(maxCharacters: rules.limit, charactersReservedPerURL: channel.network == .mastodon ? channel.textRules.mastodon.charactersReservedPerURL : nil)
+        createdAt = channel.createdAt
+    }
+}

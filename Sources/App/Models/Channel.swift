@@ -1,0 +1,64 @@
+import Fluent
+import Foundation
+import TextRules
+
+/// A workspace's account on a network, where its posts are published: a Mastodon account on
+/// an instance, a Bluesky account on a service.
+final class Channel: Model, @unchecked Sendable {
+    static let schema = "channels"
+
+    enum Status: String, Codable, Sendable {
+        /// The credentials worked when last used.
+        case active
+        /// The network refused the credentials: someone must connect the account again.
+        case needsReconnect = "needs_reconnect"
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "workspace_id") var workspace: Workspace
+    @Field(key: "network") var network: Network
+    /// The account's display name, or its handle when it has none.
+    @Field(key: "name") var name: String
+    /// `@user@instance` on Mastodon, `user.bsky.social` on Bluesky.
+    @Field(key: "handle") var handle: String
+    /// The network's id of the account (Mastodon account id, Bluesky DID).
+    @Field(key: "remote_id") var remoteID: String
+    /// The instance or service the account lives on.
+    @Field(key: "server_url") var serverURL: String
+    @Field(key: "status") var status: Status
+    /// IANA zone the channel's posting slots are in.
+    @Field(key: "timezone") var timezone: String
+    /// `ChannelCredentials`, sealed by `CredentialSealer`; never returned, never logged.
+    @Field(key: "sealed_credentials") var sealedCredentials: Data
+    /// The instance's own limit and link reservation (Mastodon), read when connecting.
+    @OptionalField(key: "text_limit") var textLimit: Int?
+    @OptionalField(key: "characters_reserved_per_url") var charactersReservedPerURL: Int?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    init(id: UUID, workspaceID: UUID, network: Network, name: String, handle: String, remoteID: String, serverURL: String, timezone: String) {
+        self.id = id
+        self.$workspace.id = workspaceID
+        self.network = network
+        self.name = name
+        self.handle = handle
+        self.remoteID = remoteID
+        self.serverURL = serverURL
+        self.status = .active
+        self.timezone = timezone
+        self.sealedCredentials = Data()
+    }
+}
+
+/// Which channels a post goes to. Deleting either side removes the link.
+final class PostChannel: Model, @unchecked Sendable {
+    static let schema = "post_channels"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "post_id") var post: Post
+    @Parent(key: "channel_id") var channel: Channel
+
+    init() {}
+}

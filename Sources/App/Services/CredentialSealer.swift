@@ -1,0 +1,55 @@
+import Crypto
+import Foundation
+
+/// What Trestle must keep to act as a channel's account. Only ever stored sealed.
+struct ChannelCredentials: Codable, Sendable, Equatable {
+    /// Mastodon's OAuth access token.
+    var accessToken: String?
+    /// Bluesky's handle or email and app password, to log in again when the session ends.
+    var identifier: String?
+    var appPassword: String?
+    var refreshJwt: String?
+}
+
+/// Seals channel credentials with AES-GCM under a key derived (HKDF-SHA256) from the server's
+/// secret key. The channel id is the associated data, so a sealed value copied onto another
+/// channel's row does not open.
+struct CredentialSealer: Sendable {
+    private let key: SymmetricKey
+
+    init(secretKey: SymmetricKey) {
+        key = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: secretKey, info: Data("trestle channel credentials v1".utf8), outputByteCount: 32
+        )
+    }
+
+    func seal(_ credentials: ChannelCredentials, for channelID: UUID) throws -> Data {
+        let plain = try JSONEncoder().encode(credentials)
+        let box = try AES.GCM.seal(plain, using: key, authenticating: Data(channelID.uuidString.utf8))
+        guard let combined = box.combined else { throw CredentialSealerError.cannotSeal }
+        return combined
+    }
+
+    func open(_ sealed: Data, for channelID: UUID) throws -> ChannelCredentials {
+        do {
+            let box = try AES.GCM.SealedBox(combined: sealed)
+            let plain = try AES.GCM.open(box, using: key, authenticating: Data(channelID.uuidString.utf8))
+            return try JSONDecoder().decode(ChannelCredentials.self, from: plain)
+        } catch {
+            // Another secret key (a restored backup without its key file), or a damaged row.
+            throw CredentialSealerError.cannotOpen
+        }
+    }
+}
+
+enum CredentialSealerError: Error, CustomStringConvertible {
+    case cannotSeal
+    case cannotOpen
+
+    var description: String {
+        switch self {
+        case .cannotSeal: "The credentials could not be encrypted."
+        case .cannotOpen: "A channel's credentials cannot be decrypted: the server's secret key is not the one they were saved with."
+        }
+    }
+}

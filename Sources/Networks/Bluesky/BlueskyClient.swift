@@ -1,0 +1,106 @@
+import Foundation
+import NIOHTTP1
+
+/// The AT Protocol's XRPC endpoints on one service (a PDS, or the `bsky.social` entryway) that
+/// Trestle needs for a Bluesky account.
+public struct BlueskyClient: Sendable {
+    /// Where most accounts log in.
+    public static let defaultService = URL(string: "https://bsky.social")!
+
+    public let serviceURL: URL
+    private let http: NetworkHTTPClient
+
+    public init(serviceURL: URL, http: NetworkHTTPClient) {
+        self.serviceURL = serviceURL
+        self.http = http
+    }
+
+    /// The service address as typed (`bsky.social`, `https://pds.example.com/`), or the default.
+    public static func serviceURL(from typed: String?) throws -> URL {
+        guard var text = typed?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return defaultService }
+        if !text.contains("://") { text = "https://" + text }
+        guard
+            var components = URLComponents(string: text),
+            let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            let host = components.host, !host.isEmpty, components.user == nil
+        else {
+            throw NetworkError.invalidURL("Type the service's address, such as bsky.social, or leave it empty.")
+        }
+        components.scheme = scheme
+        components.host = host.lowercased()
+        components.path = ""
+        components.query = nil
+        components.fragment = nil
+        guard let url = components.url else { throw NetworkError.invalidURL("Type the service's address, such as bsky.social.") }
+        return url
+    }
+
+    /// Logs in with a handle (or email) and an app password (`com.atproto.server.createSession`).
+    public func createSession(identifier: String, password: String) async throws -> BlueskySession {
+        let body = try JSONEncoder().encode(["identifier": identifier, "password": password])
+        let response = try await http.send(
+            .POST, url("com.atproto.server.createSession"),
+            headers: ["Content-Type": "application/json", "Accept": "application/json"], body: body
+        )
+        try check(response)
+        return try decode(BlueskySession.self, response)
+    }
+
+    /// A profile's display name and handle (`app.bsky.actor.getProfile`).
+    public func profile(of actor: String, accessJwt: String) async throws -> BlueskyProfile {
+        var components = URLComponents(url: url("app.bsky.actor.getProfile"), resolvingAgainstBaseURL: false)!
+        components.queryItems = [URLQueryItem(name: "actor", value: actor)]
+        let response = try await http.send(.GET, components.url!, headers: ["Authorization": "Bearer \(accessJwt)", "Accept": "application/json"])
+        try check(response)
+        return try decode(BlueskyProfile.self, response)
+    }
+
+    private func url(_ method: String) -> URL {
+        serviceURL.appendingPathComponent("xrpc").appendingPathComponent(method)
+    }
+
+    /// XRPC errors are `{"error": "Name", "message": "…"}`.
+    private func check(_ response: NetworkHTTPClient.Response) throws {
+        guard !(200..<300).contains(response.status) else { return }
+        let error = try? JSONDecoder().decode(XRPCError.self, from: response.body)
+        switch (response.status, error?.error) {
+        case (_, "AuthFactorTokenRequired"):
+            throw NetworkError.unauthorized("This account asks for a code sent by email at each sign-in. Use an app password (Settings → Privacy and security → App passwords), which does not.")
+        case (_, "AccountTakedown"), (_, "AccountDeactivated"):
+            throw NetworkError.unauthorized("Bluesky says this account is not active: \(error?.message ?? "taken down or deactivated").")
+        case (401, _), (_, "AuthenticationRequired"), (_, "ExpiredToken"), (_, "InvalidToken"):
+            throw NetworkError.unauthorized("Bluesky refused the handle or app password\(error?.message.map { ": \($0)" } ?? "."). Check both, or make a new app password.")
+        case (429, _):
+            throw NetworkError.rateLimited(retryAfter: RetryAfter.seconds(response))
+        default:
+            throw NetworkError.rejected(status: response.status, message: error?.message ?? error?.error ?? "no reason given")
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ response: NetworkHTTPClient.Response) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: response.body)
+        } catch {
+            throw NetworkError.unexpectedResponse("The service's answer is not the AT Protocol's (\(T.self)); is this a Bluesky service?")
+        }
+    }
+}
+
+struct XRPCError: Decodable {
+    var error: String?
+    var message: String?
+}
+
+/// A logged-in session: the account's DID and handle, and its tokens.
+public struct BlueskySession: Decodable, Sendable {
+    public var did: String
+    public var handle: String
+    public var accessJwt: String
+    public var refreshJwt: String
+}
+
+public struct BlueskyProfile: Decodable, Sendable {
+    public var did: String
+    public var handle: String
+    public var displayName: String?
+}

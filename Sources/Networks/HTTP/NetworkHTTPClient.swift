@@ -1,0 +1,91 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// The one way Trestle calls a network: AsyncHTTPClient with no redirects followed, bounded
+/// time and answer size, and every host checked against the `OutboundAddressPolicy` first.
+public struct NetworkHTTPClient: Sendable {
+    /// An answer, read whole.
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: HTTPHeaders
+        public var body: Data
+
+        public func header(_ name: String) -> String? { headers.first(name: name) }
+    }
+
+    private let client: HTTPClient
+    private let policy: OutboundAddressPolicy
+    private let resolver: HostResolver
+    public var timeout: TimeAmount = .seconds(15)
+    public var maximumResponseBytes = 2 << 20
+
+    /// `client` should be made by `makeHTTPClient(eventLoopGroup:)`, which follows no redirect:
+    /// a redirect could lead past the address check.
+    public init(client: HTTPClient, policy: OutboundAddressPolicy) {
+        self.client = client
+        self.policy = policy
+        self.resolver = HostResolver()
+    }
+
+    /// An AsyncHTTPClient that follows no redirects and gives up connecting after 10 seconds;
+    /// the caller shuts it down.
+    public static func makeHTTPClient(eventLoopGroup: any EventLoopGroup) -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(20))
+        configuration.decompression = .enabled(limit: .ratio(20))
+        return HTTPClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
+    }
+
+    /// Sends one request. Transport failures become `NetworkError`s; any HTTP status is
+    /// returned for the network's client to read.
+    public func send(_ method: HTTPMethod, _ url: URL, headers: HTTPHeaders = [:], body: Data? = nil) async throws -> Response {
+        guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", let host = url.host, !host.isEmpty else {
+            throw NetworkError.invalidURL("\(url.absoluteString) is not an http:// or https:// address.")
+        }
+        try await checkAddress(of: host)
+
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = method
+        request.headers = headers
+        if !request.headers.contains(name: "User-Agent") { request.headers.add(name: "User-Agent", value: "Trestle") }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            let bytes = try await response.body.collect(upTo: maximumResponseBytes)
+            return Response(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
+        } catch let error as NetworkError {
+            throw error
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+            throw NetworkError.timedOut(host: host)
+        } catch is NIOTooManyBytesError {
+            throw NetworkError.unexpectedResponse("\(host) sent an answer larger than \(maximumResponseBytes / 1_048_576) MB.")
+        } catch {
+            throw NetworkError.unreachable(host: host, reason: Self.reason(error))
+        }
+    }
+
+    private func checkAddress(of host: String) async throws {
+        if policy.allows(host: host) { return }
+        if let literal = IPAddress(host) {
+            guard policy.allows(literal) else { throw NetworkError.refusedAddress(host: host) }
+            return
+        }
+        let addresses = try await resolver.addresses(of: host)
+        guard !addresses.isEmpty else { throw NetworkError.unreachable(host: host, reason: "the name does not resolve") }
+        // Every address must pass: the connection may use any of them.
+        guard addresses.allSatisfy(policy.allows) else { throw NetworkError.refusedAddress(host: host) }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
+        if text.localizedCaseInsensitiveContains("ssl") || text.localizedCaseInsensitiveContains("tls") || text.contains("certificate") {
+            return "its TLS certificate could not be verified"
+        }
+        if text.contains("lookup") || text.contains("resolv") { return "the name does not resolve" }
+        return "the connection failed"
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import NIOHTTP1
+
+/// Mastodon's REST API, and the servers that follow it (Pleroma, Akkoma, GoToSocial…), for one
+/// instance.
+public struct MastodonClient: Sendable {
+    public let instanceURL: URL
+    private let http: NetworkHTTPClient
+
+    public init(instanceURL: URL, http: NetworkHTTPClient) {
+        self.instanceURL = instanceURL
+        self.http = http
+    }
+
+    /// The instance address as people type it — `mastodon.social`, `https://mastodon.social/`,
+    /// `https://mastodon.social/@shop` — as the base URL the API lives under.
+    public static func instanceURL(from typed: String) throws -> URL {
+        var text = typed.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !text.contains("://") { text = "https://" + text }
+        guard
+            var components = URLComponents(string: text),
+            let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            let host = components.host, !host.isEmpty, components.user == nil
+        else {
+            throw NetworkError.invalidURL("Type the instance's address, such as mastodon.social.")
+        }
+        components.scheme = scheme
+        components.host = host.lowercased()
+        components.path = ""
+        components.query = nil
+        components.fragment = nil
+        guard let url = components.url else { throw NetworkError.invalidURL("Type the instance's address, such as mastodon.social.") }
+        return url
+    }
+
+    /// The account an access token belongs to (`GET /api/v1/accounts/verify_credentials`).
+    public func verifyCredentials(accessToken: String) async throws -> MastodonAccount {
+        let response = try await http.send(.GET, url("/api/v1/accounts/verify_credentials"), headers: ["Authorization": "Bearer \(accessToken)", "Accept": "application/json"])
+        try Self.check(response, host: instanceURL.host ?? "")
+        return try Self.decode(MastodonAccount.self, response)
+    }
+
+    /// The instance's limits (`GET /api/v2/instance`, or `/api/v1/instance` on servers that
+    /// predate Mastodon 4.0).
+    public func instance() async throws -> MastodonInstance {
+        let response = try await http.send(.GET, url("/api/v2/instance"), headers: ["Accept": "application/json"])
+        if response.status == 404 || response.status == 410 {
+            let old = try await http.send(.GET, url("/api/v1/instance"), headers: ["Accept": "application/json"])
+            try Self.check(old, host: instanceURL.host ?? "")
+            return try Self.decode(MastodonInstance.self, old)
+        }
+        try Self.check(response, host: instanceURL.host ?? "")
+        return try Self.decode(MastodonInstance.self, response)
+    }
+
+    private func url(_ path: String) -> URL {
+        instanceURL.appendingPathComponent(String(path.dropFirst()))
+    }
+
+    /// Turns an error status into a `NetworkError` with Mastodon's own `{"error": "…"}` message.
+    static func check(_ response: NetworkHTTPClient.Response, host: String) throws {
+        guard !(200..<300).contains(response.status) else { return }
+        let message = (try? JSONDecoder().decode(MastodonErrorBody.self, from: response.body))?.error
+        switch response.status {
+        case 401, 403:
+            throw NetworkError.unauthorized("\(host) refused the access token\(message.map { ": \($0)" } ?? "."). Make a new token under Preferences → Development and paste it again.")
+        case 429:
+            throw NetworkError.rateLimited(retryAfter: RetryAfter.seconds(response))
+        default:
+            throw NetworkError.rejected(status: response.status, message: message ?? "no reason given")
+        }
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ response: NetworkHTTPClient.Response) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: response.body)
+        } catch {
+            throw NetworkError.unexpectedResponse("The server's answer is not the Mastodon API's (\(T.self)); is this a Mastodon instance?")
+        }
+    }
+}
+
+struct MastodonErrorBody: Decodable {
+    var error: String
+}
+
+/// The parts of Mastodon's `Account` entity a channel needs.
+public struct MastodonAccount: Decodable, Sendable {
+    public var id: String
+    public var username: String
+    public var acct: String
+    public var displayName: String
+    public var url: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, username, acct, url
+        case displayName = "display_name"
+    }
+}
+
+/// An instance's domain and posting limits, from either version of the instance endpoint.
+public struct MastodonInstance: Decodable, Sendable {
+    /// The domain in the instance's handles (`@user@domain`), which may differ from its web address.
+    public var domain: String?
+    public var maxCharacters: Int
+    public var charactersReservedPerURL: Int
+
+    private struct Configuration: Decodable {
+        struct Statuses: Decodable {
+            var maxCharacters: Int?
+            var charactersReservedPerUrl: Int?
+            enum CodingKeys: String, CodingKey {
+                case maxCharacters = "max_characters"
+                case charactersReservedPerUrl = "characters_reserved_per_url"
+            }
+        }
+        var statuses: Statuses?
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case domain, uri, configuration
+        case maxTootChars = "max_toot_chars"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        // v2 names the domain `domain`; v1 names it `uri` (a bare domain there).
+        domain = try container.decodeIfPresent(String.self, forKey: .domain) ?? container.decodeIfPresent(String.self, forKey: .uri)
+        let statuses = try container.decodeIfPresent(Configuration.self, forKey: .configuration)?.statuses
+        // Pleroma and Akkoma say `max_toot_chars` at the top level instead.
+        let pleromaLimit = try? container.decodeIfPresent(Int.self, forKey: .maxTootChars)
+        maxCharacters = statuses?.maxCharacters ?? pleromaLimit ?? 500
+        charactersReservedPerURL = statuses?.charactersReservedPerUrl ?? 23
+        guard maxCharacters > 0, charactersReservedPerURL >= 0 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "limits must be positive"))
+        }
+    }
+}

@@ -1,0 +1,235 @@
+@testable import App
+import Fluent
+import Foundation
+import SQLKit
+import Testing
+import Vapor
+import VaporTesting
+
+/// Connecting accounts: the network checks the credentials (through a loopback fake of its
+/// documented API), the channel keeps the instance's own limits, and the token stays secret.
+@Suite struct ChannelTests {
+    private func connectMastodon(_ app: Application, _ member: Member, _ fake: FakeMastodon, token: String = "good-token", timezone: String? = "Europe/Berlin") async throws -> TestingHTTPResponse {
+        let zone = timezone.map { #", "timezone": "\#($0)""# } ?? ""
+        return try await app.api(.POST, "/api/v1/workspaces/\(member.workspaceID)/channels", as: member,
+                                 json: #"{"network": "mastodon", "instanceURL": "\#(fake.url)", "accessToken": "\#(token)"\#(zone)}"#)
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aMastodonAccountConnectsWithItsInstancesOwnLimits(_ database: TestDatabase) async throws {
+        try await FakeMastodon.with(.init(maxCharacters: 1_000, charactersReservedPerURL: 30)) { fake in
+            try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
+                let ana = try await app.makeMember("ana@example.com")
+                let response = try await connectMastodon(app, ana, fake)
+                #expect(response.status == .created, "\(response.text)")
+                let channel = try response.json()
+                #expect(channel["network"] as? String == "mastodon")
+                #expect(channel["name"] as? String == "Corner Bakery")
+                #expect(channel["handle"] as? String == "@bakery@bakery.example", "the handle uses the instance's domain")
+                #expect(channel["status"] as? String == "active")
+                #expect(channel["timezone"] as? String == "Europe/Berlin")
+                let limits = try #require(channel["limits"] as? [String: Any])
+                #expect(limits["maxCharacters"] as? Int == 1_000)
+                #expect(limits["charactersReservedPerURL"] as? Int == 30)
+                #expect(!response.text.contains("good-token"), "the API never returns a token")
+                #expect(fake.server.requests.contains { $0.path == "/api/v1/accounts/verify_credentials" && $0.authorization == "Bearer good-token" })
+
+                let list = try await app.api(.GET, "/api/v1/workspaces/\(ana.workspaceID)/channels", as: ana).jsonArray()
+                #expect(list.map { $0["id"] as? String } == [channel["id"] as? String])
+                #expect(!(try await app.api(.GET, "/api/v1/workspaces/\(ana.workspaceID)/channels", as: ana).text.contains("good-token")))
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func theAccessTokenIsEncryptedAtRest(_ database: TestDatabase) async throws {
+        try await FakeMastodon.with { fake in
+            try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
+                let ana = try await app.makeMember("ana@example.com")
+                #expect(try await connectMastodon(app, ana, fake).status == .created)
+                let rows = try await (app.db as! any SQLDatabase).raw("SELECT * FROM channels").all()
+                let sealed = try #require(rows.first).decode(column: "sealed_credentials", as: Data.self)
+                #expect(sealed.range(of: Data("good-token".utf8)) == nil, "the token is not stored in the clear")
+                let channel = try #require(try await App.Channel.query(on: app.db).first())
+                let service = ChannelService(db: app.db, http: app.networkHTTP, sealer: CredentialSealer(secretKey: app.settings.secretKey))
+                #expect(try service.credentials(of: channel).accessToken == "good-token")
+                // Moved onto another row, or opened with another key, the sealed value does not open.
+                #expect(throws: CredentialSealerError.self) { try CredentialSealer(secretKey: app.settings.secretKey).open(sealed, for: UUID()) }
+                #expect(throws: CredentialSealerError.self) { try CredentialSealer(secretKey: SymmetricKey(size: .bits256)).open(sealed, for: channel.requireID()) }
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func connectingTheSameAccountAgainRefreshesItsChannel(_ database: TestDatabase) async throws {
+        let fake = try await FakeMastodon.start(.init(accounts: [
+            "good-token": .init(id: "1", username: "bakery", displayName: "Corner Bakery"),
+            "new-token": .init(id: "1", username: "bakery", displayName: "Corner Bakery & Café"),
+        ]))
+        defer { Task { try await fake.stop() } }
+        try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let first = try await connectMastodon(app, ana, fake).json()
+            let again = try await connectMastodon(app, ana, fake, token: "new-token", timezone: nil)
+            #expect(again.status == .ok)
+            #expect(try again.json()["id"] as? String == first["id"] as? String)
+            #expect(try again.json()["name"] as? String == "Corner Bakery & Café")
+            #expect(try again.json()["timezone"] as? String == "Europe/Berlin", "a left-out zone keeps the one set")
+            #expect(try await App.Channel.query(on: app.db).count() == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func anInstanceBeforeMastodon4GivesItsLimitsThroughTheOldEndpoint(_ database: TestDatabase) async throws {
+        try await FakeMastodon.with(.init(maxCharacters: 5_000, hasInstanceV2: false)) { fake in
+            try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
+                let ana = try await app.makeMember("ana@example.com")
+                let response = try await connectMastodon(app, ana, fake)
+                #expect(response.status == .created)
+                #expect((try response.json()["limits"] as? [String: Any])?["maxCharacters"] as? Int == 5_000)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aRefusedTokenIsAFieldErrorAndNothingIsStored(_ database: TestDatabase) async throws {
+        try await FakeMastodon.with { fake in
+            try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
+                let ana = try await app.makeMember("ana@example.com")
+                let response = try await connectMastodon(app, ana, fake, token: "revoked")
+                #expect(response.status == .unprocessableEntity)
+                let error = try response.apiError()
+                #expect(error.code == "invalid_fields")
+                #expect(error.fields["accessToken"]?.contains("refused the access token") == true, "\(error.fields)")
+                #expect(try await App.Channel.query(on: app.db).count() == 0)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aRateLimitedInstanceSaysWhenToTryAgain(_ database: TestDatabase) async throws {
+        try await FakeMastodon.with(.init(rateLimited: true)) { fake in
+            try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
+                let ana = try await app.makeMember("ana@example.com")
+                let response = try await connectMastodon(app, ana, fake)
+                #expect(response.status == .serviceUnavailable)
+                #expect(try response.apiError().code == "network_rate_limited")
+                let wait = try #require(response.headers.first(name: "Retry-After").flatMap(Int.init))
+                #expect((100...121).contains(wait), "from X-RateLimit-Reset, two minutes ahead: \(wait)")
+                #expect(try await App.Channel.query(on: app.db).count() == 0)
+            }
+        }
+    }
+
+    @Test func aPrivateAddressIsRefusedUnlessTheOperatorAllowsIt() async throws {
+        try await FakeMastodon.with { fake in
+            try await withTrestle(.sqlite) { app in
+                let ana = try await app.makeMember("ana@example.com")
+                for address in [fake.url, "http://localhost:1", "http://169.254.169.254", "http://[::1]:8080", "http://10.0.0.8"] {
+                    let response = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/channels", as: ana,
+                                                      json: #"{"network": "mastodon", "instanceURL": "\#(address)", "accessToken": "good-token"}"#)
+                    #expect(response.status == .unprocessableEntity, "\(address)")
+                    #expect(try response.apiError().fields["instanceURL"]?.contains("private or local address") == true, "\(address): \(response.text)")
+                }
+                #expect(fake.server.requests.isEmpty, "nothing was sent to the refused address")
+                #expect(try await App.Channel.query(on: app.db).count() == 0)
+            }
+        }
+    }
+
+    @Test func anInstanceThatDoesNotAnswerIsABadGatewayNotACrash() async throws {
+        try await withTrestle(.sqlite, fetchAllow: ["127.0.0.1"]) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let response = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/channels", as: ana,
+                                              json: #"{"network": "mastodon", "instanceURL": "http://127.0.0.1:9", "accessToken": "t"}"#)
+            #expect(response.status == .badGateway)
+            #expect(try response.apiError().code == "network_unreachable")
+            #expect(try response.apiError().message.contains("could not be reached"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aBlueskyAccountConnectsWithAnAppPassword(_ database: TestDatabase) async throws {
+        try await FakeBluesky.with { fake in
+            try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
+                let ana = try await app.makeMember("ana@example.com")
+                let path = "/api/v1/workspaces/\(ana.workspaceID)/channels"
+                let wrong = try await app.api(.POST, path, as: ana, json: #"{"network": "bluesky", "service": "\#(fake.url)", "identifier": "bakery.bsky.social", "appPassword": "nope"}"#)
+                #expect(wrong.status == .unprocessableEntity)
+                #expect(try wrong.apiError().fields["appPassword"]?.contains("refused the handle or app password") == true)
+
+                let response = try await app.api(.POST, path, as: ana, json: #"{"network": "bluesky", "service": "\#(fake.url)", "identifier": "@bakery.bsky.social", "appPassword": "abcd-efgh-ijkl-mnop"}"#)
+                #expect(response.status == .created, "\(response.text)")
+                let channel = try response.json()
+                #expect(channel["name"] as? String == "Corner Bakery")
+                #expect(channel["handle"] as? String == "bakery.bsky.social")
+                #expect(channel["timezone"] as? String == "UTC")
+                #expect((channel["limits"] as? [String: Any])?["maxCharacters"] as? Int == 300)
+                #expect(!response.text.contains("abcd-efgh"))
+                let stored = try #require(try await App.Channel.query(on: app.db).first())
+                #expect(stored.remoteID == "did:plc:ewvi7nxzyoun6zhxrhs64oiz")
+                let credentials = try app.channelService(app.db).credentials(of: stored)
+                #expect(credentials.appPassword == "abcd-efgh-ijkl-mnop")
+                #expect(credentials.refreshJwt == "refresh-did:plc:ewvi7nxzyoun6zhxrhs64oiz")
+            }
+        }
+    }
+
+    @Test func anAccountThatWantsAnEmailedCodeIsToldToUseAnAppPassword() async throws {
+        var account = FakeBluesky.bakery
+        account.needsEmailCode = true
+        try await FakeBluesky.with(accounts: [account]) { fake in
+            try await withTrestle(.sqlite, fetchAllow: ["127.0.0.1"]) { app in
+                let ana = try await app.makeMember("ana@example.com")
+                let response = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/channels", as: ana,
+                                                  json: #"{"network": "bluesky", "service": "\#(fake.url)", "identifier": "bakery.bsky.social", "appPassword": "abcd-efgh-ijkl-mnop"}"#)
+                #expect(response.status == .unprocessableEntity)
+                #expect(try response.apiError().fields["appPassword"]?.contains("Use an app password") == true)
+            }
+        }
+    }
+
+    @Test func incompleteOrUnofferedConnectionsSayWhatIsMissing() async throws {
+        try await withTrestle(.sqlite) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let path = "/api/v1/workspaces/\(ana.workspaceID)/channels"
+            let empty = try await app.api(.POST, path, as: ana, json: #"{"network": "mastodon"}"#)
+            #expect(empty.status == .unprocessableEntity)
+            #expect(Set(try empty.apiError().fields.keys) == ["instanceURL", "accessToken"])
+            let x = try await app.api(.POST, path, as: ana, json: #"{"network": "x"}"#)
+            #expect(try x.apiError().fields["network"]?.contains("OAuth") == true)
+            let unknown = try await app.api(.POST, path, as: ana, json: #"{"network": "myspace"}"#)
+            #expect(try unknown.apiError().fields["network"]?.contains("Unknown network") == true)
+            let zone = try await app.api(.POST, path, as: ana, json: #"{"network": "mastodon", "instanceURL": "a.example", "accessToken": "t", "timezone": "Mars/Olympus"}"#)
+            #expect(try zone.apiError().fields["timezone"]?.contains("not a time zone") == true)
+            let token = try await app.api(.POST, path, as: ana, json: #"{"network": "mastodon", "instanceURL": "a.example", "accessToken": "t", "password": "x"}"#)
+            #expect(try token.apiError().code == "unknown_fields")
+            #expect(try await App.Channel.query(on: app.db).count() == 0)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aDisconnectedChannelIsGoneAndItsPostsKeepTheirText(_ database: TestDatabase) async throws {
+        try await FakeMastodon.with { fake in
+            try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
+                let ana = try await app.makeMember("ana@example.com")
+                let channelID = try #require(try await connectMastodon(app, ana, fake).json()["id"] as? String)
+                let base = "/api/v1/workspaces/\(ana.workspaceID)"
+                let post = try await app.api(.POST, "\(base)/posts", as: ana, json: #"{"text": "Fresh bread", "channels": ["\#(channelID)"]}"#)
+                #expect(try post.json()["channels"] as? [String] == [channelID])
+                #expect(try await app.api(.DELETE, "\(base)/channels/\(channelID)", as: ana).status == .noContent)
+                #expect(try await app.api(.GET, "\(base)/channels/\(channelID)", as: ana).status == .notFound)
+                let postID = try #require(try post.json()["id"] as? String)
+                let after = try await app.api(.GET, "\(base)/posts/\(postID)", as: ana).json()
+                #expect(after["text"] as? String == "Fresh bread")
+                #expect(after["channels"] as? [String] == [])
+            }
+        }
+    }
+}
+
+extension Application {
+    func channelService(_ db: any Database) -> ChannelService {
+        ChannelService(db: db, http: networkHTTP, sealer: CredentialSealer(secretKey: settings.secretKey))
+    }
+}
