@@ -8,11 +8,13 @@ struct ComposeCheckRequest: APIRequestBody {
     var networks: [String]
 }
 
-/// Inside a workspace the check also looks at the post's uploaded media.
+/// Inside a workspace the check also takes the workspace's channels (each counted by its own
+/// limits, such as a Mastodon instance's) and looks at the post's uploaded media.
 struct WorkspaceComposeCheckRequest: APIRequestBody {
-    static let fields: Set<String> = ["text", "networks", "media"]
+    static let fields: Set<String> = ["text", "networks", "channels", "media"]
     var text: String
-    var networks: [String]
+    var networks: [String]?
+    var channels: [String]?
     var media: [UUID]?
 }
 
@@ -21,9 +23,14 @@ struct ComposeCheckResponse: Content {
     var results: [String: NetworkCheck]
 
     init(_ checks: [(Network, TextCheck)], media: [MediaItem]? = nil) {
-        results = Dictionary(uniqueKeysWithValues: checks.map { network, check in
-            (network.rawValue, NetworkCheck(check: check, mediaProblems: media.map { MediaRules.rules(for: network).problems(with: $0) } ?? []))
-        })
+        self.init(keyed: checks.map { ($0.0.rawValue, $0.1) }, media: media)
+    }
+
+    /// Results keyed by network name or channel id.
+    init(keyed checks: [(String, TextCheck)], media: [MediaItem]? = nil) {
+        results = Dictionary(checks.map { key, check in
+            (key, NetworkCheck(check: check, mediaProblems: media.map { MediaRules.rules(for: check.network).problems(with: $0) } ?? []))
+        }, uniquingKeysWith: { first, _ in first })
     }
 
     init(from decoder: any Decoder) throws {

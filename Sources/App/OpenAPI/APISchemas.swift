@@ -66,10 +66,12 @@ enum APISchemas {
             ],
         ]),
         ("WorkspaceComposeCheck", [
-            "type": "object", "required": ["text", "networks"], "additionalProperties": false,
+            "type": "object", "required": ["text"], "additionalProperties": false,
+            "description": "Name networks, channels or both; results are keyed by network name and by channel id.",
             "properties": [
                 "text": ["type": "string", "maxLength": 100_000],
-                "networks": ["type": "array", "minItems": 1, "items": ["type": "string"]],
+                "networks": ["type": "array", "items": ["type": "string"]],
+                "channels": ["type": "array", "items": string, "description": "Ids of the workspace's channels, each counted by its own limits"],
                 "media": ["type": "array", "items": string, "description": "Ids of uploaded media, in order"],
             ],
         ]),

@@ -26,11 +26,21 @@ struct ComposeService: Sendable {
     }
 
     func check(_ text: String, for networks: [Network]) throws -> [(Network, TextCheck)] {
-        if text.utf16.count > Self.maximumTextLength {
-            throw AppError.invalid(["text": "This text is longer than any network accepts (\(Self.maximumTextLength.formatted()) characters at most here)."])
-        }
+        try Self.checkLength(text)
         let results = catalog.check(text, for: networks)
         return networks.compactMap { network in results[network].map { (network, $0) } }
+    }
+
+    /// Checks `text` as each channel counts it: its network's rules with the channel's own limits.
+    func check(_ text: String, for channels: [Channel]) throws -> [(Channel, TextCheck)] {
+        try Self.checkLength(text)
+        return channels.map { channel in (channel, channel.textRules.rules(for: channel.network).check(text)) }
+    }
+
+    private static func checkLength(_ text: String) throws {
+        if text.utf16.count > maximumTextLength {
+            throw AppError.invalid(["text": "This text is longer than any network accepts (\(maximumTextLength.formatted()) characters at most here)."])
+        }
     }
 }
 

@@ -24,7 +24,8 @@ struct PostContent: Sendable {
     func problems(on channel: Channel, media: [MediaItem]) -> [String] {
         let texts = texts(for: channel.network, channelID: channel.id)
         let rules = channel.textRules
-        let label = "\(channel.network.displayName) \(channel.handle):"
+        // The messages name the network already; the handle tells which of its channels.
+        let label = "\(channel.handle):"
         var sentences: [String] = []
         for (index, text) in texts.enumerated() {
             let part = texts.count > 1 ? " part \(index + 1):" : ""

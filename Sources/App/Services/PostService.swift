@@ -145,7 +145,7 @@ struct PostService: Sendable {
 
     /// The workspace's channels with these ids, in that order; an id that is not one of them
     /// is a field error.
-    private func channels(_ ids: [String], in workspace: Workspace) async throws -> [Channel] {
+    func channels(_ ids: [String], in workspace: Workspace) async throws -> [Channel] {
         var uuids: [UUID] = []
         for id in ids {
             guard let uuid = UUID(uuidString: id) else {

@@ -8,11 +8,17 @@ enum ComposeAPI {
         return ComposeCheckResponse(try ComposeService().check(body.text, for: networks))
     }
 
-    /// The same check inside a workspace, where the post's media are known too.
+    /// The same check inside a workspace, for networks and for the workspace's channels (results
+    /// keyed by channel id), where the post's media are known too.
     @Sendable static func checkInWorkspace(_ req: Request) async throws -> ComposeCheckResponse {
         let body = try req.decodeBody(WorkspaceComposeCheckRequest.self)
-        let networks = try ComposeService.networks(from: body.networks)
-        let media = try await MediaService(db: req.db).items(body.media ?? [], in: req.requireWorkspace().workspace)
-        return ComposeCheckResponse(try ComposeService().check(body.text, for: networks), media: media)
+        let workspace = try req.requireWorkspace().workspace
+        let channels = try await PostService(db: req.db).channels(body.channels ?? [], in: workspace)
+        let networks = channels.isEmpty || !(body.networks ?? []).isEmpty ? try ComposeService.networks(from: body.networks ?? []) : []
+        let media = try await MediaService(db: req.db).items(body.media ?? [], in: workspace)
+        let service = ComposeService()
+        let checks = try service.check(body.text, for: networks).map { ($0.0.rawValue, $0.1) }
+            + service.check(body.text, for: channels).map { (try $0.0.requireID().uuidString, $0.1) }
+        return ComposeCheckResponse(keyed: checks, media: media)
     }
 }
