@@ -46,7 +46,8 @@ def trestle_binary() -> Path:
 def server(trestle_binary):
     data = tempfile.mkdtemp(prefix="trestle-browser-")
     port = free_port()
-    env = dict(os.environ, TRESTLE_DATA_DIR=data, LOG_LEVEL="warning")
+    # The fake networks listen on loopback, which Trestle calls only when the operator allows it.
+    env = dict(os.environ, TRESTLE_DATA_DIR=data, LOG_LEVEL="warning", TRESTLE_FETCH_ALLOW="127.0.0.1")
     env.pop("DATABASE_URL", None)
     process = subprocess.Popen(
         [str(trestle_binary), "serve", "--hostname", "127.0.0.1", "--port", str(port)],

@@ -19,8 +19,9 @@ def test_counters_previews_and_verdict_follow_each_networks_rules(server, browse
     # "Fresh bread " 12 + 🥖 2 + " " 1 + URL 23 + " for " 5 + "@ana" 4 = 47 weighted on X.
     page.get_by_label("Text", exact=True).fill("Fresh bread 🥖 https://bakery.com/today/loaves?fresh=1 for @ana")
     expect(page.locator("#tab-x .count")).to_have_text("47 / 280")
-    expect(page.locator("#verdict")).to_have_text("Ready: fits every chosen network.")
-    expect(page.locator("#verdict")).to_have_attribute("data-ready", "true")
+    # Without a channel the text fits, but there is nothing to schedule it to yet.
+    expect(page.locator("#verdict")).to_have_text("Fits every chosen network. Connect a channel to schedule it.")
+    expect(page.locator("#verdict")).to_have_attribute("data-ready", "false")
 
     page.locator("#tab-x").focus()
     page.keyboard.press("ArrowLeft")
@@ -98,7 +99,7 @@ def test_media_are_checked_from_their_bytes_and_per_network(server, browser):
     page.get_by_role("button", name="Upload").click()
     expect(page.locator("#media-list li")).to_have_count(1)
     expect(page.locator("#media-error")).to_be_hidden()
-    expect(page.locator("#verdict")).to_have_text("Ready: fits every chosen network.")
+    expect(page.locator("#verdict")).to_have_text("Fits every chosen network. Connect a channel to schedule it.")
     page.get_by_label("Instagram").check()
     expect(page.locator("#verdict")).to_contain_text("Instagram does not take loaf.png (PNG): use JPEG.")
     expect(page.locator("#tab-instagram")).to_have_class("tab over")

@@ -1,5 +1,6 @@
-// The composer's live counters: each network's count, limit, problems and a preview with its
-// links, mentions and tags marked, from the server's own rules (POST …/compose/check).
+// The composer's live counters: each chosen channel's (and previewed network's) count, limit,
+// problems and a preview with its links, mentions and tags marked, from the server's own rules
+// (POST …/compose/check). A target's `key` is a channel id or a network name.
 (() => {
   "use strict";
   const form = document.getElementById("composer");
@@ -7,7 +8,8 @@
 
   const checkURL = form.dataset.checkUrl;
   const csrf = form.dataset.csrf;
-  const boxes = [...form.querySelectorAll("input[name=networks]")];
+  const boxes = [...form.querySelectorAll("input[data-key]")];
+  const otherNetworks = form.querySelector("details.other-networks");
   const parts = document.getElementById("parts");
   const tabs = document.getElementById("tabs");
   const panels = document.getElementById("panels");
@@ -18,50 +20,54 @@
   const mediaError = document.getElementById("media-error");
   const mediaIDs = () => [...mediaList.querySelectorAll("li")].map((item) => item.dataset.id);
   const variants = JSON.parse(form.dataset.variants || "{}");
-  // A network with its own text is shown, so reopening a draft loses nothing.
-  boxes.forEach((box) => { if (variants[box.value]) box.checked = true; });
+  // A target with its own text is shown, so reopening a draft loses nothing.
+  boxes.forEach((box) => { if (variants[box.dataset.key]) box.checked = true; });
+  if (otherNetworks && boxes.some((box) => box.name === "networks" && box.checked)) otherNetworks.open = true;
+  const hasChannels = boxes.some((box) => box.name === "channels[]");
   let current = null;
   let sequence = 0;
   let timer = null;
 
   const selected = () => boxes.filter((box) => box.checked).map((box) => ({
-    id: box.value, name: box.dataset.name, limit: Number(box.dataset.limit), threads: box.dataset.threads === "true",
+    key: box.dataset.key, network: box.dataset.network, channel: box.name === "channels[]",
+    name: box.dataset.name, limit: Number(box.dataset.limit), threads: box.dataset.threads === "true",
   }));
   const partTexts = () => [...parts.querySelectorAll(".part-text")].map((area) => area.value);
 
-  // What a network will publish: its own version if written, else the parts — as a thread
-  // where the network has threads, joined into one post where it has not.
+  // What a target will publish (PostContent on the server): its own version if written, else
+  // its network's, else the parts — as a thread where the network has threads, joined into
+  // one post where it has not.
   function textsFor(network) {
-    const own = variants[network.id];
-    if (own && own.trim()) return [own];
+    const own = [variants[network.key], variants[network.network]].find((text) => text && text.trim());
+    if (own) return [own];
     const texts = partTexts();
     return network.threads || texts.length === 1 ? texts : [texts.join("\n\n")];
   }
 
   function buildTabs() {
     const networks = selected();
-    if (!networks.some((n) => n.id === current)) current = networks.length ? networks[0].id : null;
+    if (!networks.some((n) => n.key === current)) current = networks.length ? networks[0].key : null;
     tabs.replaceChildren();
     panels.replaceChildren();
     for (const network of networks) {
       const tab = document.createElement("button");
       tab.type = "button";
-      tab.id = "tab-" + network.id;
+      tab.id = "tab-" + network.key;
       tab.className = "tab";
       tab.setAttribute("role", "tab");
-      tab.setAttribute("aria-controls", "panel-" + network.id);
-      tab.setAttribute("aria-selected", String(network.id === current));
+      tab.setAttribute("aria-controls", "panel-" + network.key);
+      tab.setAttribute("aria-selected", String(network.key === current));
       const count = document.createElement("span");
       count.className = "count";
       tab.append(network.name + " ", count);
-      tab.tabIndex = network.id === current ? 0 : -1;
-      tab.addEventListener("click", () => { current = network.id; buildTabs(); refresh(); });
+      tab.tabIndex = network.key === current ? 0 : -1;
+      tab.addEventListener("click", () => { current = network.key; buildTabs(); refresh(); });
       // Arrow keys move between tabs, as in any tab list.
       tab.addEventListener("keydown", (event) => {
         const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
         if (!step) return;
-        const ids = selected().map((n) => n.id);
-        current = ids[(ids.indexOf(network.id) + step + ids.length) % ids.length];
+        const ids = selected().map((n) => n.key);
+        current = ids[(ids.indexOf(network.key) + step + ids.length) % ids.length];
         buildTabs();
         refresh();
         document.getElementById("tab-" + current).focus();
@@ -69,21 +75,21 @@
       tabs.append(tab);
 
       const panel = document.createElement("div");
-      panel.id = "panel-" + network.id;
+      panel.id = "panel-" + network.key;
       panel.className = "panel";
       panel.setAttribute("role", "tabpanel");
       panel.setAttribute("aria-labelledby", tab.id);
-      panel.hidden = network.id !== current;
+      panel.hidden = network.key !== current;
       const label = document.createElement("label");
-      label.htmlFor = "variant-" + network.id;
+      label.htmlFor = "variant-" + network.key;
       label.textContent = network.name + " version (optional)";
       const area = document.createElement("textarea");
-      area.id = "variant-" + network.id;
-      area.name = "variants[" + network.id + "]";
+      area.id = "variant-" + network.key;
+      area.name = "variants[" + network.key + "]";
       area.rows = 3;
       area.placeholder = "Same as the text above";
-      area.value = variants[network.id] || "";
-      area.addEventListener("input", () => { variants[network.id] = area.value; soon(); });
+      area.value = variants[network.key] || "";
+      area.addEventListener("input", () => { variants[network.key] = area.value; soon(); });
       const counter = document.createElement("p");
       counter.className = "counter";
       const previews = document.createElement("div");
@@ -96,11 +102,13 @@
     threadNote.hidden = partTexts().length < 2;
   }
 
-  async function check(text, networks) {
+  async function check(text, targets) {
+    const networks = targets.filter((t) => !t.channel).map((t) => t.key);
+    const channels = targets.filter((t) => t.channel).map((t) => t.key);
     const response = await fetch(checkURL, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
-      body: JSON.stringify({ text, networks, media: mediaIDs() }),
+      body: JSON.stringify({ text, networks, channels, media: mediaIDs() }),
     });
     if (!response.ok) throw new Error(await errorMessage(response));
     return (await response.json()).results;
@@ -112,13 +120,13 @@
     const jobs = new Map();
     for (const network of networks) {
       for (const text of textsFor(network)) {
-        if (!jobs.has(text)) jobs.set(text, new Set());
-        jobs.get(text).add(network.id);
+        if (!jobs.has(text)) jobs.set(text, new Map());
+        jobs.get(text).set(network.key, network);
       }
     }
     const answers = new Map();
     try {
-      await Promise.all([...jobs].map(async ([text, ids]) => answers.set(text, await check(text, [...ids]))));
+      await Promise.all([...jobs].map(async ([text, targets]) => answers.set(text, await check(text, [...targets.values()]))));
     } catch (error) {
       verdict.textContent = "The text could not be checked: " + error.message;
       verdict.className = "error";
@@ -131,20 +139,20 @@
     const problems = [];
     for (const network of networks) {
       const texts = textsFor(network);
-      const checks = texts.map((text) => answers.get(text)[network.id]);
+      const checks = texts.map((text) => answers.get(text)[network.key]);
       const longest = Math.max(...checks.map((c) => c.length));
       const fits = checks.every((c) => c.valid) && texts.every((t) => t.trim());
       // Media problems concern the whole post: show them once, not per part.
       checks.slice(1).forEach((c) => { c.problems = c.problems.filter((p) => p.code !== "media"); });
       const label = (texts.length > 1 ? texts.length + " parts · " : "") + longest + " / " + checks[0].limit;
-      const tab = document.getElementById("tab-" + network.id);
+      const tab = document.getElementById("tab-" + network.key);
       tab.querySelector(".count").textContent = label;
       tab.classList.toggle("over", !fits);
-      const panel = document.getElementById("panel-" + network.id);
+      const panel = document.getElementById("panel-" + network.key);
       const counter = panel.querySelector(".counter");
       counter.textContent = label;
       counter.classList.toggle("over", !fits);
-      panel.querySelector(".previews").replaceChildren(...texts.map((text, i) => preview(text, checks[i], network.id)));
+      panel.querySelector(".previews").replaceChildren(...texts.map((text, i) => preview(text, checks[i], network.network)));
       const list = panel.querySelector(".problems");
       list.replaceChildren();
       texts.forEach((text, i) => {
@@ -158,10 +166,18 @@
         }
       });
     }
-    if (!networks.length) problems.push("Choose at least one network.");
-    // Scheduling (a later step) asks this same verdict before it lets a post go.
-    verdict.dataset.ready = String(problems.length === 0);
-    verdict.textContent = problems.length ? "Not ready to schedule: " + problems.join(" ") : "Ready: fits every chosen network.";
+    const channels = networks.filter((n) => n.channel);
+    if (!networks.length) problems.push(hasChannels ? "Choose at least one channel." : "Choose at least one network.");
+    // Scheduling asks this same verdict before it lets a post go; only channels can be scheduled.
+    const ready = problems.length === 0 && channels.length > 0;
+    verdict.dataset.ready = String(ready);
+    if (problems.length) {
+      verdict.textContent = "Not ready to schedule: " + problems.join(" ");
+    } else if (ready) {
+      verdict.textContent = "Ready: fits every chosen channel" + (channels.length < networks.length ? " and network." : ".");
+    } else {
+      verdict.textContent = "Fits every chosen network. " + (hasChannels ? "Choose a channel to schedule it." : "Connect a channel to schedule it.");
+    }
     verdict.className = problems.length ? "error" : "notice";
   }
 

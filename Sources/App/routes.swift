@@ -66,6 +66,9 @@ func routes(_ app: Application) throws {
 
     let page = signedIn.grouped("workspaces", ":\(WorkspaceMembership.parameter)").grouped(WorkspaceMembership())
     page.get(use: WorkspacePages.dashboard)
+    page.get("channels", use: ChannelPages.list)
+    page.post("channels", use: ChannelPages.connect)
+    page.post("channels", ":channel", "disconnect", use: ChannelPages.disconnect)
     page.get("compose", use: ComposerPages.composer)
     page.post("compose", "check", use: ComposerPages.check)
     page.on(.POST, "media", body: .collect(maxSize: ByteCount(value: MediaService.maximumUploadBytes)), use: MediaAPI.upload)

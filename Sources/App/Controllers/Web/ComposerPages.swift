@@ -8,6 +8,18 @@ enum ComposerPages {
         var name: String
         var limit: Int
         var hasThreads: Bool
+        var checked: Bool
+    }
+
+    /// A channel to post to, counted by its own limit.
+    struct ChannelOption: Encodable {
+        var id: String
+        var network: String
+        var networkName: String
+        var handle: String
+        var limit: Int
+        var hasThreads: Bool
+        var checked: Bool
     }
 
     struct Part: Encodable {
@@ -18,6 +30,8 @@ enum ComposerPages {
 
     struct ComposerContext: Encodable {
         var page: PageContext
+        var channels: [ChannelOption]
+        var channelsURL: String
         var networks: [NetworkOption]
         var checkURL: String
         /// Where "Save draft" posts: a new post, or the draft being edited.
@@ -36,19 +50,31 @@ enum ComposerPages {
     }
 
     /// The composer, empty or holding a draft's parts, with any field errors from saving it.
+    /// `channels`: the ones chosen; nil for a new post, which goes to every channel.
     static func render(
-        _ req: Request, parts: [String], media: [UUID] = [], variants: [String: String] = [:], editing post: Post? = nil, errors: FieldErrors = [:], status: HTTPStatus = .ok
+        _ req: Request, parts: [String], channels chosen: [String]? = nil, media: [UUID] = [], variants: [String: String] = [:], editing post: Post? = nil, errors: FieldErrors = [:], status: HTTPStatus = .ok
     ) async throws -> Response {
         let access = try req.requireWorkspace()
         let base = "/workspaces/\(try access.workspace.requireID())"
+        let chosenIDs = chosen.map { Set($0.map { $0.lowercased() }) }
+        let channels = try await req.channelService.channels(in: access.workspace).map { channel in
+            let id = try channel.requireID().uuidString
+            return ChannelOption(
+                id: id, network: channel.network.rawValue, networkName: channel.network.displayName, handle: channel.handle,
+                limit: channel.textRules.rules(for: channel.network).limit, hasThreads: channel.network.hasThreads,
+                checked: chosenIDs?.contains(id.lowercased()) ?? true
+            )
+        }
+        // Without channels, the networks most small businesses start with show how a text counts.
+        let previewed: Set<Network> = channels.isEmpty ? [.x, .mastodon, .bluesky] : []
         let catalog = TextRulesCatalog.standard
         let networks = Network.allCases.map {
-            NetworkOption(id: $0.rawValue, name: $0.displayName, limit: catalog.rules(for: $0).limit, hasThreads: $0.hasThreads)
+            NetworkOption(id: $0.rawValue, name: $0.displayName, limit: catalog.rules(for: $0).limit, hasThreads: $0.hasThreads, checked: previewed.contains($0))
         }
         let texts = parts.isEmpty ? [""] : parts
         let context = ComposerContext(
             page: try await .load(req, title: "Compose · \(access.workspace.name)", in: access),
-            networks: networks, checkURL: "\(base)/compose/check",
+            channels: channels, channelsURL: "\(base)/channels", networks: networks, checkURL: "\(base)/compose/check",
             saveURL: try post.map { "\(base)/posts/\(try $0.requireID())" } ?? "\(base)/posts",
             parts: texts.enumerated().map { Part(index: $0.offset, number: $0.offset + 1, text: $0.element) },
             media: try await attached(media, in: access.workspace, on: req), mediaURL: "\(base)/media",

@@ -4,6 +4,7 @@ import Vapor
 enum DraftPages {
     struct DraftForm: Content {
         var parts: [String]?
+        var channels: [String]?
         var media: [UUID]?
         var variants: [String: String]?
     }
@@ -40,14 +41,15 @@ enum DraftPages {
             try await PostService(db: req.db).create(draft(from: form), in: access.workspace, by: req.requireUser())
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/posts")
         } catch let error as AppError where !error.fields.isEmpty {
-            return try await ComposerPages.render(req, parts: parts, media: form.media ?? [], variants: form.variants ?? [:], errors: error.fields, status: error.status)
+            return try await ComposerPages.render(req, parts: parts, channels: form.channels ?? [], media: form.media ?? [], variants: form.variants ?? [:], errors: error.fields, status: error.status)
         }
     }
 
     @Sendable static func edit(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
         let post = try await PostService(db: req.db).post(req.uuidParameter("post"), in: access.workspace)
-        return try await ComposerPages.render(req, parts: [post.text] + post.thread, media: post.media, variants: post.variants, editing: post)
+        let channels = (post.$channels.value ?? []).compactMap { $0.id?.uuidString }
+        return try await ComposerPages.render(req, parts: [post.text] + post.thread, channels: channels, media: post.media, variants: post.variants, editing: post)
     }
 
     @Sendable static func update(_ req: Request) async throws -> Response {
@@ -60,7 +62,7 @@ enum DraftPages {
             try await service.update(post, in: access.workspace, with: draft(from: form))
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/posts")
         } catch let error as AppError where !error.fields.isEmpty {
-            return try await ComposerPages.render(req, parts: parts, media: form.media ?? [], variants: form.variants ?? [:], editing: post, errors: error.fields, status: error.status)
+            return try await ComposerPages.render(req, parts: parts, channels: form.channels ?? [], media: form.media ?? [], variants: form.variants ?? [:], editing: post, errors: error.fields, status: error.status)
         }
     }
 
@@ -73,6 +75,7 @@ enum DraftPages {
 
     private static func draft(from form: DraftForm) -> PostService.Draft {
         let parts = form.parts ?? []
-        return .init(text: parts.first ?? "", thread: Array(parts.dropFirst()), variants: form.variants ?? [:], media: form.media ?? [])
+        // An unticked box sends nothing: no `channels[]` means no channel.
+        return .init(text: parts.first ?? "", thread: Array(parts.dropFirst()), channels: form.channels ?? [], variants: form.variants ?? [:], media: form.media ?? [])
     }
 }

@@ -1,0 +1,66 @@
+"""A Mastodon account is connected from the web UI, and the composer then counts the post by
+that instance's own limit."""
+import os
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from conftest import sign_up
+from fake_mastodon import FakeMastodon
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def test_a_connected_mastodon_channel_counts_by_its_instances_limit(server, browser):
+    fake = FakeMastodon(token="pasted-token", max_characters=100)
+    try:
+        context = browser.new_context(viewport={"width": 1100, "height": 1000})
+        page = context.new_page()
+        sign_up(page, server["base"], "eva@bakery.example", "baguette tradition", "Eva's Bakery")
+        page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Channels").click()
+        expect(page.locator("h1")).to_have_text("Channels")
+        expect(page.locator("#no-channels")).to_be_visible()
+
+        # A wrong token: the instance's refusal shows on the field; the address stays, the token does not.
+        page.get_by_label("Instance address").fill(fake.url)
+        page.get_by_label("Access token").fill("typo-token")
+        page.get_by_role("button", name="Connect Mastodon").click()
+        expect(page.locator("#mastodon-token-error")).to_contain_text("refused the access token")
+        expect(page.get_by_label("Instance address")).to_have_value(fake.url)
+        expect(page.get_by_label("Access token")).to_have_value("")
+
+        page.get_by_label("Access token").fill("pasted-token")
+        page.get_by_role("button", name="Connect Mastodon").click()
+        expect(page.locator("#channels li")).to_have_count(1)
+        expect(page.locator("#channels")).to_contain_text("@bakery@bakery.example")
+        expect(page.locator("#channels")).to_contain_text("100 characters a post")
+        if os.environ.get("TRESTLE_SCREENSHOTS"):
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "channels.png"), full_page=True)
+
+        # The composer offers the channel, chosen, and counts by the instance's 100.
+        page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Compose").click()
+        channel = page.get_by_role("checkbox", name="Mastodon @bakery@bakery.example")
+        expect(channel).to_be_checked()
+        page.get_by_label("Text", exact=True).fill("Rye " * 30)
+        tab = page.locator("#tabs .tab").first
+        expect(tab).to_contain_text("120 / 100")
+        expect(tab).to_have_class("tab over")
+        expect(page.locator("#verdict")).to_have_attribute("data-ready", "false")
+        expect(page.locator("#verdict")).to_contain_text("Mastodon @bakery@bakery.example — Mastodon allows 100; this is 120.")
+
+        page.get_by_label("Text", exact=True).fill("Rye and spelt today, from 7.")
+        expect(tab).to_contain_text("28 / 100")
+        expect(page.locator("#verdict")).to_have_text("Ready: fits every chosen channel.")
+        expect(page.locator("#verdict")).to_have_attribute("data-ready", "true")
+        if os.environ.get("TRESTLE_SCREENSHOTS"):
+            page.screenshot(path=str(SCREENSHOTS / "composer-channel.png"), full_page=True)
+
+        # Saved as a draft for the channel, and opened again with it chosen.
+        page.get_by_role("button", name="Save draft").click()
+        expect(page.locator("h1")).to_have_text("Drafts")
+        page.get_by_role("link", name="Edit").click()
+        expect(page.get_by_role("checkbox", name="Mastodon @bakery@bakery.example")).to_be_checked()
+        context.close()
+    finally:
+        fake.stop()
