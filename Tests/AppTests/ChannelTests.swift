@@ -137,11 +137,13 @@ import VaporTesting
         }
     }
 
-    @Test func anInstanceThatDoesNotAnswerIsABadGatewayNotACrash() async throws {
+    @Test func anInstanceThatHangsUpIsABadGatewayNotACrash() async throws {
+        let server = try HangUpServer()
+        defer { server.stop() }
         try await withTrestle(.sqlite, fetchAllow: ["127.0.0.1"]) { app in
             let ana = try await app.makeMember("ana@example.com")
             let response = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/channels", as: ana,
-                                              json: #"{"network": "mastodon", "instanceURL": "http://127.0.0.1:9", "accessToken": "t"}"#)
+                                              json: #"{"network": "mastodon", "instanceURL": "http://127.0.0.1:\#(server.port)", "accessToken": "t"}"#)
             #expect(response.status == .badGateway)
             #expect(try response.apiError().code == "network_unreachable")
             #expect(try response.apiError().message.contains("could not be reached"))
@@ -231,5 +233,21 @@ import VaporTesting
 extension Application {
     func channelService(_ db: any Database) -> ChannelService {
         ChannelService(db: db, http: networkHTTP, sealer: CredentialSealer(secretKey: settings.secretKey))
+    }
+}
+
+@Suite struct ChannelNameTests {
+    @Test func aChannelCanBeNamedByTheWorkspaceInsteadOfTheAccount() async throws {
+        try await FakeMastodon.with { fake in
+            try await withTrestle(.sqlite, fetchAllow: ["127.0.0.1"]) { app in
+                let ana = try await app.makeMember("ana@example.com")
+                let path = "/api/v1/workspaces/\(ana.workspaceID)/channels"
+                let long = try await app.api(.POST, path, as: ana, json: #"{"network": "mastodon", "instanceURL": "\#(fake.url)", "accessToken": "good-token", "name": "\#(String(repeating: "n", count: 81))"}"#)
+                #expect(try long.apiError().fields["name"] != nil)
+                #expect(fake.server.requests.isEmpty, "the network is not asked when the form is wrong")
+                let named = try await app.api(.POST, path, as: ana, json: #"{"network": "mastodon", "instanceURL": "\#(fake.url)", "accessToken": "good-token", "name": "Shop news"}"#)
+                #expect(try named.json()["name"] as? String == "Shop news")
+            }
+        }
     }
 }

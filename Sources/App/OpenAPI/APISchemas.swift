@@ -163,7 +163,8 @@ enum APISchemas {
             "properties": [
                 "network": ["type": "string", "enum": ["mastodon", "bluesky"]],
                 "instanceURL": string, "accessToken": string, "service": string, "identifier": string, "appPassword": string,
-                "name": string, "timezone": ["type": "string", "description": "IANA zone of the channel's posting slots; UTC when left out"],
+                "name": ["type": "string", "maxLength": 80, "description": "Shown instead of the account's display name"],
+                "timezone": ["type": "string", "description": "IANA zone of the channel's posting slots; UTC when left out"],
             ],
         ]),
         ("Channel", [

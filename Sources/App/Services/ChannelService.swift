@@ -21,9 +21,14 @@ struct ChannelService: Sendable {
 
     /// Checks the credentials with the network and saves the channel. The same account
     /// connected again keeps its channel and gets the new credentials and limits.
+    /// `name` replaces the account's display name in Trestle's lists when given.
     /// - Returns: the channel, and whether it is new.
-    func connect(_ connection: Connection, timezone: String?, to workspace: Workspace) async throws -> (Channel, created: Bool) {
+    func connect(_ connection: Connection, name: String? = nil, timezone: String?, to workspace: Workspace) async throws -> (Channel, created: Bool) {
         let zone = try Self.timezone(timezone)
+        let ownName = name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if ownName.count > FieldRules.maximumNameLength {
+            throw AppError.invalid(["name": "Keep the channel's name to \(FieldRules.maximumNameLength) characters."])
+        }
         let account: ConnectedAccount
         switch connection {
         case let .mastodon(instanceURL, accessToken):
@@ -43,7 +48,7 @@ struct ChannelService: Sendable {
             id: UUID(), workspaceID: workspaceID, network: account.network, name: account.name, handle: account.handle,
             remoteID: account.remoteID, serverURL: account.serverURL, timezone: zone ?? "UTC"
         )
-        channel.name = account.name
+        channel.name = ownName.isEmpty ? account.name : ownName
         channel.handle = account.handle
         channel.status = .active
         if let zone { channel.timezone = zone }

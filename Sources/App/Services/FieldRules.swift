@@ -5,6 +5,8 @@ enum FieldRules {
     static let passwordMinimum = 8
     /// Bcrypt reads only the first 72 bytes; a longer password would silently be cut.
     static let passwordMaximumBytes = 72
+    /// Names of workspaces, tokens and channels.
+    static let maximumNameLength = 80
 
     static func email(_ raw: String) -> (value: String, problem: String?) {
         let value = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
