@@ -13,6 +13,8 @@ enum DraftPages {
         var id: String
         var excerpt: String
         var parts: Int
+        /// Where it is meant to go, as handles.
+        var channels: String
         var updatedAt: Date?
     }
 
@@ -27,7 +29,9 @@ enum DraftPages {
             DraftSummary(
                 id: try post.requireID().uuidString,
                 excerpt: post.text.count > 140 ? String(post.text.prefix(140)) + "…" : post.text,
-                parts: post.thread.count + 1, updatedAt: post.updatedAt
+                parts: post.thread.count + 1,
+                channels: (post.$channels.value ?? []).map(\.handle).sorted().joined(separator: ", "),
+                updatedAt: post.updatedAt
             )
         }
         return try await req.page("drafts", ListContext(page: .load(req, title: "Drafts · \(access.workspace.name)", in: access), drafts: drafts))
