@@ -137,6 +137,21 @@ import VaporTesting
         }
     }
 
+    @Test func anInstanceNamedByHostIsCalledAtTheAddressThatWasChecked() async throws {
+        try await FakeMastodon.with { fake in
+            // localhost resolves to loopback addresses: allowed here, so the name is resolved,
+            // checked, and the connection made to the checked address.
+            try await withTrestle(.sqlite, fetchAllow: ["127.0.0.0/8", "::1"]) { app in
+                let ana = try await app.makeMember("ana@example.com")
+                let named = fake.url.replacingOccurrences(of: "127.0.0.1", with: "localhost")
+                let response = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/channels", as: ana,
+                                                  json: #"{"network": "mastodon", "instanceURL": "\#(named)", "accessToken": "good-token"}"#)
+                #expect(response.status == .created, "\(response.text)")
+                #expect(try response.json()["server"] as? String == named)
+            }
+        }
+    }
+
     @Test func anInstanceThatHangsUpIsABadGatewayNotACrash() async throws {
         let server = try HangUpServer()
         defer { server.stop() }
@@ -248,6 +263,29 @@ extension Application {
                 let named = try await app.api(.POST, path, as: ana, json: #"{"network": "mastodon", "instanceURL": "\#(fake.url)", "accessToken": "good-token", "name": "Shop news"}"#)
                 #expect(try named.json()["name"] as? String == "Shop news")
             }
+        }
+    }
+}
+
+@Suite struct ChannelPageTests {
+    @Test func anUnreachableInstanceIsSaidOnTheFormWhichKeepsTheAddressButNotTheToken() async throws {
+        let server = try HangUpServer()
+        defer { server.stop() }
+        try await withTrestle(.sqlite, fetchAllow: ["127.0.0.1"]) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let browser = Browser(app)
+            try await browser.logIn("ana@example.com", ana.password)
+            try await browser.get("/workspaces/\(ana.workspaceID)/channels")
+            let address = "http://127.0.0.1:\(server.port)"
+            let response = try await browser.post("/workspaces/\(ana.workspaceID)/channels", [
+                "network": "mastodon", "instanceURL": address, "accessToken": "secret-token-123", "timezone": "Europe/Vienna",
+            ])
+            #expect(response.status == .badGateway)
+            #expect(response.text.contains("could not be reached"))
+            #expect(response.text.contains(#"value="\#(address)""#))
+            #expect(response.text.contains(#"value="Europe/Vienna""#))
+            #expect(!response.text.contains("secret-token-123"), "a secret is never sent back into a form")
+            #expect(try await App.Channel.query(on: app.db).count() == 0)
         }
     }
 }

@@ -5,6 +5,10 @@ import NIOHTTP1
 
 /// The one way Trestle calls a network: AsyncHTTPClient with no redirects followed, bounded
 /// time and answer size, and every host checked against the `OutboundAddressPolicy` first.
+///
+/// A name is resolved once, checked, and the connection is made to that very address (TLS
+/// still verifies the name), so a name that answers differently the second time — DNS
+/// rebinding — cannot lead past the check.
 public struct NetworkHTTPClient: Sendable {
     /// An answer, read whole.
     public struct Response: Sendable {
@@ -31,8 +35,9 @@ public struct NetworkHTTPClient: Sendable {
 
     /// An AsyncHTTPClient that follows no redirects and gives up connecting after 10 seconds;
     /// the caller shuts it down.
-    public static func makeHTTPClient(eventLoopGroup: any EventLoopGroup) -> HTTPClient {
+    public static func makeHTTPClient(eventLoopGroup: any EventLoopGroup, pinning pins: [String: String] = [:]) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
+        configuration.dnsOverride = pins
         configuration.redirectConfiguration = .disallow
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(20))
         configuration.decompression = .enabled(limit: .ratio(20))
@@ -45,13 +50,29 @@ public struct NetworkHTTPClient: Sendable {
         guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", let host = url.host, !host.isEmpty else {
             throw NetworkError.invalidURL("\(url.absoluteString) is not an http:// or https:// address.")
         }
-        try await checkAddress(of: host)
+        let pinned = try await checkedAddress(of: host)
 
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = method
         request.headers = headers
         if !request.headers.contains(name: "User-Agent") { request.headers.add(name: "User-Agent", value: "Trestle") }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        // A client of its own for a pinned name: the address is part of AsyncHTTPClient's
+        // configuration, not of a request. It costs a connection per call, which calls to set
+        // up a channel can afford.
+        let client = pinned.map { Self.makeHTTPClient(eventLoopGroup: self.client.eventLoopGroup, pinning: [host: $0.description]) }
+        do {
+            let response = try await execute(request, on: client ?? self.client)
+            try? await client?.shutdown()
+            return response
+        } catch {
+            try? await client?.shutdown()
+            throw error
+        }
+    }
+
+    private func execute(_ request: HTTPClientRequest, on client: HTTPClient) async throws -> Response {
+        let host = URL(string: request.url)?.host ?? request.url
         do {
             let response = try await client.execute(request, timeout: timeout)
             let bytes = try await response.body.collect(upTo: maximumResponseBytes)
@@ -67,16 +88,19 @@ public struct NetworkHTTPClient: Sendable {
         }
     }
 
-    private func checkAddress(of host: String) async throws {
-        if policy.allows(host: host) { return }
+    /// Checks where `host` leads; returns the address to connect to when `host` is a name.
+    private func checkedAddress(of host: String) async throws -> IPAddress? {
+        if policy.allows(host: host) { return nil }
         if let literal = IPAddress(host) {
             guard policy.allows(literal) else { throw NetworkError.refusedAddress(host: host) }
-            return
+            return nil
         }
         let addresses = try await resolver.addresses(of: host)
         guard !addresses.isEmpty else { throw NetworkError.unreachable(host: host, reason: "the name does not resolve") }
-        // Every address must pass: the connection may use any of them.
+        // Every address must pass, so that the answer does not depend on which one is used.
         guard addresses.allSatisfy(policy.allows) else { throw NetworkError.refusedAddress(host: host) }
+        // IPv4 first: a host with an IPv6 address is not always reachable over IPv6 from here.
+        return addresses.first { $0.bytes.count == 4 } ?? addresses.first
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -49,11 +49,10 @@ enum ChannelPages {
             )
             _ = try await req.channelService.connect(connection, timezone: form.timezone, to: access.workspace)
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/channels")
-        } catch let error as AppError where error.status.code < 500 || !error.fields.isEmpty {
-            return try await render(req, failed: form, errors: error.fields.isEmpty ? ["form": error.message] : error.fields, status: error.status)
         } catch let error as AppError {
-            // The network is down or busy: say so on the form, keep what was typed.
-            return try await render(req, failed: form, errors: ["form": error.message], status: error.status)
+            // A field the network refused, or the network down or busy: said on the form, with
+            // what was typed kept.
+            return try await render(req, failed: form, errors: error.fields.isEmpty ? ["form": error.message] : error.fields, status: error.status)
         }
     }
 
