@@ -77,6 +77,8 @@ let package = Package(
                 "Networks",
                 .product(name: "VaporTesting", package: "vapor"),
             ],
+            // Read by path (TestMedia.fixture), not bundled.
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
     ],

@@ -8,6 +8,8 @@ struct MediaDTO: Content {
     var byteCount: Int
     var width: Int?
     var height: Int?
+    /// A video's length in seconds.
+    var durationSeconds: Double?
     var alt: String
     var filename: String
     var createdAt: Date?
@@ -19,6 +21,7 @@ struct MediaDTO: Content {
         byteCount = item.byteCount
         width = item.width
         height = item.height
+        durationSeconds = item.durationSeconds
         alt = item.altText
         filename = item.filename
         createdAt = item.createdAt

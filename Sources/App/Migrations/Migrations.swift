@@ -14,5 +14,6 @@ extension Application {
         migrations.add(M008_CreateMedia())
         migrations.add(M009_CreateWebSessions())
         migrations.add(M010_CreateChannels())
+        migrations.add(M011_AddMediaDuration())
     }
 }

@@ -14,13 +14,15 @@ final class MediaItem: Model, @unchecked Sendable {
     @Field(key: "byte_count") var byteCount: Int
     @OptionalField(key: "width") var width: Int?
     @OptionalField(key: "height") var height: Int?
+    /// A video's length, read from its `mvhd` box; nil for images and unreadable videos.
+    @OptionalField(key: "duration_seconds") var durationSeconds: Double?
     @Field(key: "alt_text") var altText: String
     @Field(key: "filename") var filename: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
 
-    init(id: UUID, workspaceID: UUID, uploaderID: UUID?, format: MediaFormat, byteCount: Int, width: Int?, height: Int?, altText: String, filename: String) {
+    init(id: UUID, workspaceID: UUID, uploaderID: UUID?, format: MediaFormat, byteCount: Int, width: Int?, height: Int?, durationSeconds: Double? = nil, altText: String, filename: String) {
         self.id = id
         self.$workspace.id = workspaceID
         self.$uploader.id = uploaderID
@@ -28,6 +30,7 @@ final class MediaItem: Model, @unchecked Sendable {
         self.byteCount = byteCount
         self.width = width
         self.height = height
+        self.durationSeconds = durationSeconds
         self.altText = altText
         self.filename = filename
     }

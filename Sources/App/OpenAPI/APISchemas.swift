@@ -80,7 +80,8 @@ enum APISchemas {
             "properties": [
                 "id": string, "format": ["type": "string", "enum": ["jpeg", "png", "gif", "webp", "mp4", "mov"]],
                 "mimeType": string, "byteCount": ["type": "integer"], "width": ["type": ["integer", "null"]],
-                "height": ["type": ["integer", "null"]], "alt": string, "filename": string, "createdAt": instant,
+                "height": ["type": ["integer", "null"]], "durationSeconds": ["type": ["number", "null"], "description": "A video's length"],
+                "alt": string, "filename": string, "createdAt": instant,
             ],
         ]),
         ("MediaUpload", [

@@ -21,6 +21,8 @@ struct MediaRules: Sendable {
     var imageWidths: ClosedRange<Int>?
     /// Width divided by height.
     var imageAspectRatios: ClosedRange<Double>?
+    /// Shortest and longest video, in seconds.
+    var videoSeconds: ClosedRange<Double>?
     var needsMedia = false
 
     private static let mb = 1_000_000
@@ -32,29 +34,30 @@ struct MediaRules: Sendable {
         case .x:
             MediaRules(network: .x, maxImages: 4, maxVideos: 1, imageFormats: allImages, videoFormats: [.mp4, .mov],
                        maxImageBytes: 5 * mib, maxGIFBytes: 15 * mib, maxVideoBytes: 512 * mib,
-                       mixesImagesAndVideo: false, maxAltTextLength: 1_000)
+                       mixesImagesAndVideo: false, maxAltTextLength: 1_000, videoSeconds: 0.5...140)
         case .mastodon:
             MediaRules(network: .mastodon, maxImages: 4, maxVideos: 1, imageFormats: allImages, videoFormats: [.mp4, .mov],
                        maxImageBytes: 16 * mib, maxVideoBytes: 99 * mib, mixesImagesAndVideo: false, maxAltTextLength: 1_500)
         case .bluesky:
-            // app.bsky.embed.images: at most 4 images of at most 1,000,000 bytes each.
+            // app.bsky.embed.images: at most 4 images of at most 1,000,000 bytes each; videos up to 3 minutes.
             MediaRules(network: .bluesky, maxImages: 4, maxVideos: 1, imageFormats: [.jpeg, .png, .webp, .gif], videoFormats: [.mp4],
-                       maxImageBytes: 1 * mb, maxVideoBytes: 100 * mb, mixesImagesAndVideo: false, maxAltTextLength: 2_000)
+                       maxImageBytes: 1 * mb, maxVideoBytes: 100 * mb, mixesImagesAndVideo: false, maxAltTextLength: 2_000,
+                       videoSeconds: 0...180)
         case .linkedin:
             MediaRules(network: .linkedin, maxImages: 20, maxVideos: 1, imageFormats: [.jpeg, .png, .gif], videoFormats: [.mp4],
                        maxImageBytes: 10 * mib, maxVideoBytes: 500 * mib, mixesImagesAndVideo: false, maxAltTextLength: 4_086,
-                       maxImagePixels: 36_152_320)
+                       maxImagePixels: 36_152_320, videoSeconds: 3...1_800)
         case .facebook:
             MediaRules(network: .facebook, maxImages: 10, maxVideos: 1, imageFormats: [.jpeg, .png, .gif, .webp], videoFormats: [.mp4, .mov],
-                       maxImageBytes: 10 * mib, maxVideoBytes: 1_024 * mib, mixesImagesAndVideo: false)
+                       maxImageBytes: 10 * mib, maxVideoBytes: 1_024 * mib, mixesImagesAndVideo: false, videoSeconds: 1...14_400)
         case .instagram:
             MediaRules(network: .instagram, maxImages: 10, maxVideos: 10, imageFormats: [.jpeg], videoFormats: [.mp4, .mov],
                        maxImageBytes: 8 * mib, maxVideoBytes: 300 * mib, mixesImagesAndVideo: true,
-                       imageWidths: 320...1440, imageAspectRatios: 0.8...1.91, needsMedia: true)
+                       imageWidths: 320...1440, imageAspectRatios: 0.8...1.91, videoSeconds: 3...900, needsMedia: true)
         case .threads:
             MediaRules(network: .threads, maxImages: 20, maxVideos: 20, imageFormats: [.jpeg, .png], videoFormats: [.mp4, .mov],
                        maxImageBytes: 8 * mib, maxVideoBytes: 1_024 * mib, mixesImagesAndVideo: true,
-                       imageWidths: 320...1440)
+                       imageWidths: 320...1440, videoSeconds: 0...300)
         }
     }
 
@@ -91,6 +94,12 @@ struct MediaRules: Sendable {
             if let maxAltTextLength, item.altText.count > maxAltTextLength {
                 problems.append("\(name) takes alt text up to \(maxAltTextLength.formatted()) characters; \(file) has \(item.altText.count.formatted()).")
             }
+            if item.format.isVideo, let videoSeconds, let seconds = item.durationSeconds, !videoSeconds.contains(seconds) {
+                let range = videoSeconds.lowerBound > 0
+                    ? "from \(Self.duration(videoSeconds.lowerBound)) to \(Self.duration(videoSeconds.upperBound))"
+                    : "up to \(Self.duration(videoSeconds.upperBound))"
+                problems.append("\(name) takes videos \(range) long; \(file) is \(Self.duration(seconds)).")
+            }
             if !item.format.isVideo, let width = item.width, let height = item.height, height > 0 {
                 if let maxImagePixels, width * height > maxImagePixels {
                     problems.append("\(name) takes images up to \(maxImagePixels.formatted()) pixels; \(file) is \(width)×\(height).")
@@ -105,6 +114,15 @@ struct MediaRules: Sendable {
             }
         }
         return problems
+    }
+
+    /// "45 s", "2 min 20 s", "30 min", "1 h 5 min".
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 10, seconds != seconds.rounded() { return "\(seconds.formatted(.number.precision(.fractionLength(0...1)))) s" }
+        let total = Int(seconds.rounded())
+        let (hours, minutes, rest) = (total / 3600, total / 60 % 60, total % 60)
+        let parts = [hours > 0 ? "\(hours) h" : nil, minutes > 0 ? "\(minutes) min" : nil, rest > 0 || total == 0 ? "\(rest) s" : nil]
+        return parts.compactMap { $0 }.joined(separator: " ")
     }
 
     private static func size(_ bytes: Int) -> String {

@@ -22,11 +22,13 @@ struct MediaService: Sendable {
             )
         }
         try Self.checkAltText(altText)
-        let dimensions = ImageDimensions.read(bytes, format: format)
+        // A video whose boxes cannot be read is still taken; its length is then not checked.
+        let video = format.isVideo ? VideoMetadata.read(bytes) : nil
+        let dimensions = format.isVideo ? video.flatMap { v in v.width.flatMap { w in v.height.map { (width: w, height: $0) } } } : ImageDimensions.read(bytes, format: format)
         let id = UUID()
         let item = MediaItem(
             id: id, workspaceID: try workspace.requireID(), uploaderID: try user.requireID(), format: format,
-            byteCount: bytes.count, width: dimensions?.width, height: dimensions?.height,
+            byteCount: bytes.count, width: dimensions?.width, height: dimensions?.height, durationSeconds: video?.durationSeconds,
             altText: altText.trimmingCharacters(in: .whitespacesAndNewlines), filename: filename
         )
         try await db.transaction { tx in

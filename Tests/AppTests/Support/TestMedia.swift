@@ -22,6 +22,28 @@ enum TestMedia {
         return Data(bytes + [UInt8](repeating: 0, count: max(0, size - bytes.count)))
     }
 
+    /// An MP4 whose `moov` says how long it is and how large its picture: `ftyp`, `mdat`, then
+    /// `moov` with `mvhd` (version 0 or 1) and a video `trak/tkhd`, laid out per ISO/IEC 14496-12.
+    static func mp4(seconds: Double, width: Int, height: Int, headerVersion: UInt8 = 0, timescale: Int = 600) -> Data {
+        func box(_ type: String, _ content: [UInt8]) -> [UInt8] { be32(8 + content.count) + Array(type.utf8) + content }
+        let duration = Int(seconds * Double(timescale))
+        let times: [UInt8] = headerVersion == 1 ? [UInt8](repeating: 0, count: 16) : [UInt8](repeating: 0, count: 8)
+        let movieDuration = headerVersion == 1 ? be32(duration >> 32) + be32(duration & 0xFFFF_FFFF) : be32(duration)
+        let mvhd = box("mvhd", [headerVersion, 0, 0, 0] + times + be32(timescale) + movieDuration + [UInt8](repeating: 0, count: 80))
+        let trackDuration = headerVersion == 1 ? [UInt8](repeating: 0, count: 8) : [UInt8](repeating: 0, count: 4)
+        let tkhd = box("tkhd", [headerVersion, 0, 0, 3] + times + be32(1) + be32(0) + trackDuration
+            + [UInt8](repeating: 0, count: 8 + 8 + 36) + be32(width << 16) + be32(height << 16))
+        let moov = box("moov", mvhd + box("trak", tkhd))
+        let ftyp = box("ftyp", Array("isom".utf8) + be32(512) + Array("isomiso2avc1mp41".utf8))
+        return Data(ftyp + box("mdat", [UInt8](repeating: 0, count: 32)) + moov)
+    }
+
+    /// A real file made by ffmpeg from its test pattern (Tests/AppTests/Fixtures).
+    static func fixture(_ name: String) throws -> Data {
+        try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures").appendingPathComponent(name))
+    }
+
     private static func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
     private static func be16(_ v: Int) -> [UInt8] { [UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
 }
