@@ -1,9 +1,14 @@
-"""A Mastodon instance on loopback, as its API documentation describes the two calls that
-connecting an account makes: verify_credentials (bearer token, 401 otherwise) and
-/api/v2/instance with the instance's own limits."""
+"""A Mastodon instance on loopback, as its API documentation describes the calls that
+connecting an account makes: verify_credentials (bearer token, 401 otherwise), /api/v2/instance
+with the instance's own limits, and signing in: /api/v1/apps, the /oauth/authorize page where
+the person allows the app, and /oauth/token, which checks the PKCE verifier."""
+import base64
+import hashlib
+import html
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlparse
 
 
 class FakeMastodon:
@@ -11,6 +16,7 @@ class FakeMastodon:
         self.token = token
         self.max_characters = max_characters
         self.domain = domain
+        self.codes = {}  # code → PKCE challenge it was issued for
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -25,7 +31,36 @@ class FakeMastodon:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                if self.path == "/api/v1/apps":
+                    return self.answer(200, {"id": "1", "name": body.get("client_name"), "client_id": "cid",
+                                             "client_secret": "csecret", "redirect_uri": body.get("redirect_uris")})
+                if self.path == "/oauth/token":
+                    verifier = body.get("code_verifier", "")
+                    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+                    if body.get("client_secret") != "csecret" or fake.codes.pop(body.get("code"), None) != challenge:
+                        return self.answer(400, {"error": "invalid_grant", "error_description": "The provided authorization grant is invalid."})
+                    return self.answer(200, {"access_token": fake.token, "token_type": "Bearer", "scope": "read write"})
+                return self.answer(404, {"error": "Record not found"})
+
             def do_GET(self):
+                url = urlparse(self.path)
+                if url.path == "/oauth/authorize":
+                    # The instance's consent page: "Authorize" sends the person back with a code.
+                    query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                    code = f"code-{len(fake.codes) + 1}"
+                    fake.codes[code] = query.get("code_challenge")
+                    back = query["redirect_uri"] + "?" + urlencode({"code": code, "state": query.get("state", "")})
+                    page = (f"<!doctype html><title>Authorization required</title><h1>{html.escape(query.get('client_id', ''))} "
+                            f"wants to use your account</h1><a href=\"{html.escape(back)}\">Authorize</a>").encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/html; charset=utf-8")
+                    self.send_header("Content-Length", str(len(page)))
+                    self.end_headers()
+                    self.wfile.write(page)
+                    return
                 if self.path == "/api/v1/accounts/verify_credentials":
                     if self.headers.get("Authorization") != f"Bearer {fake.token}":
                         return self.answer(401, {"error": "The access token is invalid"})

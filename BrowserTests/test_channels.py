@@ -22,15 +22,16 @@ def test_a_connected_mastodon_channel_counts_by_its_instances_limit(server, brow
         expect(page.locator("#no-channels")).to_be_visible()
 
         # A wrong token: the instance's refusal shows on the field; the address stays, the token does not.
-        page.get_by_label("Instance address").fill(fake.url)
+        page.get_by_text("Or paste an access token").click()
+        page.get_by_label("Instance of the token").fill(fake.url)
         page.get_by_label("Access token").fill("typo-token")
-        page.get_by_role("button", name="Connect Mastodon").click()
+        page.get_by_role("button", name="Connect with the token").click()
         expect(page.locator("#mastodon-token-error")).to_contain_text("refused the access token")
-        expect(page.get_by_label("Instance address")).to_have_value(fake.url)
+        expect(page.get_by_label("Instance of the token")).to_have_value(fake.url)
         expect(page.get_by_label("Access token")).to_have_value("")
 
         page.get_by_label("Access token").fill("pasted-token")
-        page.get_by_role("button", name="Connect Mastodon").click()
+        page.get_by_role("button", name="Connect with the token").click()
         expect(page.locator("#channels li")).to_have_count(1)
         expect(page.locator("#channels")).to_contain_text("@bakery@bakery.example")
         expect(page.locator("#channels")).to_contain_text("100 characters a post")
@@ -62,6 +63,26 @@ def test_a_connected_mastodon_channel_counts_by_its_instances_limit(server, brow
         expect(page.locator("#drafts")).to_contain_text("for @bakery@bakery.example")
         page.get_by_role("link", name="Edit").click()
         expect(page.get_by_role("checkbox", name="Mastodon @bakery@bakery.example")).to_be_checked()
+        context.close()
+    finally:
+        fake.stop()
+
+
+def test_a_mastodon_account_connects_by_signing_in_on_its_instance(server, browser):
+    fake = FakeMastodon(token="signed-in-token", max_characters=5000, domain="shop.example")
+    try:
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        page = context.new_page()
+        sign_up(page, server["base"], "finn@bakery.example", "bretzel salted", "Finn's Bakery")
+        page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Channels").click()
+        page.get_by_label("Instance address").fill(fake.url)
+        page.get_by_role("button", name="Sign in on your instance").click()
+        # On the instance's own page, the person allows Trestle, and comes back to Channels.
+        expect(page.get_by_role("heading")).to_contain_text("wants to use your account")
+        page.get_by_role("link", name="Authorize").click()
+        expect(page.locator("h1")).to_have_text("Channels")
+        expect(page.locator("#channels")).to_contain_text("@bakery@shop.example")
+        expect(page.locator("#channels")).to_contain_text("5000 characters a post")
         context.close()
     finally:
         fake.stop()

@@ -63,11 +63,13 @@ func routes(_ app: Application) throws {
     signedIn.get("account", "tokens", use: TokenPages.list)
     signedIn.post("account", "tokens", use: TokenPages.create)
     signedIn.post("account", "tokens", ":token", "revoke", use: TokenPages.revoke)
+    signedIn.get("oauth", "mastodon", "callback", use: ChannelPages.finishMastodonSignIn)
 
     let page = signedIn.grouped("workspaces", ":\(WorkspaceMembership.parameter)").grouped(WorkspaceMembership())
     page.get(use: WorkspacePages.dashboard)
     page.get("channels", use: ChannelPages.list)
     page.post("channels", use: ChannelPages.connect)
+    page.post("channels", "mastodon", "sign-in", use: ChannelPages.startMastodonSignIn)
     page.post("channels", ":channel", "disconnect", use: ChannelPages.disconnect)
     page.get("compose", use: ComposerPages.composer)
     page.post("compose", "check", use: ComposerPages.check)

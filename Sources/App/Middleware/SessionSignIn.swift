@@ -6,6 +6,8 @@ enum SessionKeys {
     static let user = "user"
     static let csrf = "csrf"
     static let lastWorkspace = "workspace"
+    /// A Mastodon sign-in under way (`MastodonSignIn.Pending`).
+    static let mastodonSignIn = "mastodon_sign_in"
 }
 
 /// Loads the signed-in user from the session, if there is one.

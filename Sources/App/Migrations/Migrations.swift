@@ -15,5 +15,6 @@ extension Application {
         migrations.add(M009_CreateWebSessions())
         migrations.add(M010_CreateChannels())
         migrations.add(M011_AddMediaDuration())
+        migrations.add(M012_CreateMastodonApplications())
     }
 }

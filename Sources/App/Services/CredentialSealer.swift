@@ -11,9 +11,9 @@ struct ChannelCredentials: Codable, Sendable, Equatable {
     var refreshJwt: String?
 }
 
-/// Seals channel credentials with AES-GCM under a key derived (HKDF-SHA256) from the server's
-/// secret key. The channel id is the associated data, so a sealed value copied onto another
-/// channel's row does not open.
+/// Seals channel credentials (and other secrets networks give Trestle) with AES-GCM under a key
+/// derived (HKDF-SHA256) from the server's secret key. The row's id is the associated data, so
+/// a sealed value copied onto another row does not open.
 struct CredentialSealer: Sendable {
     private let key: SymmetricKey
 
@@ -23,18 +23,23 @@ struct CredentialSealer: Sendable {
         )
     }
 
-    func seal(_ credentials: ChannelCredentials, for channelID: UUID) throws -> Data {
-        let plain = try JSONEncoder().encode(credentials)
-        let box = try AES.GCM.seal(plain, using: key, authenticating: Data(channelID.uuidString.utf8))
+    /// Seals `secret` for the row `rowID`; only that row's id opens it again.
+    func seal(_ secret: some Encodable, for rowID: UUID) throws -> Data {
+        let plain = try JSONEncoder().encode(secret)
+        let box = try AES.GCM.seal(plain, using: key, authenticating: Data(rowID.uuidString.utf8))
         guard let combined = box.combined else { throw CredentialSealerError.cannotSeal }
         return combined
     }
 
     func open(_ sealed: Data, for channelID: UUID) throws -> ChannelCredentials {
+        try open(ChannelCredentials.self, sealed, for: channelID)
+    }
+
+    func open<Secret: Decodable>(_ type: Secret.Type, _ sealed: Data, for rowID: UUID) throws -> Secret {
         do {
             let box = try AES.GCM.SealedBox(combined: sealed)
-            let plain = try AES.GCM.open(box, using: key, authenticating: Data(channelID.uuidString.utf8))
-            return try JSONDecoder().decode(ChannelCredentials.self, from: plain)
+            let plain = try AES.GCM.open(box, using: key, authenticating: Data(rowID.uuidString.utf8))
+            return try JSONDecoder().decode(type, from: plain)
         } catch {
             // Another secret key (a restored backup without its key file), or a damaged row.
             throw CredentialSealerError.cannotOpen

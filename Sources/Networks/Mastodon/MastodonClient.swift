@@ -5,7 +5,7 @@ import NIOHTTP1
 /// instance.
 public struct MastodonClient: Sendable {
     public let instanceURL: URL
-    private let http: NetworkHTTPClient
+    let http: NetworkHTTPClient
 
     public init(instanceURL: URL, http: NetworkHTTPClient) {
         self.instanceURL = instanceURL
@@ -53,7 +53,7 @@ public struct MastodonClient: Sendable {
         return try Self.decode(MastodonInstance.self, response)
     }
 
-    private func url(_ path: String) -> URL {
+    func url(_ path: String) -> URL {
         instanceURL.appendingPathComponent(String(path.dropFirst()))
     }
 

@@ -5,6 +5,11 @@ import Vapor
 /// A Mastodon instance as its API documentation describes it: `verify_credentials` with a
 /// bearer token (401 `{"error": …}` otherwise) and `/api/v2/instance` with the instance's
 /// `configuration.statuses` limits — or only `/api/v1/instance`, like servers before 4.0.
+///
+/// Signing in: `POST /api/v1/apps` registers a client, and `POST /oauth/token` trades a code for
+/// the first account's token when the PKCE verifier matches. The person's approval on
+/// `/oauth/authorize` is played by the test: a code is `code-` + the challenge it was issued
+/// for, so the fake needs no memory of it.
 struct FakeMastodon: Sendable {
     struct Account: Sendable {
         var id: String
@@ -22,6 +27,9 @@ struct FakeMastodon: Sendable {
         var rateLimited = false
         var accounts: [String: Account] = ["good-token": Account(id: "10984", username: "bakery", displayName: "Corner Bakery")]
     }
+
+    static let clientID = "trestle-client-id"
+    static let clientSecret = "trestle-client-secret"
 
     let server: FakeNetworkServer
     var url: String { server.baseURL }
@@ -50,6 +58,30 @@ struct FakeMastodon: Sendable {
                         "characters_reserved_per_url": settings.charactersReservedPerURL,
                     ]],
                 ] as [String: Any])
+            }
+            routes.post("api", "v1", "apps") { req async throws -> Response in
+                struct Registration: Content { var client_name: String; var redirect_uris: String; var scopes: String? }
+                guard let registration = try? req.content.decode(Registration.self) else {
+                    return try json(["error": "Validation failed: Redirect URI must be a valid URI"], status: .unprocessableEntity)
+                }
+                return try json([
+                    "id": "1", "name": registration.client_name, "redirect_uri": registration.redirect_uris,
+                    "client_id": clientID, "client_secret": clientSecret, "vapid_key": "BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M=",
+                ])
+            }
+            routes.post("oauth", "token") { req async throws -> Response in
+                struct Grant: Content {
+                    var grant_type: String; var code: String; var client_id: String; var client_secret: String
+                    var redirect_uri: String; var code_verifier: String?
+                }
+                let invalid = try json(["error": "invalid_grant", "error_description": "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."], status: .badRequest)
+                guard let grant = try? req.content.decode(Grant.self), grant.grant_type == "authorization_code" else { return invalid }
+                guard grant.client_id == clientID, grant.client_secret == clientSecret else {
+                    return try json(["error": "invalid_client", "error_description": "Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method."], status: .unauthorized)
+                }
+                let challenge = grant.code_verifier.map { PKCEChallenge.of($0) }
+                guard grant.code == "code-\(challenge ?? "")", let token = settings.accounts.keys.sorted().first else { return invalid }
+                return try json(["access_token": token, "token_type": "Bearer", "scope": "read write", "created_at": 1_764_000_000] as [String: Any])
             }
             routes.get("api", "v1", "instance") { _ async throws -> Response in
                 try json([
@@ -83,5 +115,13 @@ extension FakeMastodon {
         let fake = try await start(settings)
         do { try await body(fake) } catch { try? await fake.stop(); throw error }
         try await fake.stop()
+    }
+}
+
+/// RFC 7636's S256, written out here so the fake does not lean on the code it tests.
+enum PKCEChallenge {
+    static func of(_ verifier: String) -> String {
+        Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }

@@ -31,4 +31,9 @@ extension Request {
     var channelService: ChannelService {
         ChannelService(db: db, http: application.networkHTTP, sealer: CredentialSealer(secretKey: application.settings.secretKey))
     }
+
+    /// Signing a Mastodon account in on its instance, for this request's database and network client.
+    var mastodonSignIn: MastodonSignIn {
+        MastodonSignIn(db: db, http: application.networkHTTP, sealer: CredentialSealer(secretKey: application.settings.secretKey))
+    }
 }

@@ -74,12 +74,15 @@ enum WorkspacesAPI {
 extension Request {
     /// The link to share for an invitation, on the public address when one is configured.
     func invitationURL(token: String) -> String {
-        let base: String
+        "\(publicBaseURL)/invitations/\(token)"
+    }
+
+    /// Where people reach Trestle, without a trailing slash: `TRESTLE_PUBLIC_URL`, or this
+    /// request's own host.
+    var publicBaseURL: String {
         if let url = application.settings.publicURL {
-            base = url.absoluteString.hasSuffix("/") ? String(url.absoluteString.dropLast()) : url.absoluteString
-        } else {
-            base = "http://\(headers.first(name: .host) ?? "127.0.0.1:8080")"
+            return url.absoluteString.hasSuffix("/") ? String(url.absoluteString.dropLast()) : url.absoluteString
         }
-        return "\(base)/invitations/\(token)"
+        return "http://\(headers.first(name: .host) ?? "127.0.0.1:8080")"
     }
 }

@@ -56,6 +56,63 @@ enum ChannelPages {
         }
     }
 
+    struct SignInForm: Content {
+        var instanceURL: String?
+        var timezone: String?
+    }
+
+    struct SignInContext: Encodable {
+        var page: PageContext
+        var host: String
+        var authorizeURL: String
+    }
+
+    /// Sends the person to their instance to allow Trestle; the callback finishes the connection.
+    @Sendable static func startMastodonSignIn(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let form = try req.content.decode(SignInForm.self)
+        do {
+            let (authorize, pending) = try await req.mastodonSignIn.start(
+                instanceURL: form.instanceURL ?? "", timezone: form.timezone, for: access.workspace,
+                redirectURI: req.publicBaseURL + mastodonCallbackPath
+            )
+            req.session.data[SessionKeys.mastodonSignIn] = String(decoding: try JSONEncoder().encode(pending), as: UTF8.self)
+            // A page that moves on by itself rather than a redirect: the CSP's `form-action 'self'`
+            // would stop a form's redirect to another site, and rightly so everywhere else.
+            return try await req.page("channel-sign-in", SignInContext(
+                page: .load(req, title: "Signing in · \(access.workspace.name)", in: access),
+                host: authorize.host ?? "your instance", authorizeURL: authorize.absoluteString
+            ))
+        } catch let error as AppError {
+            let failed = ConnectForm(network: "mastodon-sign-in", instanceURL: form.instanceURL, timezone: form.timezone)
+            return try await render(req, failed: failed, errors: error.fields.isEmpty ? ["form": error.message] : error.fields, status: error.status)
+        }
+    }
+
+    static let mastodonCallbackPath = "/oauth/mastodon/callback"
+
+    /// The instance sends the person back here with a code (or a refusal). The sign-in is the
+    /// one kept in this person's session, used once, for a workspace they still belong to.
+    @Sendable static func finishMastodonSignIn(_ req: Request) async throws -> Response {
+        guard let raw = req.session.data[SessionKeys.mastodonSignIn],
+              let pending = try? JSONDecoder().decode(MastodonSignIn.Pending.self, from: Data(raw.utf8)) else {
+            throw AppError.badRequest("invalid_state", "This sign-in answer does not belong to a sign-in Trestle started, or it was used already. Connect the account again from Channels.")
+        }
+        req.session.data[SessionKeys.mastodonSignIn] = nil
+        let (workspace, membership) = try await WorkspaceService(db: req.db).membership(of: req.requireUser(), in: pending.workspaceID)
+        req.workspaceAccess = WorkspaceAccess(workspace: workspace, membership: membership)
+        do {
+            _ = try await req.mastodonSignIn.finish(
+                code: req.query[String.self, at: "code"], state: req.query[String.self, at: "state"],
+                refusal: req.query[String.self, at: "error"], pending: pending, into: workspace, channels: req.channelService
+            )
+            return req.redirect(to: "/workspaces/\(try workspace.requireID())/channels")
+        } catch let error as AppError where error.status != .badRequest {
+            let failed = ConnectForm(network: "mastodon-sign-in", instanceURL: pending.instanceURL, timezone: pending.timezone)
+            return try await render(req, failed: failed, errors: error.fields.isEmpty ? ["form": error.message] : error.fields, status: error.status)
+        }
+    }
+
     @Sendable static func disconnect(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
         let service = req.channelService
