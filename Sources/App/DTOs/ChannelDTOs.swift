@@ -39,6 +39,10 @@ struct ChannelDTO: Content {
     var server: String
     /// The text limit posts to this channel are counted against.
     var limits: Limits
+    /// Why the channel needs reconnecting, when it does.
+    var problem: String?
+    /// When the network last confirmed or refused the credentials.
+    var checkedAt: Date?
     var createdAt: Date?
 
     init(_ channel: Channel) throws {
@@ -51,6 +55,8 @@ struct ChannelDTO: Content {
         server = channel.serverURL
         let rules = channel.textRules.rules(for: channel.network)
         limits = Limits(maxCharacters: rules.limit, charactersReservedPerURL: channel.network == .mastodon ? channel.textRules.mastodon.charactersReservedPerURL : nil)
+        problem = channel.problem
+        checkedAt = channel.checkedAt
         createdAt = channel.createdAt
     }
 }

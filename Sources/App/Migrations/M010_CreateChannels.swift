@@ -15,6 +15,8 @@ struct M010_CreateChannels: AsyncMigration {
             .field("sealed_credentials", .data, .required)
             .field("text_limit", .int)
             .field("characters_reserved_per_url", .int)
+            .field("checked_at", .datetime)
+            .field("problem", .string)
             .field("created_at", .datetime)
             .field("updated_at", .datetime)
             // One account once per workspace: connecting it again refreshes the same channel.

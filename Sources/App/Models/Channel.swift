@@ -33,6 +33,10 @@ final class Channel: Model, @unchecked Sendable {
     /// The instance's own limit and link reservation (Mastodon), read when connecting.
     @OptionalField(key: "text_limit") var textLimit: Int?
     @OptionalField(key: "characters_reserved_per_url") var charactersReservedPerURL: Int?
+    /// When the network last confirmed (or refused) the credentials.
+    @OptionalField(key: "checked_at") var checkedAt: Date?
+    /// Why the channel needs reconnecting, in the network's words.
+    @OptionalField(key: "problem") var problem: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

@@ -34,6 +34,7 @@ enum APIOperations {
         .init(method: "post", path: "/api/v1/workspaces/{ws}/channels", summary: "Connect a Mastodon or Bluesky account; the network checks the credentials. 201 when new, 200 when the account was connected already", request: "ChannelConnect", status: 201, response: APISchemas.ref("Channel")),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/channels/{channel}", summary: "A channel", status: 200, response: APISchemas.ref("Channel")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/channels/{channel}", summary: "Disconnect a channel; posts lose only this target", status: 204),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/channels/{channel}/check", summary: "Ask the network whether the credentials still work; refused ones mark the channel needs_reconnect with the reason", status: 200, response: APISchemas.ref("Channel")),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/compose/check", summary: "The compose check, also telling which network refuses which of the post's media", request: "WorkspaceComposeCheck", status: 200, response: APISchemas.ref("ComposeCheckResults")),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/media", summary: "The workspace's images and videos", status: 200, response: APISchemas.list("Media")),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/media", summary: "Upload an image or video (multipart/form-data: `file`, `alt`); its type is read from its bytes", request: "MediaUpload", status: 201, response: APISchemas.ref("Media")),

@@ -178,7 +178,8 @@ enum APISchemas {
                     "type": "object", "required": ["maxCharacters"],
                     "properties": ["maxCharacters": ["type": "integer"], "charactersReservedPerURL": ["type": ["integer", "null"]]],
                 ],
-                "createdAt": instant,
+                "problem": ["type": ["string", "null"], "description": "Why the channel needs reconnecting"],
+                "checkedAt": optionalInstant, "createdAt": instant,
             ],
         ]),
         ("TokenName", [

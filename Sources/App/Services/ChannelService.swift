@@ -51,6 +51,8 @@ struct ChannelService: Sendable {
         channel.name = ownName.isEmpty ? account.name : ownName
         channel.handle = account.handle
         channel.status = .active
+        channel.problem = nil
+        channel.checkedAt = Date()
         if let zone { channel.timezone = zone }
         channel.textLimit = account.textLimit
         channel.charactersReservedPerURL = account.charactersReservedPerURL
@@ -79,6 +81,63 @@ struct ChannelService: Sendable {
                 .first()
         else { throw AppError.notFound("This channel") }
         return channel
+    }
+
+    /// Asks the network whether the channel's credentials still work, and refreshes what the
+    /// channel knows (an instance's limits, a Bluesky session). Credentials the network refuses
+    /// mark the channel `needs_reconnect` with the network's reason — the answer, not an error.
+    /// A network that is down or busy is an error, and the channel is left as it was.
+    @discardableResult
+    func check(_ channel: Channel, now: Date = Date()) async throws -> Channel {
+        let credentials = try self.credentials(of: channel)
+        do {
+            switch channel.network {
+            case .mastodon:
+                guard let instanceURL = URL(string: channel.serverURL), let token = credentials.accessToken else {
+                    throw NetworkError.unauthorized("Trestle holds no token for this account.")
+                }
+                let client = MastodonClient(instanceURL: instanceURL, http: http)
+                _ = try await client.verifyCredentials(accessToken: token)
+                let instance = try await client.instance()
+                channel.textLimit = instance.maxCharacters
+                channel.charactersReservedPerURL = instance.charactersReservedPerURL
+            case .bluesky:
+                guard let serviceURL = URL(string: channel.serverURL) else { throw NetworkError.invalidURL(channel.serverURL) }
+                channel.sealedCredentials = try sealer.seal(try await refreshedBluesky(credentials, at: serviceURL), for: channel.requireID())
+            default:
+                break
+            }
+            channel.status = .active
+            channel.problem = nil
+        } catch let error as NetworkError {
+            guard case let .unauthorized(reason) = error else {
+                throw AppError.network(error, field: "channel", networkName: channel.network.displayName)
+            }
+            channel.status = .needsReconnect
+            channel.problem = reason
+        }
+        channel.checkedAt = now
+        try await channel.save(on: db)
+        return channel
+    }
+
+    /// A Bluesky session from the refresh token, or, once that has expired, from the app password.
+    private func refreshedBluesky(_ credentials: ChannelCredentials, at serviceURL: URL) async throws -> ChannelCredentials {
+        let client = BlueskyClient(serviceURL: serviceURL, http: http)
+        var updated = credentials
+        if let refresh = credentials.refreshJwt {
+            do {
+                updated.refreshJwt = try await client.refreshSession(refreshJwt: refresh).refreshJwt
+                return updated
+            } catch NetworkError.unauthorized {
+                // Expired or revoked: the app password may still work.
+            }
+        }
+        guard let identifier = credentials.identifier, let password = credentials.appPassword else {
+            throw NetworkError.unauthorized("Trestle holds no app password for this account.")
+        }
+        updated.refreshJwt = try await client.createSession(identifier: identifier, password: password).refreshJwt
+        return updated
     }
 
     /// Removes the channel; posts keep their text and lose only this target.

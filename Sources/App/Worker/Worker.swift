@@ -1,8 +1,8 @@
 import Foundation
 import Vapor
 
-/// The background worker. For now it only proves it is alive; publishing and polling join it as
-/// those capabilities arrive. Runs inside `serve` (unless `--no-worker`) or as `trestle worker`.
+/// The background worker: proves it is alive, and checks channels' credentials once a day;
+/// publishing and polling join it as those capabilities arrive. Runs inside `serve` (unless `--no-worker`) or as `trestle worker`.
 actor Worker {
     let node: String
     private let application: Application
@@ -26,6 +26,14 @@ actor Worker {
                 } catch {
                     // Not fatal: /healthz shows the silence, and the next beat may succeed.
                     logger.error("Worker heartbeat failed: \(String(reflecting: error))")
+                }
+                do {
+                    let channels = ChannelService(
+                        db: application.db, http: application.networkHTTP, sealer: CredentialSealer(secretKey: application.settings.secretKey)
+                    )
+                    try await ChannelHealthSweep(service: channels, logger: logger).run()
+                } catch {
+                    logger.error("Channel health sweep failed: \(String(reflecting: error))")
                 }
                 try? await Task.sleep(for: .seconds(WorkerHeartbeatService.interval))
             }

@@ -46,6 +46,15 @@ public struct BlueskyClient: Sendable {
         return try decode(BlueskySession.self, response)
     }
 
+    /// A new session from the refresh token of an earlier one (`com.atproto.server.refreshSession`).
+    public func refreshSession(refreshJwt: String) async throws -> BlueskySession {
+        let response = try await http.send(
+            .POST, url("com.atproto.server.refreshSession"), headers: ["Authorization": "Bearer \(refreshJwt)", "Accept": "application/json"]
+        )
+        try check(response)
+        return try decode(BlueskySession.self, response)
+    }
+
     /// A profile's display name and handle (`app.bsky.actor.getProfile`).
     public func profile(of actor: String, accessJwt: String) async throws -> BlueskyProfile {
         var components = URLComponents(url: url("app.bsky.actor.getProfile"), resolvingAgainstBaseURL: false)!

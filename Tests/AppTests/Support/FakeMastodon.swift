@@ -31,15 +31,27 @@ struct FakeMastodon: Sendable {
     static let clientID = "trestle-client-id"
     static let clientSecret = "trestle-client-secret"
 
+    /// What a test changes on the instance while it runs: an admin raising the limit, a person
+    /// revoking Trestle's token.
+    final class Controls: Sendable {
+        let revokedTokens = Mutex<Set<String>>([])
+        let maxCharacters = Mutex<Int?>(nil)
+
+        func revoke(_ token: String) { _ = revokedTokens.withLock { $0.insert(token) } }
+        func setMaxCharacters(_ value: Int) { maxCharacters.withLock { $0 = value } }
+    }
+
     let server: FakeNetworkServer
+    let controls: Controls
     var url: String { server.baseURL }
 
     static func start(_ settings: Settings = Settings()) async throws -> FakeMastodon {
-        FakeMastodon(server: try await FakeNetworkServer { routes in
+        let controls = Controls()
+        return FakeMastodon(server: try await FakeNetworkServer { routes in
             routes.get("api", "v1", "accounts", "verify_credentials") { req async throws -> Response in
                 if settings.rateLimited { return rateLimited() }
                 let token = req.headers.bearerAuthorization?.token ?? ""
-                guard let account = settings.accounts[token] else {
+                guard let account = settings.accounts[token], !controls.revokedTokens.withLock({ $0.contains(token) }) else {
                     return try json(["error": "The access token is invalid"], status: .unauthorized, headers: ["WWW-Authenticate": #"Bearer error="invalid_token""#])
                 }
                 return try json([
@@ -54,7 +66,7 @@ struct FakeMastodon: Sendable {
                 return try json([
                     "domain": settings.domain, "title": "Bakery Social", "version": "4.3.2",
                     "configuration": ["statuses": [
-                        "max_characters": settings.maxCharacters, "max_media_attachments": 4,
+                        "max_characters": controls.maxCharacters.withLock { $0 } ?? settings.maxCharacters, "max_media_attachments": 4,
                         "characters_reserved_per_url": settings.charactersReservedPerURL,
                     ]],
                 ] as [String: Any])
@@ -91,7 +103,7 @@ struct FakeMastodon: Sendable {
                     ]],
                 ] as [String: Any])
             }
-        })
+        }, controls: controls)
     }
 
     func stop() async throws { try await server.stop() }

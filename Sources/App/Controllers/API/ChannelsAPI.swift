@@ -19,6 +19,12 @@ enum ChannelsAPI {
         try ChannelDTO(try await req.channelService.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace))
     }
 
+    /// Asks the network whether the credentials still work; the answer's `status` says.
+    @Sendable static func check(_ req: Request) async throws -> ChannelDTO {
+        let service = req.channelService
+        return try ChannelDTO(try await service.check(service.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace)))
+    }
+
     @Sendable static func disconnect(_ req: Request) async throws -> HTTPStatus {
         let service = req.channelService
         try await service.disconnect(service.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace))

@@ -23,6 +23,7 @@ enum ChannelPages {
         var limit: Int
         var timezone: String
         var needsReconnect: Bool
+        var problem: String?
     }
 
     struct ChannelsContext: Encodable {
@@ -113,6 +114,17 @@ enum ChannelPages {
         }
     }
 
+    @Sendable static func check(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let service = req.channelService
+        do {
+            try await service.check(service.channel(req.uuidParameter("channel"), in: access.workspace))
+            return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/channels")
+        } catch let error as AppError where error.status != .notFound {
+            return try await render(req, errors: ["list": error.message], status: error.status)
+        }
+    }
+
     @Sendable static func disconnect(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
         let service = req.channelService
@@ -127,7 +139,7 @@ enum ChannelPages {
                 id: try channel.requireID().uuidString, network: channel.network.rawValue, networkName: channel.network.displayName,
                 name: channel.name, handle: channel.handle, server: channel.serverURL,
                 limit: channel.textRules.rules(for: channel.network).limit, timezone: channel.timezone,
-                needsReconnect: channel.status == .needsReconnect
+                needsReconnect: channel.status == .needsReconnect, problem: channel.problem
             )
         }
         // Secrets are never sent back into a form.
