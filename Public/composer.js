@@ -29,7 +29,7 @@
   let timer = null;
 
   const selected = () => boxes.filter((box) => box.checked).map((box) => ({
-    key: box.dataset.key, network: box.dataset.network, channel: box.name === "channels[]",
+    key: box.dataset.key, network: box.dataset.network, channel: box.name === "channels[]", reconnect: box.dataset.reconnect === "true",
     name: box.dataset.name, limit: Number(box.dataset.limit), threads: box.dataset.threads === "true",
   }));
   const partTexts = () => [...parts.querySelectorAll(".part-text")].map((area) => area.value);
@@ -167,6 +167,7 @@
       });
     }
     const channels = networks.filter((n) => n.channel);
+    channels.filter((n) => n.reconnect).forEach((n) => problems.push(n.name + " — needs reconnecting under Channels."));
     if (!networks.length) problems.push(hasChannels ? "Choose at least one channel." : "Choose at least one network.");
     // Scheduling asks this same verdict before it lets a post go; only channels can be scheduled.
     const ready = problems.length === 0 && channels.length > 0;

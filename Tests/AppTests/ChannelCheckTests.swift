@@ -128,3 +128,63 @@ import VaporTesting
         }
     }
 }
+
+@Suite struct ChannelChangeTests {
+    @Test(arguments: TestDatabase.all)
+    func aChannelIsRenamedAndMovedToAnotherZoneWithoutConnectingAgain(_ database: TestDatabase) async throws {
+        try await FakeMastodon.with { fake in
+            try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
+                let ana = try await app.makeMember("ana@example.com")
+                let base = "/api/v1/workspaces/\(ana.workspaceID)/channels"
+                let id = try #require(try await app.api(.POST, base, as: ana, json: #"{"network": "mastodon", "instanceURL": "\#(fake.url)", "accessToken": "good-token"}"#).json()["id"] as? String)
+                let calls = fake.server.requests.count
+
+                let changed = try await app.api(.PATCH, "\(base)/\(id)", as: ana, json: #"{"timezone": "America/Chicago"}"#)
+                #expect(changed.status == .ok)
+                #expect(try changed.json()["timezone"] as? String == "America/Chicago")
+                #expect(try changed.json()["name"] as? String == "Corner Bakery", "a field left out stays")
+
+                let bad = try await app.api(.PATCH, "\(base)/\(id)", as: ana, json: #"{"name": " ", "timezone": "Chicago"}"#)
+                #expect(bad.status == .unprocessableEntity)
+                #expect(Set(try bad.apiError().fields.keys) == ["name", "timezone"])
+                #expect(try await App.Channel.find(UUID(uuidString: id), on: app.db)?.timezone == "America/Chicago", "nothing changed")
+
+                let browser = Browser(app)
+                try await browser.logIn("ana@example.com", ana.password)
+                try await browser.get("/workspaces/\(ana.workspaceID)/channels")
+                let saved = try await browser.post("/workspaces/\(ana.workspaceID)/channels/\(id)", ["name": "Shop news", "timezone": "Europe/Lisbon"])
+                #expect(saved.status == .seeOther)
+                let page = try await browser.get("/workspaces/\(ana.workspaceID)/channels").text
+                #expect(page.contains("Shop news"))
+                #expect(page.contains("posting times in Europe/Lisbon"))
+                #expect(fake.server.requests.count == calls, "no call to the network")
+            }
+        }
+    }
+}
+
+@Suite struct ReconnectGateTests {
+    @Test(arguments: TestDatabase.all)
+    func nothingIsScheduledToAChannelThatNeedsReconnecting(_ database: TestDatabase) async throws {
+        try await FakeMastodon.with { fake in
+            try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
+                let ana = try await app.makeMember("ana@example.com")
+                let id = try #require(try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/channels", as: ana,
+                                                         json: #"{"network": "mastodon", "instanceURL": "\#(fake.url)", "accessToken": "good-token"}"#).json()["id"] as? String)
+                fake.controls.revoke("good-token")
+                _ = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/channels/\(id)/check", as: ana)
+
+                let scheduled = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/posts", as: ana,
+                                                   json: #"{"text": "Fresh bread", "channels": ["\#(id)"], "schedule": {"now": true}}"#)
+                #expect(scheduled.status == .unprocessableEntity)
+                #expect(try scheduled.apiError().fields["schedule"]?.hasPrefix("@bakery@bakery.example: Trestle can no longer post here") == true)
+
+                let browser = Browser(app)
+                try await browser.logIn("ana@example.com", ana.password)
+                let composer = try await browser.get("/workspaces/\(ana.workspaceID)/compose").text
+                #expect(composer.contains(#"data-reconnect="true""#))
+                #expect(composer.contains("needs reconnecting"))
+            }
+        }
+    }
+}

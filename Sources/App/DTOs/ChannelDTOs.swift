@@ -23,6 +23,13 @@ struct ChannelConnectRequest: APIRequestBody {
     }
 }
 
+/// `{"name", "timezone"}`: what can change without connecting again.
+struct ChannelChangeRequest: APIRequestBody {
+    static let fields: Set<String> = ["name", "timezone"]
+    var name: String?
+    var timezone: String?
+}
+
 /// A channel as the API shows it: never its credentials.
 struct ChannelDTO: Content {
     struct Limits: Content {

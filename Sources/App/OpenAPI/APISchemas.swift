@@ -168,6 +168,10 @@ enum APISchemas {
                 "timezone": ["type": "string", "description": "IANA zone of the channel's posting slots; UTC when left out"],
             ],
         ]),
+        ("ChannelChange", [
+            "type": "object", "additionalProperties": false,
+            "properties": ["name": ["type": "string", "minLength": 1, "maxLength": 80], "timezone": ["type": "string", "description": "IANA zone"]],
+        ]),
         ("Channel", [
             "type": "object", "required": ["id", "network", "name", "handle", "status", "timezone", "server", "limits"],
             "properties": [

@@ -140,6 +140,29 @@ struct ChannelService: Sendable {
         return updated
     }
 
+    /// Renames the channel in Trestle and moves its posting times to another zone; a field left
+    /// out stays as it is.
+    func update(_ channel: Channel, name: String?, timezone: String?) async throws {
+        var problems: [String: String] = [:]
+        if let name {
+            let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty {
+                problems["name"] = "Give the channel a name."
+            } else if trimmed.count > FieldRules.maximumNameLength {
+                problems["name"] = "Keep the channel's name to \(FieldRules.maximumNameLength) characters."
+            } else {
+                channel.name = trimmed
+            }
+        }
+        do {
+            if let zone = try Self.timezone(timezone) { channel.timezone = zone }
+        } catch let error as AppError {
+            problems.merge(error.fields) { first, _ in first }
+        }
+        guard problems.isEmpty else { throw AppError.invalid(problems, message: "The channel was not changed.") }
+        try await channel.save(on: db)
+    }
+
     /// Removes the channel; posts keep their text and lose only this target.
     func disconnect(_ channel: Channel) async throws {
         try await channel.delete(on: db)

@@ -127,7 +127,10 @@ struct PostService: Sendable {
         }
         if draft.wantsSchedule {
             let content = PostContent(text: text, thread: thread, variants: variants)
-            let unfit = channels.flatMap { content.problems(on: $0, media: mediaItems) }
+            let unfit = channels.flatMap { channel in
+                (channel.status == .needsReconnect ? ["\(channel.handle): Trestle can no longer post here (\(channel.problem ?? "the network refused the credentials")). Connect it again under Channels."] : [])
+                    + content.problems(on: channel, media: mediaItems)
+            }
             guard unfit.isEmpty else {
                 throw AppError.invalid(["schedule": unfit.joined(separator: " ")], message: "The post does not fit every channel, so it was not scheduled.")
             }

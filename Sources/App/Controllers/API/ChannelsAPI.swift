@@ -19,6 +19,14 @@ enum ChannelsAPI {
         try ChannelDTO(try await req.channelService.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace))
     }
 
+    @Sendable static func change(_ req: Request) async throws -> ChannelDTO {
+        let body = try req.decodeBody(ChannelChangeRequest.self)
+        let service = req.channelService
+        let channel = try await service.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace)
+        try await service.update(channel, name: body.name, timezone: body.timezone)
+        return try ChannelDTO(channel)
+    }
+
     /// Asks the network whether the credentials still work; the answer's `status` says.
     @Sendable static func check(_ req: Request) async throws -> ChannelDTO {
         let service = req.channelService

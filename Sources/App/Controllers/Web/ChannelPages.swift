@@ -114,6 +114,24 @@ enum ChannelPages {
         }
     }
 
+    struct ChangeForm: Content {
+        var name: String?
+        var timezone: String?
+    }
+
+    @Sendable static func change(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let service = req.channelService
+        let channel = try await service.channel(req.uuidParameter("channel"), in: access.workspace)
+        let form = try req.content.decode(ChangeForm.self)
+        do {
+            try await service.update(channel, name: form.name, timezone: form.timezone)
+            return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/channels")
+        } catch let error as AppError {
+            return try await render(req, errors: error.fields.mapValues { "\(channel.handle): \($0)" }.merging(["list": error.message]) { first, _ in first }, status: error.status)
+        }
+    }
+
     @Sendable static func check(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
         let service = req.channelService

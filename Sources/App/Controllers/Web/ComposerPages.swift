@@ -20,6 +20,8 @@ enum ComposerPages {
         var limit: Int
         var hasThreads: Bool
         var checked: Bool
+        /// The network refused the credentials: nothing can be scheduled here until reconnected.
+        var needsReconnect: Bool
     }
 
     struct Part: Encodable {
@@ -62,7 +64,7 @@ enum ComposerPages {
             return ChannelOption(
                 id: id, network: channel.network.rawValue, networkName: channel.network.displayName, handle: channel.handle,
                 limit: channel.textRules.rules(for: channel.network).limit, hasThreads: channel.network.hasThreads,
-                checked: chosenIDs?.contains(id.lowercased()) ?? true
+                checked: chosenIDs?.contains(id.lowercased()) ?? true, needsReconnect: channel.status == .needsReconnect
             )
         }
         // Without channels, the networks most small businesses start with show how a text counts.
