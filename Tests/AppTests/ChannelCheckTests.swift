@@ -158,6 +158,11 @@ import VaporTesting
                 #expect(page.contains("Shop news"))
                 #expect(page.contains("posting times in Europe/Lisbon"))
                 #expect(fake.server.requests.count == calls, "no call to the network")
+
+                // Connecting the account again (a new token) keeps the workspace's name for it.
+                let again = try await app.api(.POST, base, as: ana, json: #"{"network": "mastodon", "instanceURL": "\#(fake.url)", "accessToken": "good-token"}"#)
+                #expect(again.status == .ok)
+                #expect(try again.json()["name"] as? String == "Shop news")
             }
         }
     }

@@ -48,7 +48,10 @@ struct PostDTO: Content {
         status = post.status.rawValue
         text = post.text
         thread = post.thread
-        channels = (post.$channels.value ?? []).compactMap { $0.id?.uuidString }
+        // In a stable order, whatever order the join returned.
+        channels = (post.$channels.value ?? [])
+            .sorted { ($0.network.rawValue, $0.handle) < ($1.network.rawValue, $1.handle) }
+            .compactMap { $0.id?.uuidString }
         variants = post.variants
         media = post.media.map(\.uuidString)
         deliveries = []

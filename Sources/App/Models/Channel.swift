@@ -17,8 +17,10 @@ final class Channel: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Parent(key: "workspace_id") var workspace: Workspace
     @Field(key: "network") var network: Network
-    /// The account's display name, or its handle when it has none.
-    @Field(key: "name") var name: String
+    /// The account's display name (or its handle when it has none), as the network last said.
+    @Field(key: "account_name") var accountName: String
+    /// The name the workspace gave the channel, which connecting again keeps.
+    @OptionalField(key: "custom_name") var customName: String?
     /// `@user@instance` on Mastodon, `user.bsky.social` on Bluesky.
     @Field(key: "handle") var handle: String
     /// The network's id of the account (Mastodon account id, Bluesky DID).
@@ -40,13 +42,16 @@ final class Channel: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
+    /// What Trestle calls the channel: the workspace's name for it, else the account's.
+    var name: String { customName ?? accountName }
+
     init() {}
 
     init(id: UUID, workspaceID: UUID, network: Network, name: String, handle: String, remoteID: String, serverURL: String, timezone: String) {
         self.id = id
         self.$workspace.id = workspaceID
         self.network = network
-        self.name = name
+        self.accountName = name
         self.handle = handle
         self.remoteID = remoteID
         self.serverURL = serverURL

@@ -48,7 +48,8 @@ struct ChannelService: Sendable {
             id: UUID(), workspaceID: workspaceID, network: account.network, name: account.name, handle: account.handle,
             remoteID: account.remoteID, serverURL: account.serverURL, timezone: zone ?? "UTC"
         )
-        channel.name = ownName.isEmpty ? account.name : ownName
+        channel.accountName = account.name
+        if !ownName.isEmpty { channel.customName = ownName }
         channel.handle = account.handle
         channel.status = .active
         channel.problem = nil
@@ -69,7 +70,7 @@ struct ChannelService: Sendable {
         try await Channel.query(on: db)
             .filter(\.$workspace.$id == workspace.requireID())
             .sort(\.$network)
-            .sort(\.$name)
+            .sort(\.$handle)
             .all()
     }
 
@@ -151,7 +152,7 @@ struct ChannelService: Sendable {
             } else if trimmed.count > FieldRules.maximumNameLength {
                 problems["name"] = "Keep the channel's name to \(FieldRules.maximumNameLength) characters."
             } else {
-                channel.name = trimmed
+                channel.customName = trimmed
             }
         }
         do {
