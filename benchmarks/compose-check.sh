@@ -42,3 +42,4 @@ for c in 1 "$connections"; do
     wrk_row "c=$c" "$target" "$c" "$duration" "${script[@]}"
   done
 done
+memory_row

@@ -13,6 +13,7 @@ build_trestle
 echo "release build, wrk -t2 -c$connections -d${duration}s, $(nproc) cores"
 start_trestle "$binary"
 for target in "GET /healthz" "GET /api/v1/me"; do wrk_row sqlite "$target" "$connections" "$duration"; done
+memory_row
 stop_trestle
 
 pgdir=$(mktemp -d /tmp/trestle-bench-pg.XXXXXX)
@@ -21,6 +22,7 @@ if pgurl=$(scripts/postgres-start "$pgdir" 55434 2>/dev/null); then
   psql "$pgurl" -qc "CREATE DATABASE trestle_bench" >/dev/null
   start_trestle "$binary" "${pgurl%/*}/trestle_bench"
   for target in "GET /healthz" "GET /api/v1/me"; do wrk_row postgres "$target" "$connections" "$duration"; done
+  memory_row
   stop_trestle
 else
   echo "postgres   (skipped: could not start PostgreSQL)"

@@ -25,6 +25,14 @@ start_trestle() {
   token=$("$binary" token create --email "$email" --name bench)
 }
 
+# memory_row — the server's resident memory now and at its peak (VmRSS, VmHWM from /proc).
+memory_row() {
+  local rss hwm
+  rss=$(awk '/^VmRSS/ {printf "%.1f MiB", $2/1024}' "/proc/$trestle_pid/status")
+  hwm=$(awk '/^VmHWM/ {printf "%.1f MiB", $2/1024}' "/proc/$trestle_pid/status")
+  printf 'server memory: resident %s, peak %s\n' "$rss" "$hwm"
+}
+
 stop_trestle() {
   kill "$trestle_pid" 2>/dev/null || true
   wait "$trestle_pid" 2>/dev/null || true
