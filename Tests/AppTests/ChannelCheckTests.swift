@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import Networks
 import Testing
 import Vapor
 import VaporTesting
@@ -72,7 +73,7 @@ import VaporTesting
                 id: UUID(), workspaceID: try ana.workspace.requireID(), network: .mastodon, name: "Bakery", handle: "@bakery@bakery.example",
                 remoteID: "1", serverURL: "http://127.0.0.1:\(server.port)", timezone: "UTC"
             )
-            channel.sealedCredentials = try CredentialSealer(secretKey: app.settings.secretKey).seal(ChannelCredentials(accessToken: "t"), for: channel.requireID())
+            channel.sealedCredentials = try CredentialSealer(secretKey: app.settings.secretKey).seal(NetworkCredentials(accessToken: "t"), for: channel.requireID())
             try await channel.create(on: app.db)
             let response = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/channels/\(try channel.requireID())/check", as: ana)
             #expect(response.status == .badGateway)
@@ -113,7 +114,7 @@ import VaporTesting
                 id: UUID(), workspaceID: try ana.workspace.requireID(), network: .mastodon, name: "Bakery", handle: "@bakery@bakery.example",
                 remoteID: "1", serverURL: "http://127.0.0.1:\(server.port)", timezone: "UTC"
             )
-            channel.sealedCredentials = try CredentialSealer(secretKey: app.settings.secretKey).seal(ChannelCredentials(accessToken: "t"), for: channel.requireID())
+            channel.sealedCredentials = try CredentialSealer(secretKey: app.settings.secretKey).seal(NetworkCredentials(accessToken: "t"), for: channel.requireID())
             try await channel.create(on: app.db)
             let sweep = ChannelHealthSweep(service: app.channelService(app.db), logger: app.logger)
             let now = Date()

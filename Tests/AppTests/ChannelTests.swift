@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import Networks
 import SQLKit
 import Testing
 import Vapor

@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import Networks
 import RoutingKit
 import Testing
 import Vapor
@@ -18,7 +19,7 @@ import VaporTesting
             id: UUID(), workspaceID: try victim.workspace.requireID(), network: .mastodon, name: "Victim", handle: "@victim@example.social",
             remoteID: "1", serverURL: "https://example.social", timezone: "UTC"
         )
-        channel.sealedCredentials = try CredentialSealer(secretKey: app.settings.secretKey).seal(ChannelCredentials(accessToken: "victim-token"), for: channel.requireID())
+        channel.sealedCredentials = try CredentialSealer(secretKey: app.settings.secretKey).seal(NetworkCredentials(accessToken: "victim-token"), for: channel.requireID())
         try await channel.create(on: app.db)
         return [
             "channel": try channel.requireID().uuidString,

@@ -15,8 +15,8 @@ struct ChannelConnectRequest: APIRequestBody {
     var timezone: String?
 
     /// The connection asked for, or field errors naming what is missing or not offered.
-    func connection() throws -> ChannelService.Connection {
-        try ChannelService.connection(
+    func connection() throws -> ChannelConnection {
+        try ChannelConnection(
             network: network, instanceURL: instanceURL, accessToken: accessToken,
             service: service, identifier: identifier, appPassword: appPassword
         )

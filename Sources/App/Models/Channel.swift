@@ -30,7 +30,7 @@ final class Channel: Model, @unchecked Sendable {
     @Field(key: "status") var status: Status
     /// IANA zone the channel's posting slots are in.
     @Field(key: "timezone") var timezone: String
-    /// `ChannelCredentials`, sealed by `CredentialSealer`; never returned, never logged.
+    /// `NetworkCredentials`, sealed by `CredentialSealer`; never returned, never logged.
     @Field(key: "sealed_credentials") var sealedCredentials: Data
     /// The instance's own limit and link reservation (Mastodon), read when connecting.
     @OptionalField(key: "text_limit") var textLimit: Int?

@@ -1,15 +1,6 @@
 import Crypto
 import Foundation
-
-/// What Trestle must keep to act as a channel's account. Only ever stored sealed.
-struct ChannelCredentials: Codable, Sendable, Equatable {
-    /// Mastodon's OAuth access token.
-    var accessToken: String?
-    /// Bluesky's handle or email and app password, to log in again when the session ends.
-    var identifier: String?
-    var appPassword: String?
-    var refreshJwt: String?
-}
+import Networks
 
 /// Seals channel credentials (and other secrets networks give Trestle) with AES-GCM under a key
 /// derived (HKDF-SHA256) from the server's secret key. The row's id is the associated data, so
@@ -31,8 +22,8 @@ struct CredentialSealer: Sendable {
         return combined
     }
 
-    func open(_ sealed: Data, for channelID: UUID) throws -> ChannelCredentials {
-        try open(ChannelCredentials.self, sealed, for: channelID)
+    func open(_ sealed: Data, for channelID: UUID) throws -> NetworkCredentials {
+        try open(NetworkCredentials.self, sealed, for: channelID)
     }
 
     func open<Secret: Decodable>(_ type: Secret.Type, _ sealed: Data, for rowID: UUID) throws -> Secret {

@@ -44,7 +44,7 @@ enum ChannelPages {
         let access = try req.requireWorkspace()
         let form = try req.content.decode(ConnectForm.self)
         do {
-            let connection = try ChannelService.connection(
+            let connection = try ChannelConnection(
                 network: form.network, instanceURL: form.instanceURL, accessToken: form.accessToken,
                 service: form.service, identifier: form.identifier, appPassword: form.appPassword
             )

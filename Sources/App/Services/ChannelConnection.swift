@@ -1,0 +1,80 @@
+import Foundation
+import Networks
+import TextRules
+
+/// What a person gives to connect an account where the network takes credentials directly,
+/// and how each field is named back to them when something is wrong with it.
+enum ChannelConnection: Sendable {
+    case mastodon(instanceURL: String, accessToken: String)
+    case bluesky(service: String?, identifier: String, appPassword: String)
+
+    /// The networks whose accounts connect by OAuth with the network's own app, not offered yet.
+    static let oauthNetworks: [Network] = [.x, .linkedin, .facebook, .instagram, .threads]
+
+    /// The connection a request asks for, from loose fields (the API's body or a form).
+    init(network name: String, instanceURL: String?, accessToken: String?, service: String?, identifier: String?, appPassword: String?) throws {
+        switch Network(rawValue: name.lowercased()) {
+        case .mastodon:
+            self = .mastodon(instanceURL: instanceURL ?? "", accessToken: accessToken ?? "")
+        case .bluesky:
+            self = .bluesky(service: service, identifier: identifier ?? "", appPassword: appPassword ?? "")
+        case let network? where Self.oauthNetworks.contains(network):
+            throw AppError.invalid(["network": "\(network.displayName) accounts connect by signing in to \(network.displayName) (OAuth), which Trestle does not offer yet. Mastodon and Bluesky connect now."])
+        default:
+            let site = name.lowercased() == "site" ? "The Site channel (your own page and feed) is not available yet. " : "Unknown network \"\(name.prefix(40))\". "
+            throw AppError.invalid(["network": site + "Connect mastodon or bluesky."])
+        }
+    }
+
+    var network: Network {
+        switch self {
+        case .mastodon: .mastodon
+        case .bluesky: .bluesky
+        }
+    }
+
+    /// The field naming the server, and the one holding the secret the network may refuse.
+    var serverField: String {
+        switch self {
+        case .mastodon: "instanceURL"
+        case .bluesky: "service"
+        }
+    }
+
+    var secretField: String {
+        switch self {
+        case .mastodon: "accessToken"
+        case .bluesky: "appPassword"
+        }
+    }
+
+    /// The server and credentials as typed, tidied; or field errors saying what is missing.
+    func prepared() throws -> (server: URL, credentials: NetworkCredentials) {
+        var problems: [String: String] = [:]
+        let result: (URL?, NetworkCredentials)
+        switch self {
+        case let .mastodon(instanceURL, accessToken):
+            let token = accessToken.trimmingCharacters(in: .whitespacesAndNewlines)
+            if instanceURL.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems["instanceURL"] = "Type your instance's address, such as mastodon.social." }
+            if token.isEmpty { problems["accessToken"] = "Paste an access token from your instance: Preferences → Development → New application." }
+            result = (problems.isEmpty ? try server { try MastodonClient.instanceURL(from: instanceURL) } : nil, NetworkCredentials(accessToken: token))
+        case let .bluesky(service, typedIdentifier, appPassword):
+            var identifier = typedIdentifier.trimmingCharacters(in: .whitespacesAndNewlines)
+            if identifier.hasPrefix("@") { identifier.removeFirst() }
+            let password = appPassword.trimmingCharacters(in: .whitespacesAndNewlines)
+            if identifier.isEmpty { problems["identifier"] = "Type your handle, such as shop.bsky.social." }
+            if password.isEmpty { problems["appPassword"] = "Paste an app password: Bluesky → Settings → Privacy and security → App passwords." }
+            result = (problems.isEmpty ? try server { try BlueskyClient.serviceURL(from: service) } : nil, NetworkCredentials(identifier: identifier, appPassword: password))
+        }
+        guard problems.isEmpty, let server = result.0 else { throw AppError.invalid(problems, message: "The channel was not connected.") }
+        return (server, result.1)
+    }
+
+    private func server(_ parse: () throws -> URL) throws -> URL {
+        do {
+            return try parse()
+        } catch let error as NetworkError {
+            throw AppError.network(error, field: serverField, networkName: network.displayName)
+        }
+    }
+}
