@@ -34,6 +34,8 @@ import VaporTesting
                 let browser = Browser(app)
                 try await browser.logIn("ana@example.com", ana.password)
                 #expect(try await browser.get("/workspaces/\(ana.workspaceID)/channels").text.contains("Needs reconnecting"))
+                let dashboard = try await browser.get("/workspaces/\(ana.workspaceID)").text
+                #expect(dashboard.contains("A channel needs reconnecting"), "the dashboard says so first")
             }
         }
     }

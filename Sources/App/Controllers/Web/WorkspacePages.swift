@@ -13,8 +13,18 @@ enum WorkspacePages {
     }
 
     struct DashboardContext: Encodable {
+        struct ChannelLine: Encodable {
+            var networkName: String
+            var name: String
+            var handle: String
+            var problem: String?
+        }
+
         var page: PageContext
         var members: [MemberDTO]
+        var channels: [ChannelLine]
+        /// How many channels the network has stopped taking posts for.
+        var needingReconnect: Int
     }
 
     /// `/`: the workspace used last, else the first one, else a prompt to create one.
@@ -48,6 +58,15 @@ enum WorkspacePages {
         let access = try req.requireWorkspace()
         req.session.data[SessionKeys.lastWorkspace] = try access.workspace.requireID().uuidString
         let members = try await WorkspaceService(db: req.db).members(of: access.workspace).map { try MemberDTO($0) }
-        return try await req.page("dashboard", DashboardContext(page: .load(req, title: access.workspace.name, in: access), members: members))
+        let channels = try await req.channelService.channels(in: access.workspace).map {
+            DashboardContext.ChannelLine(
+                networkName: $0.network.displayName, name: $0.name, handle: $0.handle,
+                problem: $0.status == .needsReconnect ? ($0.problem ?? "the network refused the credentials") : nil
+            )
+        }
+        return try await req.page("dashboard", DashboardContext(
+            page: .load(req, title: access.workspace.name, in: access), members: members,
+            channels: channels, needingReconnect: channels.filter { $0.problem != nil }.count
+        ))
     }
 }
