@@ -93,7 +93,9 @@ enum ChannelPages {
     static let mastodonCallbackPath = "/oauth/mastodon/callback"
 
     /// The instance sends the person back here with a code (or a refusal). The sign-in is the
-    /// one kept in this person's session, used once, for a workspace they still belong to.
+    /// one kept in this person's session, for a workspace they still belong to; once it has
+    /// connected the account or been refused, it is gone. An answer with a state that is not
+    /// its own (400) leaves it in place, so a forged link cannot cancel a real sign-in.
     @Sendable static func finishMastodonSignIn(_ req: Request) async throws -> Response {
         guard let raw = req.session.data[SessionKeys.mastodonSignIn],
               let pending = try? JSONDecoder().decode(MastodonSignIn.Pending.self, from: Data(raw.utf8)) else {
