@@ -68,18 +68,22 @@ import VaporTesting
     }
 
     @Test(arguments: TestDatabase.all)
-    func aForgedRefusedOrMismatchedAnswerConnectsNothing(_ database: TestDatabase) async throws {
+    func forgedRefusedOrMismatchedAnswersConnectNothing(_ database: TestDatabase) async throws {
         try await FakeMastodon.with { fake in
             try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
                 let ana = try await app.makeMember("ana@example.com")
                 let browser = Browser(app)
                 try await browser.logIn("ana@example.com", ana.password)
 
-                // A state Trestle did not issue: refused, and the sign-in under way is spent.
+                // A state Trestle did not issue is refused, and cannot cancel the sign-in under way.
                 var authorize = try await startSignIn(browser, ana, fake)
                 var challenge = try #require(query(authorize, "code_challenge"))
                 let forged = try await browser.get("/oauth/mastodon/callback?\(queryString(["code": "code-\(challenge)", "state": "forged"]))")
                 #expect(forged.status == .badRequest)
+                #expect(try await App.Channel.query(on: app.db).count() == 0)
+                let real = try await browser.get("/oauth/mastodon/callback?\(queryString(["code": "code-\(challenge)", "state": try #require(query(authorize, "state"))]))")
+                #expect(real.status == .seeOther)
+                try await App.Channel.query(on: app.db).delete()
 
                 // The person says no on their instance.
                 authorize = try await startSignIn(browser, ana, fake)
