@@ -33,7 +33,12 @@ class FakeMastodon:
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length", 0))
-                body = json.loads(self.rfile.read(length) or b"{}")
+                raw = self.rfile.read(length).decode()
+                # Mastodon reads form-encoded and JSON bodies alike.
+                if self.headers.get("Content-Type", "").startswith("application/json"):
+                    body = json.loads(raw or "{}")
+                else:
+                    body = {k: v[0] for k, v in parse_qs(raw).items()}
                 if self.path == "/api/v1/apps":
                     return self.answer(200, {"id": "1", "name": body.get("client_name"), "client_id": "cid",
                                              "client_secret": "csecret", "redirect_uri": body.get("redirect_uris")})

@@ -54,7 +54,7 @@ import VaporTesting
                 #expect(channel.handle == "@bakery@bakery.example")
                 #expect(channel.timezone == "Europe/Paris")
                 #expect(try app.channelService(app.db).credentials(of: channel).accessToken == "good-token")
-                #expect(fake.server.requests.contains { $0.path == "/oauth/token" && $0.body.contains("code_verifier") })
+                #expect(fake.server.requests.contains { $0.path == "/oauth/token" && $0.body.contains("grant_type=authorization_code") && $0.body.contains("code_verifier=") }, "RFC 6749: a form-encoded token request")
 
                 // The answer works once; a second sign-in reuses Trestle's registration on the instance.
                 let replay = try await browser.get("/oauth/mastodon/callback?\(queryString(["code": "code-\(challenge)", "state": state]))")

@@ -12,8 +12,8 @@ extension MastodonClient {
         var fields = ["client_name": name, "redirect_uris": redirectURI, "scopes": Self.scopes]
         if let website { fields["website"] = website }
         let response = try await http.send(
-            .POST, url("/api/v1/apps"), headers: ["Content-Type": "application/json", "Accept": "application/json"],
-            body: try JSONEncoder().encode(fields)
+            .POST, url("/api/v1/apps"), headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
+            body: Self.formBody(fields)
         )
         try Self.check(response, host: instanceURL.host ?? "")
         return try Self.decode(MastodonApplicationCredentials.self, response)
@@ -41,9 +41,10 @@ extension MastodonClient {
             "client_secret": application.clientSecret, "redirect_uri": redirectURI, "code_verifier": pkce.verifier,
             "scope": Self.scopes,
         ]
+        // RFC 6749 §4.1.3: the token request is form-encoded, which every Mastodon-compatible server reads.
         let response = try await http.send(
-            .POST, url("/oauth/token"), headers: ["Content-Type": "application/json", "Accept": "application/json"],
-            body: try JSONEncoder().encode(fields)
+            .POST, url("/oauth/token"), headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"],
+            body: Self.formBody(fields)
         )
         if response.status == 400 || response.status == 401 {
             // OAuth errors are `{"error": "invalid_grant", "error_description": "…"}`.
@@ -52,6 +53,18 @@ extension MastodonClient {
         }
         try Self.check(response, host: instanceURL.host ?? "")
         return try Self.decode(OAuthToken.self, response).accessToken
+    }
+}
+
+extension MastodonClient {
+    /// `application/x-www-form-urlencoded`, keys in a stable order.
+    static func formBody(_ fields: [String: String]) -> Data {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let pairs = fields.sorted { $0.key < $1.key }.map { key, value in
+            "\(key.addingPercentEncoding(withAllowedCharacters: allowed) ?? key)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+        }
+        return Data(pairs.joined(separator: "&").utf8)
     }
 }
 
