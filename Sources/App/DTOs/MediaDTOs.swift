@@ -29,8 +29,10 @@ struct MediaDTO: Content {
 }
 
 /// `multipart/form-data` with a `file` and its `alt` text.
-struct MediaUpload: Content {
-    var file: File
+struct MediaUpload {
+    /// A slice of the request body: not copied.
+    var bytes: ByteBuffer
+    var filename: String
     var alt: String?
 }
 
@@ -42,13 +44,17 @@ struct MediaDescription: APIRequestBody {
 extension Request {
     /// The uploaded file, or a clear error when the request is not a multipart upload.
     func mediaUpload() throws -> MediaUpload {
-        guard headers.contentType?.type == "multipart", headers.contentType?.subType == "form-data" else {
+        guard let type = headers.contentType, type.type == "multipart", type.subType == "form-data" else {
             throw AppError(status: .unsupportedMediaType, code: "unsupported_media_type", message: "Send the file as multipart/form-data with a `file` field and an optional `alt` field.")
         }
-        do {
-            return try content.decode(MediaUpload.self)
-        } catch {
+        guard
+            let body = body.data,
+            let upload = MultipartUpload(body: body, boundary: type.parameters["boundary"] ?? ""),
+            let file = upload.part(named: "file")
+        else {
             throw AppError.badRequest("invalid_upload", "The upload needs a `file` field holding the image or video.", fields: ["file": "Choose a file."])
         }
+        let alt = upload.part(named: "alt").map { String(buffer: $0.content) }
+        return MediaUpload(bytes: file.content, filename: file.filename ?? "upload", alt: alt)
     }
 }

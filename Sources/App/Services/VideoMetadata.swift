@@ -33,18 +33,21 @@ private struct BoxReader {
         var content: Range<Int>
     }
 
-    let bytes: [UInt8]
+    /// Read in place: a video can be 100 MB, and only its box headers are looked at.
+    let bytes: Data
 
-    init(bytes: Data) { self.bytes = [UInt8](bytes) }
+    init(bytes: Data) { self.bytes = bytes }
 
     var whole: Range<Int> { 0..<bytes.count }
+
+    private func byte(_ offset: Int) -> UInt8 { bytes[bytes.startIndex + offset] }
 
     func boxes(in range: Range<Int>) -> [Box] {
         var found: [Box] = []
         var offset = range.lowerBound
         while offset + 8 <= range.upperBound {
             var size = Int(uint(offset, 4))
-            let type = String(decoding: bytes[offset + 4..<offset + 8], as: UTF8.self)
+            let type = String(decoding: (offset + 4..<offset + 8).map(byte), as: UTF8.self)
             var header = 8
             if size == 1 {
                 guard offset + 16 <= range.upperBound else { break }
@@ -67,7 +70,7 @@ private struct BoxReader {
     func movieDuration(_ content: Range<Int>) -> Double? {
         let start = content.lowerBound
         guard content.count >= 4 else { return nil }
-        let version = bytes[start]
+        let version = byte(start)
         let (scaleAt, durationAt, durationWidth) = version == 1 ? (start + 20, start + 24, 8) : (start + 12, start + 16, 4)
         guard durationAt + durationWidth <= content.upperBound else { return nil }
         let timescale = uint(scaleAt, 4)
@@ -86,6 +89,6 @@ private struct BoxReader {
 
     private func uint(_ offset: Int, _ width: Int) -> UInt64 {
         guard offset >= 0, offset + width <= bytes.count else { return 0 }
-        return bytes[offset..<offset + width].reduce(0) { $0 << 8 | UInt64($1) }
+        return (offset..<offset + width).reduce(0) { $0 << 8 | UInt64(byte($1)) }
     }
 }

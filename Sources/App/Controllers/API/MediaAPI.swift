@@ -10,7 +10,7 @@ enum MediaAPI {
     @Sendable static func upload(_ req: Request) async throws -> Response {
         let upload = try req.mediaUpload()
         let item = try await MediaService(db: req.db).upload(
-            Data(upload.file.data.readableBytesView), filename: upload.file.filename, altText: upload.alt ?? "",
+            Data(upload.bytes.readableBytesView), filename: upload.filename, altText: upload.alt ?? "",
             to: req.requireWorkspace().workspace, by: req.requireUser()
         )
         return try await MediaDTO(item).encodeResponse(status: .created, for: req)
