@@ -71,12 +71,7 @@ import VaporTesting
         defer { server.stop() }
         try await withTrestle(.sqlite, fetchAllow: ["127.0.0.1"]) { app in
             let ana = try await app.makeMember("ana@example.com")
-            let channel = App.Channel(
-                id: UUID(), workspaceID: try ana.workspace.requireID(), network: .mastodon, name: "Bakery", handle: "@bakery@bakery.example",
-                remoteID: "1", serverURL: "http://127.0.0.1:\(server.port)", timezone: "UTC"
-            )
-            channel.sealedCredentials = try CredentialSealer(secretKey: app.settings.secretKey).seal(NetworkCredentials(accessToken: "t"), for: channel.requireID())
-            try await channel.create(on: app.db)
+            let channel = try await app.storeMastodonChannel(for: ana, server: "http://127.0.0.1:\(server.port)")
             let response = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/channels/\(try channel.requireID())/check", as: ana)
             #expect(response.status == .badGateway)
             let after = try #require(try await App.Channel.find(channel.id, on: app.db))
@@ -112,12 +107,7 @@ import VaporTesting
         defer { server.stop() }
         try await withTrestle(.sqlite, fetchAllow: ["127.0.0.1"]) { app in
             let ana = try await app.makeMember("ana@example.com")
-            let channel = App.Channel(
-                id: UUID(), workspaceID: try ana.workspace.requireID(), network: .mastodon, name: "Bakery", handle: "@bakery@bakery.example",
-                remoteID: "1", serverURL: "http://127.0.0.1:\(server.port)", timezone: "UTC"
-            )
-            channel.sealedCredentials = try CredentialSealer(secretKey: app.settings.secretKey).seal(NetworkCredentials(accessToken: "t"), for: channel.requireID())
-            try await channel.create(on: app.db)
+            let channel = try await app.storeMastodonChannel(for: ana, server: "http://127.0.0.1:\(server.port)")
             let sweep = ChannelHealthSweep(service: app.channelService(app.db), logger: app.logger)
             let now = Date()
             #expect(try await sweep.run(now: now) == 0)

@@ -250,6 +250,18 @@ extension Application {
     func channelService(_ db: any Database) -> ChannelService {
         ChannelService(db: db, http: networkHTTP, sealer: CredentialSealer(secretKey: settings.secretKey))
     }
+
+    /// A Mastodon channel stored as connecting would store it, without asking any network: for
+    /// tests about what happens to a channel afterwards.
+    func storeMastodonChannel(for member: Member, server: String) async throws -> App.Channel {
+        let channel = App.Channel(
+            id: UUID(), workspaceID: try member.workspace.requireID(), network: .mastodon, name: "Bakery", handle: "@bakery@bakery.example",
+            remoteID: "1", serverURL: server, timezone: "UTC"
+        )
+        channel.sealedCredentials = try CredentialSealer(secretKey: settings.secretKey).seal(NetworkCredentials(accessToken: "stored-token"), for: channel.requireID())
+        try await channel.create(on: db)
+        return channel
+    }
 }
 
 @Suite struct ChannelNameTests {

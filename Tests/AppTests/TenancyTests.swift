@@ -15,12 +15,7 @@ import VaporTesting
         let post = try await PostService(db: app.db).create(.init(text: "Victim's draft", thread: []), in: victim.workspace, by: victim.user)
         let media = try await MediaService(db: app.db).upload(TestMedia.png(width: 10, height: 10), filename: "v.png", altText: "", to: victim.workspace, by: victim.user)
         // Stored as connecting would store it; connecting itself is covered by ChannelTests.
-        let channel = App.Channel(
-            id: UUID(), workspaceID: try victim.workspace.requireID(), network: .mastodon, name: "Victim", handle: "@victim@example.social",
-            remoteID: "1", serverURL: "https://example.social", timezone: "UTC"
-        )
-        channel.sealedCredentials = try CredentialSealer(secretKey: app.settings.secretKey).seal(NetworkCredentials(accessToken: "victim-token"), for: channel.requireID())
-        try await channel.create(on: app.db)
+        let channel = try await app.storeMastodonChannel(for: victim, server: "https://example.social")
         return [
             "channel": try channel.requireID().uuidString,
             "post": try post.requireID().uuidString,

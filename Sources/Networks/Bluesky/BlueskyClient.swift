@@ -17,22 +17,8 @@ public struct BlueskyClient: Sendable {
 
     /// The service address as typed (`bsky.social`, `https://pds.example.com/`), or the default.
     public static func serviceURL(from typed: String?) throws -> URL {
-        guard var text = typed?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return defaultService }
-        if !text.contains("://") { text = "https://" + text }
-        guard
-            var components = URLComponents(string: text),
-            let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
-            let host = components.host, !host.isEmpty, components.user == nil
-        else {
-            throw NetworkError.invalidURL("Type the service's address, such as bsky.social, or leave it empty.")
-        }
-        components.scheme = scheme
-        components.host = host.lowercased()
-        components.path = ""
-        components.query = nil
-        components.fragment = nil
-        guard let url = components.url else { throw NetworkError.invalidURL("Type the service's address, such as bsky.social.") }
-        return url
+        guard let typed, !typed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return defaultService }
+        return try ServerAddress.baseURL(from: typed, example: "bsky.social", what: "service")
     }
 
     /// Logs in with a handle (or email) and an app password (`com.atproto.server.createSession`).

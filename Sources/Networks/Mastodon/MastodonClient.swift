@@ -15,22 +15,7 @@ public struct MastodonClient: Sendable {
     /// The instance address as people type it — `mastodon.social`, `https://mastodon.social/`,
     /// `https://mastodon.social/@shop` — as the base URL the API lives under.
     public static func instanceURL(from typed: String) throws -> URL {
-        var text = typed.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !text.contains("://") { text = "https://" + text }
-        guard
-            var components = URLComponents(string: text),
-            let scheme = components.scheme?.lowercased(), scheme == "https" || scheme == "http",
-            let host = components.host, !host.isEmpty, components.user == nil
-        else {
-            throw NetworkError.invalidURL("Type the instance's address, such as mastodon.social.")
-        }
-        components.scheme = scheme
-        components.host = host.lowercased()
-        components.path = ""
-        components.query = nil
-        components.fragment = nil
-        guard let url = components.url else { throw NetworkError.invalidURL("Type the instance's address, such as mastodon.social.") }
-        return url
+        try ServerAddress.baseURL(from: typed, example: "mastodon.social", what: "instance")
     }
 
     /// The account an access token belongs to (`GET /api/v1/accounts/verify_credentials`).
