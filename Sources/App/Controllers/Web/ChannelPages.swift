@@ -3,16 +3,6 @@ import Vapor
 /// The workspace's channels in the web UI: connect a Mastodon or Bluesky account, see each
 /// channel's limits and zone, disconnect.
 enum ChannelPages {
-    struct ConnectForm: Content {
-        var network: String
-        var instanceURL: String?
-        var accessToken: String?
-        var service: String?
-        var identifier: String?
-        var timezone: String?
-        var appPassword: String?
-    }
-
     struct ChannelRow: Encodable {
         var id: String
         var network: String
@@ -42,13 +32,10 @@ enum ChannelPages {
 
     @Sendable static func connect(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
-        let form = try req.content.decode(ConnectForm.self)
+        // The API's body, sent as a form.
+        let form = try req.content.decode(ChannelConnectRequest.self)
         do {
-            let connection = try ChannelConnection(
-                network: form.network, instanceURL: form.instanceURL, accessToken: form.accessToken,
-                service: form.service, identifier: form.identifier, appPassword: form.appPassword
-            )
-            _ = try await req.channelService.connect(connection, timezone: form.timezone, to: access.workspace)
+            _ = try await req.channelService.connect(form.connection(), timezone: form.timezone, to: access.workspace)
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/channels")
         } catch let error as AppError {
             // A field the network refused, or the network down or busy: said on the form, with
@@ -85,7 +72,7 @@ enum ChannelPages {
                 host: authorize.host ?? "your instance", authorizeURL: authorize.absoluteString
             ))
         } catch let error as AppError {
-            let failed = ConnectForm(network: "mastodon-sign-in", instanceURL: form.instanceURL, timezone: form.timezone)
+            let failed = ChannelConnectRequest(network: "mastodon-sign-in", instanceURL: form.instanceURL, timezone: form.timezone)
             return try await render(req, failed: failed, errors: error.fields.isEmpty ? ["form": error.message] : error.fields, status: error.status)
         }
     }
@@ -111,7 +98,7 @@ enum ChannelPages {
             )
             return req.redirect(to: "/workspaces/\(try workspace.requireID())/channels")
         } catch let error as AppError where error.status != .badRequest {
-            let failed = ConnectForm(network: "mastodon-sign-in", instanceURL: pending.instanceURL, timezone: pending.timezone)
+            let failed = ChannelConnectRequest(network: "mastodon-sign-in", instanceURL: pending.instanceURL, timezone: pending.timezone)
             return try await render(req, failed: failed, errors: error.fields.isEmpty ? ["form": error.message] : error.fields, status: error.status)
         }
     }
@@ -152,7 +139,7 @@ enum ChannelPages {
         return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/channels")
     }
 
-    private static func render(_ req: Request, failed form: ConnectForm? = nil, errors: FieldErrors = [:], status: HTTPStatus = .ok) async throws -> Response {
+    private static func render(_ req: Request, failed form: ChannelConnectRequest? = nil, errors: FieldErrors = [:], status: HTTPStatus = .ok) async throws -> Response {
         let access = try req.requireWorkspace()
         let channels = try await req.channelService.channels(in: access.workspace).map { channel in
             ChannelRow(
