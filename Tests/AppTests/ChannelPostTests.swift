@@ -83,6 +83,12 @@ import VaporTesting
                 #expect(draft.status == .created)
                 #expect(try draft.json()["channels"] as? [String] == [channel])
                 #expect(try draft.json()["variants"] as? [String: String] == [channel: "Rye today."])
+
+                // Taking the channel off the post takes its own text off too, rather than refusing the change.
+                let draftID = try #require(try draft.json()["id"] as? String)
+                let without = try await app.api(.PATCH, "\(base)/\(draftID)", as: ana, json: #"{"channels": []}"#)
+                #expect(without.status == .ok, "\(without.text)")
+                #expect(try without.json()["variants"] as? [String: String] == [:])
             }
         }
     }

@@ -233,7 +233,7 @@ import VaporTesting
                 let ana = try await app.makeMember("ana@example.com")
                 let channelID = try #require(try await connectMastodon(app, ana, fake).json()["id"] as? String)
                 let base = "/api/v1/workspaces/\(ana.workspaceID)"
-                let post = try await app.api(.POST, "\(base)/posts", as: ana, json: #"{"text": "Fresh bread", "channels": ["\#(channelID)"]}"#)
+                let post = try await app.api(.POST, "\(base)/posts", as: ana, json: #"{"text": "Fresh bread", "channels": ["\#(channelID)"], "variants": {"\#(channelID)": {"text": "Bread!"}, "x": {"text": "Bread on X"}}}"#)
                 #expect(try post.json()["channels"] as? [String] == [channelID])
                 #expect(try await app.api(.DELETE, "\(base)/channels/\(channelID)", as: ana).status == .noContent)
                 #expect(try await app.api(.GET, "\(base)/channels/\(channelID)", as: ana).status == .notFound)
@@ -241,6 +241,10 @@ import VaporTesting
                 let after = try await app.api(.GET, "\(base)/posts/\(postID)", as: ana).json()
                 #expect(after["text"] as? String == "Fresh bread")
                 #expect(after["channels"] as? [String] == [])
+                #expect(after["variants"] as? [String: String] == ["x": "Bread on X"], "the channel's own text went with it")
+                // The draft stays editable without naming its variants again.
+                let edited = try await app.api(.PATCH, "\(base)/posts/\(postID)", as: ana, json: #"{"text": "Fresh rye"}"#)
+                #expect(edited.status == .ok, "\(edited.text)")
             }
         }
     }

@@ -138,9 +138,20 @@ struct ChannelService: Sendable {
         try await channel.save(on: db)
     }
 
-    /// Removes the channel; posts keep their text and lose only this target.
+    /// Removes the channel; posts keep their text and lose only this target and its own text.
     func disconnect(_ channel: Channel) async throws {
-        try await channel.delete(on: db)
+        let key = try channel.requireID().uuidString.lowercased()
+        try await db.transaction { db in
+            let postIDs = try await PostChannel.query(on: db).filter(\.$channel.$id == channel.requireID()).all(\.$post.$id)
+            // The channel's own texts go with it; the posts keep everything else.
+            for post in try await Post.query(on: db).filter(\.$id ~~ postIDs).all() {
+                let kept = post.variants.filter { $0.key.lowercased() != key }
+                guard kept.count != post.variants.count else { continue }
+                post.variants = kept
+                try await post.save(on: db)
+            }
+            try await channel.delete(on: db)
+        }
     }
 
     /// The credentials Trestle keeps for `channel`.

@@ -98,8 +98,11 @@ struct PostService: Sendable {
             channels = try await post.$channels.get(reload: true, on: db)
         }
         let channelIDs = Set(channels.compactMap { $0.id?.uuidString.lowercased() })
+        // A stored text for a channel the post no longer goes to is dropped with the channel;
+        // one sent now must name a network or one of the post's channels.
+        let stored = post.variants.filter { Network(rawValue: $0.key) != nil || channelIDs.contains($0.key.lowercased()) }
         // Empty variants mean "use the post's text" and are dropped rather than stored.
-        let variants = (draft.variants ?? post.variants).mapValues(\.withUnixLineBreaks)
+        let variants = (draft.variants ?? stored).mapValues(\.withUnixLineBreaks)
             .filter { !$0.value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         if let key = variants.keys.sorted().first(where: { Network(rawValue: $0) == nil && !channelIDs.contains($0.lowercased()) }) {
             problems["variants"] = "A variant for \(key.prefix(40)) needs that channel among the post's channels, or a network name such as x or bluesky."

@@ -14,7 +14,9 @@ enum ComposeAPI {
         let body = try req.decodeBody(WorkspaceComposeCheckRequest.self)
         let workspace = try req.requireWorkspace().workspace
         let channels = try await PostService(db: req.db).channels(body.channels ?? [], in: workspace)
-        let networks = channels.isEmpty || !(body.networks ?? []).isEmpty ? try ComposeService.networks(from: body.networks ?? []) : []
+        // Channels alone are enough; without any, at least one network must be named.
+        let names = body.networks ?? []
+        let networks = names.isEmpty && !channels.isEmpty ? [] : try ComposeService.networks(from: names)
         let media = try await MediaService(db: req.db).items(body.media ?? [], in: workspace)
         let service = ComposeService()
         let checks = try service.check(body.text, for: networks).map { ($0.0.rawValue, $0.1) }
