@@ -60,8 +60,11 @@ struct ChannelDTO: Content {
         status = channel.status.rawValue
         timezone = channel.timezone
         server = channel.serverURL
-        let rules = channel.textRules.rules(for: channel.network)
-        limits = Limits(maxCharacters: rules.limit, charactersReservedPerURL: channel.network == .mastodon ? channel.textRules.mastodon.charactersReservedPerURL : nil)
+        let catalog = channel.textRules
+        limits = Limits(
+            maxCharacters: catalog.rules(for: channel.network).limit,
+            charactersReservedPerURL: channel.network == .mastodon ? catalog.mastodon.charactersReservedPerURL : nil
+        )
         problem = channel.problem
         checkedAt = channel.checkedAt
         createdAt = channel.createdAt
