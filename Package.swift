@@ -64,11 +64,16 @@ let package = Package(
                 "TextRules",
                 .product(name: "Yams", package: "Yams"),
             ],
+            // Read by path (ConformanceData), not bundled.
+            exclude: ["Conformance"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "NetworksTests",
-            dependencies: ["Networks"],
+            dependencies: [
+                "Networks",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -77,6 +82,7 @@ let package = Package(
                 .target(name: "App"),
                 "Networks",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             // Read by path (TestMedia.fixture), not bundled.
             exclude: ["Fixtures"],

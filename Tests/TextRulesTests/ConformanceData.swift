@@ -1,8 +1,8 @@
 import Foundation
 import Yams
 
-/// The networks' own test data under `/work/shared/conformance`, found from this file's path
-/// (Tests/TextRulesTests/ → project root → ../shared/conformance) and never copied.
+/// The networks' own test data, copied unchanged with their licences under
+/// `Tests/TextRulesTests/Conformance` (see its README for where each file came from).
 enum ConformanceData {
     struct MissingFile: Error, CustomStringConvertible {
         var path: String
@@ -16,10 +16,7 @@ enum ConformanceData {
     static let root: URL = URL(fileURLWithPath: #filePath)
         .resolvingSymlinksInPath()  // the tests may be built through a symlinked folder
         .deletingLastPathComponent()  // TextRulesTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // project root
-        .appendingPathComponent("../shared/conformance")
-        .standardizedFileURL
+        .appendingPathComponent("Conformance")
 
     static func url(_ relativePath: String) throws -> URL {
         let url = root.appendingPathComponent(relativePath)
