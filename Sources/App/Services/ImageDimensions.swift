@@ -2,7 +2,18 @@ import Foundation
 
 /// Width and height read from an image's header, without decoding it.
 enum ImageDimensions {
+    /// The widest and tallest side Trestle reads. No network takes a larger image, and a header
+    /// that claims more (a PNG may say 4294967295) is unreadable: its sides would overflow
+    /// width × height.
+    static let longestSide = 65_535
+
     static func read(_ bytes: Data, format: MediaFormat) -> (width: Int, height: Int)? {
+        guard let (width, height) = header(bytes, format: format),
+              (1...longestSide).contains(width), (1...longestSide).contains(height) else { return nil }
+        return (width, height)
+    }
+
+    private static func header(_ bytes: Data, format: MediaFormat) -> (width: Int, height: Int)? {
         let b = [UInt8](bytes.prefix(format == .jpeg ? min(bytes.count, 1 << 20) : 64))
         func be16(_ i: Int) -> Int { i + 1 < b.count ? Int(b[i]) << 8 | Int(b[i + 1]) : 0 }
         func be32(_ i: Int) -> Int { i + 3 < b.count ? be16(i) << 16 | be16(i + 2) : 0 }

@@ -118,6 +118,8 @@ struct MediaRules: Sendable {
 
     /// "45 s", "2 min 20 s", "30 min", "1 h 5 min".
     static func duration(_ seconds: Double) -> String {
+        // Readers bound what they read; this keeps a stored odd value from trapping too.
+        let seconds = seconds.isFinite ? min(max(seconds, 0), VideoMetadata.longestReadableSeconds) : 0
         if seconds < 10, seconds != seconds.rounded() { return "\(seconds.formatted(.number.precision(.fractionLength(0...1)))) s" }
         let total = Int(seconds.rounded())
         let (hours, minutes, rest) = (total / 3600, total / 60 % 60, total % 60)

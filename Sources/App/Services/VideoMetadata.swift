@@ -4,22 +4,27 @@ import Foundation
 /// QuickTime share them) without decoding: `moov/mvhd` gives the duration, the first
 /// `moov/trak/tkhd` with a picture its width and height.
 struct VideoMetadata: Equatable, Sendable {
+    /// No network takes more than 4 hours; a file that says it runs longer than a day is lying
+    /// or damaged, and its length is then unreadable rather than a number to trap on.
+    static let longestReadableSeconds: Double = 86_400
+
     var durationSeconds: Double
     var width: Int?
     var height: Int?
 
     static func read(_ bytes: Data) -> VideoMetadata? {
         let reader = BoxReader(bytes: bytes)
-        guard let movie = reader.boxes(in: reader.whole).first(where: { $0.type == "moov" }) else { return nil }
-        let children = reader.boxes(in: movie.content)
-        guard let header = children.first(where: { $0.type == "mvhd" }), let duration = reader.movieDuration(header.content) else { return nil }
+        guard let movie = reader.first("moov", in: reader.whole),
+              let header = reader.first("mvhd", in: movie.content),
+              let duration = reader.movieDuration(header.content) else { return nil }
         var metadata = VideoMetadata(durationSeconds: duration)
-        for track in children where track.type == "trak" {
-            guard let trackHeader = reader.boxes(in: track.content).first(where: { $0.type == "tkhd" }),
-                  let size = reader.trackSize(trackHeader.content), size.width > 0, size.height > 0 else { continue }
+        reader.forEach(in: movie.content) { track in
+            guard track.type == "trak" else { return true }
+            guard let trackHeader = reader.first("tkhd", in: track.content),
+                  let size = reader.trackSize(trackHeader.content), size.width > 0, size.height > 0 else { return true }
             metadata.width = size.width
             metadata.height = size.height
-            break
+            return false
         }
         return metadata
     }
@@ -42,28 +47,39 @@ private struct BoxReader {
 
     private func byte(_ offset: Int) -> UInt8 { bytes[bytes.startIndex + offset] }
 
-    func boxes(in range: Range<Int>) -> [Box] {
-        var found: [Box] = []
+    /// The first box of `type` directly inside `range`.
+    func first(_ type: String, in range: Range<Int>) -> Box? {
+        var found: Box?
+        forEach(in: range) { box in
+            if box.type == type { found = box }
+            return found == nil
+        }
+        return found
+    }
+
+    /// Calls `body` with each box directly inside `range`, in order, until it returns false.
+    /// Nothing is collected: a file of millions of tiny boxes costs time, not memory.
+    func forEach(in range: Range<Int>, _ body: (Box) -> Bool) {
         var offset = range.lowerBound
-        while offset + 8 <= range.upperBound {
+        while range.upperBound - offset >= 8 {
             var size = Int(uint(offset, 4))
             let type = String(decoding: (offset + 4..<offset + 8).map(byte), as: UTF8.self)
             var header = 8
             if size == 1 {
-                guard offset + 16 <= range.upperBound else { break }
+                guard range.upperBound - offset >= 16 else { return }
                 let large = uint(offset + 8, 8)
-                guard large <= UInt64(Int.max) else { break }
+                guard large <= UInt64(Int.max) else { return }
                 size = Int(large)
                 header = 16
             } else if size == 0 {
                 size = range.upperBound - offset
             }
             // A size that does not fit its parent is a damaged file: stop rather than guess.
-            guard size >= header, offset + size <= range.upperBound else { break }
-            found.append(Box(type: type, content: offset + header..<offset + size))
+            // Compared as `size <= room`, never `offset + size`, which a 64-bit size overflows.
+            guard size >= header, size <= range.upperBound - offset else { return }
+            guard body(Box(type: type, content: offset + header..<offset + size)) else { return }
             offset += size
         }
-        return found
     }
 
     /// `mvhd`: version 0 has 32-bit times, version 1 64-bit; then timescale and duration.
@@ -77,7 +93,9 @@ private struct BoxReader {
         let duration = uint(durationAt, durationWidth)
         // All ones means "unknown" (a fragmented file whose length is in its fragments).
         guard timescale > 0, duration != (durationWidth == 8 ? UInt64.max : UInt64(UInt32.max)) else { return nil }
-        return Double(duration) / Double(timescale)
+        let seconds = Double(duration) / Double(timescale)
+        guard seconds.isFinite, seconds <= VideoMetadata.longestReadableSeconds else { return nil }
+        return seconds
     }
 
     /// `tkhd`: width and height are 16.16 fixed-point numbers in its last 8 bytes.
@@ -88,7 +106,7 @@ private struct BoxReader {
     }
 
     private func uint(_ offset: Int, _ width: Int) -> UInt64 {
-        guard offset >= 0, offset + width <= bytes.count else { return 0 }
+        guard offset >= 0, width <= 8, offset <= bytes.count - width else { return 0 }
         return (offset..<offset + width).reduce(0) { $0 << 8 | UInt64(byte($1)) }
     }
 }

@@ -81,10 +81,36 @@ public struct MastodonAccount: Decodable, Sendable {
         case id, username, acct, url
         case displayName = "display_name"
     }
+
+    /// Any instance can answer anything: ids and names are kept only within the lengths
+    /// Mastodon itself allows (with room to spare); a display name is shortened, not refused.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        username = try container.decode(String.self, forKey: .username)
+        acct = try container.decode(String.self, forKey: .acct)
+        url = try container.decodeIfPresent(String.self, forKey: .url)
+        displayName = String(try container.decodeIfPresent(String.self, forKey: .displayName)?.prefix(Self.longestDisplayName) ?? "")
+        guard (1...Self.longestID).contains(id.utf8.count), (1...Self.longestUsername).contains(username.utf8.count),
+              acct.utf8.count <= Self.longestUsername + 256, (url?.utf8.count ?? 0) <= 2_048 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "account fields out of range"))
+        }
+    }
+
+    static let longestID = 128
+    static let longestUsername = 128
+    static let longestDisplayName = 100
 }
 
 /// An instance's domain and posting limits, from either version of the instance endpoint.
 public struct MastodonInstance: Decodable, Sendable {
+    /// The longest post Trestle counts for. An instance that allows more also takes this much,
+    /// so a larger limit is read as this one rather than trusted to size a buffer.
+    public static let longestPostLimit = 100_000
+    /// What a link may count for. Mastodon says 23; an instance claiming more than this is
+    /// not one Trestle can count for, and saying so beats building a string that size.
+    public static let mostCharactersPerURL = 1_000
+
     /// The domain in the instance's handles (`@user@domain`), which may differ from its web address.
     public var domain: String?
     public var maxCharacters: Int
@@ -114,10 +140,14 @@ public struct MastodonInstance: Decodable, Sendable {
         let statuses = try container.decodeIfPresent(Configuration.self, forKey: .configuration)?.statuses
         // Pleroma and Akkoma say `max_toot_chars` at the top level instead.
         let pleromaLimit = try? container.decodeIfPresent(Int.self, forKey: .maxTootChars)
-        maxCharacters = statuses?.maxCharacters ?? pleromaLimit ?? 500
+        let limit = statuses?.maxCharacters ?? pleromaLimit ?? 500
         charactersReservedPerURL = statuses?.charactersReservedPerUrl ?? 23
-        guard maxCharacters > 0, charactersReservedPerURL >= 0 else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "limits must be positive"))
+        guard limit > 0, (0...Self.mostCharactersPerURL).contains(charactersReservedPerURL) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "limits out of range"))
+        }
+        maxCharacters = min(limit, Self.longestPostLimit)
+        if let domain, domain.utf8.count > 253 {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "domain longer than DNS allows"))
         }
     }
 }
