@@ -22,6 +22,8 @@ public struct NetworkHTTPClient: Sendable {
     private let client: HTTPClient
     private let policy: OutboundAddressPolicy
     private let resolver: HostResolver
+    /// The whole call — name lookup, connecting, the answer's head and all of its body — ends
+    /// within this, however slowly a server trickles its answer.
     public var timeout: TimeAmount = .seconds(15)
     public var maximumResponseBytes = 2 << 20
 
@@ -50,31 +52,36 @@ public struct NetworkHTTPClient: Sendable {
         guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", let host = url.host, !host.isEmpty else {
             throw NetworkError.invalidURL("\(url.absoluteString) is not an http:// or https:// address.")
         }
-        let pinned = try await checkedAddress(of: host)
-
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = method
         request.headers = headers
         if !request.headers.contains(name: "User-Agent") { request.headers.add(name: "User-Agent", value: "Trestle") }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        // A client of its own for a pinned name: the address is part of AsyncHTTPClient's
-        // configuration, not of a request. It costs a connection per call, which calls to set
-        // up a channel can afford.
-        let client = pinned.map { Self.makeHTTPClient(eventLoopGroup: self.client.eventLoopGroup, pinning: [host: $0.description]) }
-        do {
-            let response = try await execute(request, on: client ?? self.client)
-            try? await client?.shutdown()
-            return response
-        } catch {
-            try? await client?.shutdown()
-            throw error
+
+        // Every call has a client of its own, so that when the deadline passes its connection
+        // can be closed for certain, whatever the server is still sending. A pinned address is
+        // part of AsyncHTTPClient's configuration, not of a request, so it needs one anyway.
+        let call = OneCall()
+        let deadline = NIODeadline.now() + timeout
+        let prepared = request
+        return try await Self.within(timeout, host: host, onTimeout: { await call.end() }) { [self] in
+            let pinned = try await checkedAddress(of: host)
+            let client = Self.makeHTTPClient(eventLoopGroup: self.client.eventLoopGroup, pinning: pinned.map { [host: $0.description] } ?? [:])
+            guard await call.begin(client) else { throw NetworkError.timedOut(host: host) }
+            do {
+                let response = try await execute(prepared, host: host, deadline: deadline, on: client)
+                await call.end()
+                return response
+            } catch {
+                await call.end()
+                throw error
+            }
         }
     }
 
-    private func execute(_ request: HTTPClientRequest, on client: HTTPClient) async throws -> Response {
-        let host = URL(string: request.url)?.host ?? request.url
+    private func execute(_ request: HTTPClientRequest, host: String, deadline: NIODeadline, on client: HTTPClient) async throws -> Response {
         do {
-            let response = try await client.execute(request, timeout: timeout)
+            let response = try await client.execute(request, deadline: deadline)
             let bytes = try await response.body.collect(upTo: maximumResponseBytes)
             return Response(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
         } catch let error as NetworkError {
@@ -84,7 +91,34 @@ public struct NetworkHTTPClient: Sendable {
         } catch is NIOTooManyBytesError {
             throw NetworkError.unexpectedResponse("\(host) sent an answer larger than \(maximumResponseBytes / 1_048_576) MB.")
         } catch {
+            if NIODeadline.now() >= deadline { throw NetworkError.timedOut(host: host) }
             throw NetworkError.unreachable(host: host, reason: Self.reason(error))
+        }
+    }
+
+    /// Runs `operation`, but answers `timedOut` once `limit` has passed even if it has not
+    /// finished: `onTimeout` then closes what it holds open, and it is cancelled.
+    private static func within<T: Sendable>(
+        _ limit: TimeAmount, host: String, onTimeout: @escaping @Sendable () async -> Void,
+        _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let outcome = FirstOutcome<T>()
+        let work = Task {
+            do { await outcome.settle(.success(try await operation())) } catch { await outcome.settle(.failure(error)) }
+        }
+        let timer = Task {
+            try await Task.sleep(nanoseconds: UInt64(max(0, limit.nanoseconds)))
+            if await outcome.settle(.failure(NetworkError.timedOut(host: host))) {
+                await onTimeout()
+                work.cancel()
+            }
+        }
+        defer { timer.cancel() }
+        return try await withTaskCancellationHandler {
+            try await outcome.value()
+        } onCancel: {
+            work.cancel()
+            Task { await onTimeout() }
         }
     }
 
@@ -94,6 +128,10 @@ public struct NetworkHTTPClient: Sendable {
         if let literal = IPAddress(host) {
             guard policy.allows(literal) else { throw NetworkError.refusedAddress(host: host) }
             return nil
+        }
+        // `012.0.0.1`, `0x7f.1`, `127.1`: the C library would read these as other addresses.
+        guard !IPAddress.looksLikeIPv4(host) else {
+            throw NetworkError.invalidURL("\(host) is not a well-formed address: write IPv4 addresses as four decimal numbers without leading zeros.")
         }
         let addresses = try await resolver.addresses(of: host)
         guard !addresses.isEmpty else { throw NetworkError.unreachable(host: host, reason: "the name does not resolve") }
@@ -111,5 +149,49 @@ public struct NetworkHTTPClient: Sendable {
         }
         if text.contains("lookup") || text.contains("resolv") { return "the name does not resolve" }
         return "the connection failed"
+    }
+}
+
+/// The client of one call, shut down exactly once: when the call ends or its deadline passes.
+private actor OneCall {
+    private var client: HTTPClient?
+    private var ended = false
+
+    /// False when the call's deadline passed before it had a client.
+    func begin(_ client: HTTPClient) async -> Bool {
+        guard !ended else {
+            try? await client.shutdown()
+            return false
+        }
+        self.client = client
+        return true
+    }
+
+    func end() async {
+        ended = true
+        guard let client else { return }
+        self.client = nil
+        try? await client.shutdown()
+    }
+}
+
+/// Whichever comes first of an operation's result and its deadline.
+private actor FirstOutcome<T: Sendable> {
+    private var result: Result<T, any Error>?
+    private var waiting: CheckedContinuation<T, any Error>?
+
+    /// True when this was the first outcome.
+    @discardableResult
+    func settle(_ outcome: Result<T, any Error>) -> Bool {
+        guard result == nil else { return false }
+        result = outcome
+        waiting?.resume(with: outcome)
+        waiting = nil
+        return true
+    }
+
+    func value() async throws -> T {
+        if let result { return try result.get() }
+        return try await withCheckedThrowingContinuation { waiting = $0 }
     }
 }
