@@ -78,6 +78,7 @@ func routes(_ app: Application) throws {
     page.get("compose", use: ComposerPages.composer)
     page.post("compose", "check", use: ComposerPages.check)
     page.on(.POST, "media", body: .collect(maxSize: ByteCount(value: MediaService.maximumUploadBytes)), use: MediaAPI.upload)
+        .acceptingBodies(upTo: MediaService.maximumUploadBytes)
     page.get("media", ":media", "content", use: MediaAPI.content)
     page.post("media", ":media", use: MediaAPI.describe)
     page.get("posts", use: DraftPages.list)

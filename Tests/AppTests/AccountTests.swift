@@ -221,17 +221,22 @@ import VaporTesting
     @Test(arguments: TestDatabase.all)
     func sessionCookieIsHttpOnlyLaxAndSecureOverHTTPS(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in
+            let ana = try await app.makeMember("ana@example.com")
             let browser = Browser(app)
-            try await browser.get("/login")
-            let cookie = try #require(browser.lastCookieHeader)
-            #expect(cookie.contains("HttpOnly"))
-            #expect(cookie.contains("SameSite=Lax"))
-            #expect(!cookie.contains("Secure"))
+            try await browser.logIn("ana@example.com", ana.password)
+            for name in ["trestle_session", "trestle_csrf"] {
+                let cookie = try #require(browser.setCookieHeaders[name])
+                #expect(cookie.contains("HttpOnly"))
+                #expect(cookie.contains("SameSite=Lax"))
+                #expect(!cookie.contains("Secure"))
+            }
         }
         try await withTrestle(database, publicURL: URL(string: "https://social.example.com")) { app in
+            let ana = try await app.makeMember("ana@example.com")
             let browser = Browser(app)
-            try await browser.get("/login")
-            #expect(try #require(browser.lastCookieHeader).contains("Secure"))
+            try await browser.logIn("ana@example.com", ana.password)
+            #expect(try #require(browser.setCookieHeaders["trestle_session"]).contains("Secure"))
+            #expect(try #require(browser.setCookieHeaders["trestle_csrf"]).contains("Secure"))
         }
     }
 

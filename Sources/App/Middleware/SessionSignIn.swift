@@ -36,8 +36,10 @@ struct RequireSignIn: AsyncMiddleware {
 }
 
 extension Request {
-    /// The session's CSRF token, made on first use; every form carries it back.
+    /// The CSRF token every form carries back: in the session of a signed-in person, made on
+    /// first use; a visitor's in a cookie of its own, so no session is stored for them.
     var csrfToken: String {
+        guard hasSession else { return CSRFProtection.visitorToken(for: self) }
         if let token = session.data[SessionKeys.csrf] { return token }
         let token = SecretToken.generate(prefix: "").value
         session.data[SessionKeys.csrf] = token

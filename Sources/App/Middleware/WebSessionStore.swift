@@ -3,14 +3,15 @@ import Foundation
 import Vapor
 
 /// Vapor's session driver backed by `WebSession`: sessions live in the database (any node can
-/// answer any request), expire 30 days after last use, and are stored by hash only.
+/// answer any request), expire 30 days after last use, and are stored by hash only. Only
+/// signed-in people have one (a visitor's CSRF token is a cookie); the worker's `Housekeeping`
+/// deletes expired ones.
 struct WebSessionStore: AsyncSessionDriver {
     static let lifetime: TimeInterval = 30 * 24 * 3600
 
     func createSession(_ data: SessionData, for request: Request) async throws -> SessionID {
         let key = SecretToken.generate(prefix: "").value
         try await WebSession(keyHash: SecretToken.hash(key), data: data.snapshot, expiresAt: Self.expiry()).create(on: request.db)
-        try await Self.forgetExpired(on: request.db)
         return SessionID(string: key)
     }
 
@@ -54,10 +55,4 @@ struct WebSessionStore: AsyncSessionDriver {
     private struct LoadedSession: StorageKey { typealias Value = WebSession }
 
     private static func expiry() -> Date { Date().addingTimeInterval(lifetime) }
-
-    /// Expired sessions are dropped whenever a new one starts, which keeps the table small
-    /// without a job of its own.
-    private static func forgetExpired(on db: any Database) async throws {
-        try await WebSession.query(on: db).filter(\.$expiresAt < Date()).delete()
-    }
 }

@@ -16,5 +16,6 @@ extension Application {
         migrations.add(M010_CreateChannels())
         migrations.add(M011_AddMediaDuration())
         migrations.add(M012_CreateMastodonApplications())
+        migrations.add(M013_IndexExpiringRows())
     }
 }

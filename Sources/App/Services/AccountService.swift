@@ -13,11 +13,14 @@ struct AccountService: Sendable {
         var workspaceName: String?
         /// The secret of the invitation link the person arrived with.
         var invitationToken: String?
+        /// Where the request came from, to slow down mass sign-up; nil from the command line.
+        var address: String? = nil
     }
 
     /// Creates the user and, in the same transaction, either a workspace of which the user is the
     /// owner or their membership of the workspace they were invited to.
     func signUp(_ input: SignUp) async throws -> (user: User, workspace: Workspace?) {
+        try await LoginThrottle(db: db).beginSignUp(address: input.address)
         var problems: [String: String] = [:]
         let email = FieldRules.email(input.email)
         if let problem = email.problem { problems["email"] = problem }
@@ -49,13 +52,12 @@ struct AccountService: Sendable {
     func authenticate(email rawEmail: String, password: String, address: String?) async throws -> User {
         let email = FieldRules.email(rawEmail).value
         let throttle = LoginThrottle(db: db)
-        try await throttle.checkAllowed(email: email, address: address)
+        let attempt = try await throttle.beginSignIn(email: email, address: address)
         let user = try await User.query(on: db).filter(\.$email == email).first()
         guard let user, try await passwords.verify(password, against: user.passwordHash) else {
-            try await throttle.recordFailure(email: email, address: address)
             throw AppError(status: .unauthorized, code: "wrong_credentials", message: "That email and password do not match an account.", fields: ["password": "That email and password do not match an account."])
         }
-        try await throttle.clear(email: email)
+        try await throttle.succeeded(attempt)
         return user
     }
 }

@@ -20,6 +20,7 @@ actor Worker {
         loop = Task {
             let logger = Logger(label: "trestle.worker")
             logger.info("Worker started", metadata: ["node": .string(node)])
+            var lastHousekeeping = Date.distantPast
             while !Task.isCancelled {
                 do {
                     try await WorkerHeartbeatService(db: application.db).beat(node: node)
@@ -34,6 +35,14 @@ actor Worker {
                     try await ChannelHealthSweep(service: channels, logger: logger).run()
                 } catch {
                     logger.error("Channel health sweep failed: \(String(reflecting: error))")
+                }
+                if Date().timeIntervalSince(lastHousekeeping) >= Housekeeping.interval {
+                    do {
+                        try await Housekeeping(db: application.db).run()
+                        lastHousekeeping = Date()
+                    } catch {
+                        logger.error("Housekeeping failed: \(String(reflecting: error))")
+                    }
                 }
                 try? await Task.sleep(for: .seconds(WorkerHeartbeatService.interval))
             }

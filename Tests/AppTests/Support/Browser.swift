@@ -1,18 +1,28 @@
 @testable import App
+import AsyncHTTPClient
 import Foundation
 import Testing
 import Vapor
 import VaporTesting
 
-/// A browser in miniature: keeps the session cookie and fills in each form's CSRF token, so
-/// tests walk the web UI as a person would.
+/// A browser in miniature: keeps its cookies and fills in each form's CSRF token, so tests
+/// walk the web UI as a person would. `method: .running` sends real HTTP over loopback, where a
+/// large body arrives in pieces as it does from a browser.
 final class Browser: @unchecked Sendable {
     let app: Application
-    private(set) var cookie: String?
+    private let method: Application.Method
+    private(set) var cookies: [String: String] = [:]
     private(set) var csrf: String?
-    private(set) var lastCookieHeader: String?
+    /// The last `Set-Cookie` header of each cookie, attributes and all.
+    private(set) var setCookieHeaders: [String: String] = [:]
 
-    init(_ app: Application) { self.app = app }
+    init(_ app: Application, method: Application.Method = .inMemory) {
+        self.app = app
+        self.method = method
+    }
+
+    /// The session cookie's value, when there is a session.
+    var cookie: String? { cookies["trestle_session"] }
 
     @discardableResult
     func get(_ path: String) async throws -> TestingHTTPResponse {
@@ -31,6 +41,34 @@ final class Browser: @unchecked Sendable {
         return try await send(.POST, path, body: body)
     }
 
+    /// Posts a form with its fields in this order, the CSRF token last, over a real loopback
+    /// socket, as a browser sends a large form: in pieces, its token field closing it.
+    func postOverSocket(_ path: String, inOrder fields: [(String, String)]) async throws -> (status: HTTPStatus, text: String) {
+        if csrf == nil { try await get("/login") }
+        let body = (fields + [("_csrf", csrf ?? "")]).map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+        let port = try #require(app.http.server.shared.localAddress?.port)
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        let client = HTTPClient(eventLoopGroup: HTTPClient.shared.eventLoopGroup, configuration: configuration)
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = .POST
+        request.headers.add(name: .contentType, value: "application/x-www-form-urlencoded")
+        request.headers.add(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        request.body = .bytes(ByteBuffer(string: body))
+        do {
+            let response = try await client.execute(request, timeout: .seconds(30))
+            let text = String(buffer: try await response.body.collect(upTo: 10 << 20))
+            try await client.shutdown()
+            await app.server.shutdown()
+            return (response.status, text)
+        } catch {
+            try? await client.shutdown()
+            await app.server.shutdown()
+            throw error
+        }
+    }
+
     /// Signs in through the login form.
     func logIn(_ email: String, _ password: String) async throws {
         try await get("/login")
@@ -46,16 +84,20 @@ final class Browser: @unchecked Sendable {
 
     private func send(_ method: HTTPMethod, _ path: String, body: String?) async throws -> TestingHTTPResponse {
         var headers = HTTPHeaders()
-        if let cookie { headers.add(name: .cookie, value: "trestle_session=\(cookie)") }
+        if !cookies.isEmpty {
+            headers.add(name: .cookie, value: cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        }
         if body != nil { headers.add(name: .contentType, value: "application/x-www-form-urlencoded") }
-        let response = try await app.testing().sendRequest(method, path, headers: headers, body: body.map { ByteBuffer(string: $0) })
-        if let setCookie = response.headers.first(name: .setCookie) {
-            lastCookieHeader = setCookie
-            let value = setCookie.split(separator: ";").first.map(String.init) ?? ""
-            if setCookie.contains("Expires=Thu, 01 Jan 1970") || value == "trestle_session=" {
-                cookie = nil
-            } else if value.hasPrefix("trestle_session=") {
-                cookie = String(value.dropFirst("trestle_session=".count))
+        let response = try await app.testing(method: self.method).sendRequest(method, path, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        for setCookie in response.headers[.setCookie] {
+            let pair = (setCookie.split(separator: ";").first.map(String.init) ?? "").split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard pair.count == 2 else { continue }
+            let (name, value) = (String(pair[0]), String(pair[1]))
+            setCookieHeaders[name] = setCookie
+            if setCookie.contains("Expires=Thu, 01 Jan 1970") || value.isEmpty {
+                cookies[name] = nil
+            } else {
+                cookies[name] = value
             }
         }
         if let token = Self.csrfToken(in: response.body.string) { csrf = token }

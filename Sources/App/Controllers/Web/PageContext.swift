@@ -63,8 +63,7 @@ extension Request {
 
     /// Where a form post goes next: back to the given local path, never to another site.
     func safeRedirectTarget(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
-        return next
+        RedirectTarget.sameSitePath(next) ?? "/"
     }
 }
 

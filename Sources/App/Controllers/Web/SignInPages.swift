@@ -47,19 +47,21 @@ enum SignInPages {
             let (user, workspace) = try await account.signUp(.init(
                 email: form.email ?? "", password: form.password ?? "",
                 workspaceName: invitation == nil ? (form.workspace ?? "") : nil,
-                invitationToken: invitation
+                invitationToken: invitation, address: req.clientAddress
             ))
             try await req.signIn(user)
             guard let workspace else { return req.redirect(to: "/") }
             return req.redirect(to: "/workspaces/\(try workspace.requireID())")
-        } catch let error as AppError where !error.fields.isEmpty || error.code == "invitation_unusable" {
+        } catch let error as AppError where !error.fields.isEmpty || error.code == "invitation_unusable" || error.status == .tooManyRequests {
             form.password = nil
             let invitedTo = try? await invitation.asyncMap { try await InvitationService(db: req.db).usable(token: $0).workspace.name }
             let context = SignUpContext(
                 page: PageContext(request: req, title: "Sign up"), form: form, errors: error.fields,
                 message: error.fields.isEmpty ? error.message : nil, invitedTo: invitedTo ?? nil
             )
-            return try await req.page("signup", context, status: error.status)
+            let response = try await req.page("signup", context, status: error.status)
+            error.headers.forEach { response.headers.replaceOrAdd(name: $0.name, value: $0.value) }
+            return response
         }
     }
 
