@@ -27,6 +27,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "MediaFiles",
+            swiftSettings: strict
+        ),
+        .target(
             name: "Networks",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -39,6 +43,7 @@ let package = Package(
             dependencies: [
                 "TextRules",
                 "Networks",
+                "MediaFiles",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -58,10 +63,30 @@ let package = Package(
             dependencies: ["TextRules"],
             swiftSettings: strict
         ),
+        // libFuzzer over the binary parsers; see scripts/fuzz-media. A plain build replays files.
+        .executableTarget(
+            name: "MediaFuzzer",
+            dependencies: ["MediaFiles"],
+            swiftSettings: strict
+        ),
+        // The seeded mutation loop every parser of untrusted bytes runs under in the suite.
+        .target(
+            name: "Fuzzing",
+            path: "Tests/Fuzzing",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MediaFilesTests",
+            dependencies: ["MediaFiles", "Fuzzing"],
+            // Read by path, not bundled.
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TextRulesTests",
             dependencies: [
                 "TextRules",
+                "Fuzzing",
                 .product(name: "Yams", package: "Yams"),
             ],
             // Read by path (ConformanceData), not bundled.
@@ -72,8 +97,11 @@ let package = Package(
             name: "NetworksTests",
             dependencies: [
                 "Networks",
+                "Fuzzing",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            // Read by path, not bundled.
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -84,8 +112,6 @@ let package = Package(
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            // Read by path (TestMedia.fixture), not bundled.
-            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
     ],

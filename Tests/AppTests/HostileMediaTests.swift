@@ -1,5 +1,6 @@
 @testable import App
 import Foundation
+import MediaFiles
 import Testing
 import Vapor
 import VaporTesting

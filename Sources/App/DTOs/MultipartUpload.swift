@@ -1,9 +1,8 @@
-import Foundation
+import MediaFiles
 import NIOCore
-import Vapor
 
-/// The parts of a `multipart/form-data` body (RFC 7578), found in place: each part's content is
-/// a slice of the request's own buffer, so a 100 MB video is not copied on the way in.
+/// A media upload's `multipart/form-data` body: `MultipartForm` finds the parts, and each
+/// part's content is handed on as a slice of the request's own buffer, never a copy.
 struct MultipartUpload {
     struct Part {
         var name: String
@@ -15,72 +14,15 @@ struct MultipartUpload {
 
     /// Nil when the body is not well-formed multipart with this boundary.
     init?(body: ByteBuffer, boundary: String) {
-        guard !boundary.isEmpty else { return nil }
-        let delimiter = Array("--\(boundary)".utf8)
-        let found: [Part]? = body.withUnsafeReadableBytes { bytes in
-            var parts: [Part] = []
-            guard var position = Self.find(delimiter, in: bytes, from: 0) else { return nil }
-            while true {
-                position += delimiter.count
-                // "--" after a delimiter closes the body.
-                if position + 1 < bytes.count, bytes[position] == UInt8(ascii: "-"), bytes[position + 1] == UInt8(ascii: "-") { return parts }
-                guard let lineEnd = Self.find(Self.crlf, in: bytes, from: position) else { return nil }
-                let headersStart = lineEnd + 2
-                guard let headersEnd = Self.find(Self.crlf + Self.crlf, in: bytes, from: headersStart) else { return nil }
-                let contentStart = headersEnd + 4
-                guard let next = Self.find(Self.crlf + delimiter, in: bytes, from: contentStart) else { return nil }
-                let headers = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[headersStart..<headersEnd]), as: UTF8.self)
-                if let disposition = Self.disposition(in: headers), let content = body.getSlice(at: body.readerIndex + contentStart, length: next - contentStart) {
-                    parts.append(Part(name: disposition.name, filename: disposition.filename, content: content))
-                }
-                position = next + 2
+        guard let form = body.withUnsafeReadableBytes({ MultipartForm(bytes: $0, boundary: boundary) }) else { return nil }
+        parts = form.parts.compactMap { part in
+            body.getSlice(at: body.readerIndex + part.content.lowerBound, length: part.content.count).map {
+                Part(name: part.name, filename: part.filename, content: $0)
             }
         }
-        guard let found else { return nil }
-        parts = found
     }
 
     func part(named name: String) -> Part? {
         parts.first { $0.name == name }
-    }
-
-    private static let crlf: [UInt8] = [13, 10]
-
-    private static func find(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        guard let first = needle.first, needle.count <= haystack.count else { return nil }
-        var index = start
-        let last = haystack.count - needle.count
-        while index <= last {
-            // memchr finds the first byte fast; the rest is compared in place.
-            guard let base = haystack.baseAddress,
-                  let hit = memchr(base + index, Int32(first), last - index + 1) else { return nil }
-            index = base.distance(to: UnsafeRawPointer(hit))
-            if memcmp(base + index, needle, needle.count) == 0 { return index }
-            index += 1
-        }
-        return nil
-    }
-
-    /// `Content-Disposition: form-data; name="file"; filename="loaf.png"`.
-    private static func disposition(in headers: String) -> (name: String, filename: String?)? {
-        for line in headers.split(separator: "\r\n") {
-            let pieces = line.split(separator: ":", maxSplits: 1)
-            guard pieces.count == 2, pieces[0].trimmingCharacters(in: .whitespaces).lowercased() == "content-disposition" else { continue }
-            var name: String?
-            var filename: String?
-            for parameter in pieces[1].split(separator: ";").dropFirst() {
-                let pair = parameter.split(separator: "=", maxSplits: 1)
-                guard pair.count == 2 else { continue }
-                var value = pair[1].trimmingCharacters(in: .whitespaces)
-                if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-                switch pair[0].trimmingCharacters(in: .whitespaces).lowercased() {
-                case "name": name = value
-                case "filename": filename = value
-                default: break
-                }
-            }
-            return name.map { ($0, filename) }
-        }
-        return nil
     }
 }

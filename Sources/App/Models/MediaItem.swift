@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import MediaFiles
 
 /// An image or video uploaded to a workspace, with its alt text. The bytes live in
 /// `MediaContent`, so listing media never loads them.

@@ -1,4 +1,5 @@
 import Foundation
+import MediaFiles
 import TextRules
 
 /// What each network takes as media, from its publishing documentation, so the composer can

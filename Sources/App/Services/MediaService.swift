@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import MediaFiles
 
 /// Uploading, describing and removing a workspace's images and videos.
 struct MediaService: Sendable {

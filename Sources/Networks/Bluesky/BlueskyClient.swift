@@ -92,10 +92,50 @@ public struct BlueskySession: Decodable, Sendable {
     public var handle: String
     public var accessJwt: String
     public var refreshJwt: String
+
+    enum CodingKeys: String, CodingKey { case did, handle, accessJwt, refreshJwt }
+
+    /// Any service can answer anything: a DID, handle or token longer than the AT Protocol
+    /// allows (2 KB, 253 characters) or than a token plausibly is makes the answer unreadable.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        did = try container.decode(String.self, forKey: .did)
+        handle = try container.decode(String.self, forKey: .handle)
+        accessJwt = try container.decode(String.self, forKey: .accessJwt)
+        refreshJwt = try container.decode(String.self, forKey: .refreshJwt)
+        guard BlueskyBounds.fits(did: did, handle: handle), (1...BlueskyBounds.longestToken).contains(accessJwt.utf8.count),
+              (1...BlueskyBounds.longestToken).contains(refreshJwt.utf8.count) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "session fields out of range"))
+        }
+    }
 }
 
 public struct BlueskyProfile: Decodable, Sendable {
     public var did: String
     public var handle: String
     public var displayName: String?
+
+    enum CodingKeys: String, CodingKey { case did, handle, displayName }
+
+    /// A display name is shortened to Bluesky's own 64 characters rather than refused.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        did = try container.decode(String.self, forKey: .did)
+        handle = try container.decode(String.self, forKey: .handle)
+        displayName = try container.decodeIfPresent(String.self, forKey: .displayName).map { String($0.prefix(64)) }
+        guard BlueskyBounds.fits(did: did, handle: handle) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "profile fields out of range"))
+        }
+    }
+}
+
+/// The AT Protocol's own limits on what identifies an account.
+enum BlueskyBounds {
+    static let longestDID = 2_048
+    static let longestHandle = 253
+    static let longestToken = 16_384
+
+    static func fits(did: String, handle: String) -> Bool {
+        (1...longestDID).contains(did.utf8.count) && (1...longestHandle).contains(handle.utf8.count)
+    }
 }

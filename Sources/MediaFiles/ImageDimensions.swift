@@ -1,13 +1,13 @@
 import Foundation
 
 /// Width and height read from an image's header, without decoding it.
-enum ImageDimensions {
+public enum ImageDimensions {
     /// The widest and tallest side Trestle reads. No network takes a larger image, and a header
     /// that claims more (a PNG may say 4294967295) is unreadable: its sides would overflow
     /// width × height.
-    static let longestSide = 65_535
+    public static let longestSide = 65_535
 
-    static func read(_ bytes: Data, format: MediaFormat) -> (width: Int, height: Int)? {
+    public static func read(_ bytes: Data, format: MediaFormat) -> (width: Int, height: Int)? {
         guard let (width, height) = header(bytes, format: format),
               (1...longestSide).contains(width), (1...longestSide).contains(height) else { return nil }
         return (width, height)

@@ -1,12 +1,12 @@
 import Foundation
 
 /// The file formats Trestle accepts, recognised by their first bytes.
-enum MediaFormat: String, Codable, Sendable, CaseIterable {
+public enum MediaFormat: String, Codable, Sendable, CaseIterable {
     case jpeg, png, gif, webp, mp4, mov
 
-    var isVideo: Bool { self == .mp4 || self == .mov }
+    public var isVideo: Bool { self == .mp4 || self == .mov }
 
-    var mimeType: String {
+    public var mimeType: String {
         switch self {
         case .jpeg: "image/jpeg"
         case .png: "image/png"
@@ -17,7 +17,7 @@ enum MediaFormat: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    var displayName: String {
+    public var displayName: String {
         switch self {
         case .jpeg: "JPEG"
         case .png: "PNG"
@@ -29,7 +29,7 @@ enum MediaFormat: String, Codable, Sendable, CaseIterable {
     }
 
     /// What the bytes are, whatever the file is called; nil for anything else.
-    static func detect(_ bytes: Data) -> MediaFormat? {
+    public static func detect(_ bytes: Data) -> MediaFormat? {
         let head = [UInt8](bytes.prefix(16))
         func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool {
             head.count >= offset + magic.count && Array(head[offset..<offset + magic.count]) == magic

@@ -3,16 +3,22 @@ import Foundation
 /// A video's duration and picture size, read from its ISO base media file boxes (MP4 and
 /// QuickTime share them) without decoding: `moov/mvhd` gives the duration, the first
 /// `moov/trak/tkhd` with a picture its width and height.
-struct VideoMetadata: Equatable, Sendable {
+public struct VideoMetadata: Equatable, Sendable {
     /// No network takes more than 4 hours; a file that says it runs longer than a day is lying
     /// or damaged, and its length is then unreadable rather than a number to trap on.
-    static let longestReadableSeconds: Double = 86_400
+    public static let longestReadableSeconds: Double = 86_400
 
-    var durationSeconds: Double
-    var width: Int?
-    var height: Int?
+    public var durationSeconds: Double
+    public var width: Int?
+    public var height: Int?
 
-    static func read(_ bytes: Data) -> VideoMetadata? {
+    public init(durationSeconds: Double, width: Int? = nil, height: Int? = nil) {
+        self.durationSeconds = durationSeconds
+        self.width = width
+        self.height = height
+    }
+
+    public static func read(_ bytes: Data) -> VideoMetadata? {
         let reader = BoxReader(bytes: bytes)
         guard let movie = reader.first("moov", in: reader.whole),
               let header = reader.first("mvhd", in: movie.content),
