@@ -25,6 +25,8 @@ struct FakeMastodon: Sendable {
         var hasInstanceV2 = true
         /// Answer every call with 429 and `X-RateLimit-Reset`.
         var rateLimited = false
+        /// What `X-RateLimit-Reset` says when rate limited; two minutes from now unless set.
+        var rateLimitReset: String?
         var accounts: [String: Account] = ["good-token": Account(id: "10984", username: "bakery", displayName: "Corner Bakery")]
     }
 
@@ -49,7 +51,7 @@ struct FakeMastodon: Sendable {
         let controls = Controls()
         return FakeMastodon(server: try await FakeNetworkServer { routes in
             routes.get("api", "v1", "accounts", "verify_credentials") { req async throws -> Response in
-                if settings.rateLimited { return rateLimited() }
+                if settings.rateLimited { return rateLimited(reset: settings.rateLimitReset) }
                 let token = req.headers.bearerAuthorization?.token ?? ""
                 guard let account = settings.accounts[token], !controls.revokedTokens.withLock({ $0.contains(token) }) else {
                     return try json(["error": "The access token is invalid"], status: .unauthorized, headers: ["WWW-Authenticate": #"Bearer error="invalid_token""#])
@@ -61,7 +63,7 @@ struct FakeMastodon: Sendable {
                 ] as [String: Any])
             }
             routes.get("api", "v2", "instance") { _ async throws -> Response in
-                if settings.rateLimited { return rateLimited() }
+                if settings.rateLimited { return rateLimited(reset: settings.rateLimitReset) }
                 guard settings.hasInstanceV2 else { return try json(["error": "Record not found"], status: .notFound) }
                 return try json([
                     "domain": settings.domain, "title": "Bakery Social", "version": "4.3.2",
@@ -108,8 +110,8 @@ struct FakeMastodon: Sendable {
 
     func stop() async throws { try await server.stop() }
 
-    private static func rateLimited() -> Response {
-        let reset = ISO8601DateFormatter().string(from: Date().addingTimeInterval(120))
+    private static func rateLimited(reset: String?) -> Response {
+        let reset = reset ?? ISO8601DateFormatter().string(from: Date().addingTimeInterval(120))
         return Response(status: .tooManyRequests, headers: ["X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset, "Content-Type": "application/json"], body: .init(string: #"{"error":"Too many requests"}"#))
     }
 }

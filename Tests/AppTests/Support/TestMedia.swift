@@ -38,12 +38,6 @@ enum TestMedia {
         return Data(ftyp + box("mdat", [UInt8](repeating: 0, count: 32)) + moov)
     }
 
-    /// A real file (Tests/MediaFilesTests/Fixtures, whose README says how each was made).
-    static func fixture(_ name: String) throws -> Data {
-        try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("MediaFilesTests/Fixtures").appendingPathComponent(name))
-    }
-
     private static func be32(_ v: Int) -> [UInt8] { [UInt8(v >> 24 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
     private static func be16(_ v: Int) -> [UInt8] { [UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
 }
