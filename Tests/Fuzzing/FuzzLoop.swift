@@ -3,6 +3,9 @@ import Foundation
 /// Runs a parser over its real fixtures and many mutations of them. A crash ends the test
 /// process (and so fails the suite); the report tells how many inputs ran and the slowest, so
 /// a test can say that none hung.
+///
+/// The loop runs on a thread of its own: seconds of parsing on Swift's few cooperative threads
+/// would starve the other tests running beside it (and their timers).
 public enum FuzzLoop {
     public struct Report: Sendable {
         public var inputs = 0
@@ -19,16 +22,33 @@ public enum FuzzLoop {
     /// replaces `seed` to explore further.
     public static func run(
         seeds: [[UInt8]], iterations: Int = FuzzLoop.iterations(default: 20_000), seed: UInt64 = 2026,
-        tokens: [String] = [], longest: Int = 1 << 16, _ body: ([UInt8]) throws -> Void
-    ) rethrows -> Report {
+        tokens: [String] = [], longest: Int = 1 << 16, _ body: @escaping ([UInt8]) -> Void
+    ) async -> Report {
+        let work = Unchecked {
+            loop(seeds: seeds, iterations: iterations, seed: seed, tokens: tokens, longest: longest, body)
+        }
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: work.value()) }
+        }
+    }
+
+    /// The caller waits while the loop runs, so the closure is never used from two threads.
+    private struct Unchecked: @unchecked Sendable {
+        let value: () -> Report
+        init(_ value: @escaping () -> Report) { self.value = value }
+    }
+
+    private static func loop(
+        seeds: [[UInt8]], iterations: Int, seed: UInt64, tokens: [String], longest: Int, _ body: ([UInt8]) -> Void
+    ) -> Report {
         let seed = ProcessInfo.processInfo.environment["TRESTLE_FUZZ_SEED"].flatMap { UInt64($0) } ?? seed
         var mutator = Mutator(seed: seed, tokens: tokens, longest: longest)
         var random = SeededRandom(seed: seed ^ 0x5EED)
         var report = Report()
         let clock = ContinuousClock()
-        func measure(_ input: [UInt8]) throws {
+        func measure(_ input: [UInt8]) {
             let started = clock.now
-            try body(input)
+            body(input)
             let took = clock.now - started
             report.inputs += 1
             if took > report.slowest {
@@ -36,10 +56,10 @@ public enum FuzzLoop {
                 report.slowestInput = input
             }
         }
-        for input in seeds { try measure(input) }
+        for input in seeds { measure(input) }
         guard !seeds.isEmpty else { return report }
         for _ in 0..<iterations {
-            try measure(mutator.mutate(seeds.randomElement(using: &random)!, splicingFrom: seeds))
+            measure(mutator.mutate(seeds.randomElement(using: &random)!, splicingFrom: seeds))
         }
         return report
     }

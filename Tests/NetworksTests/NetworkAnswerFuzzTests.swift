@@ -18,14 +18,14 @@ import Testing
         "\"domain\"", "\"uri\"", "\"did\"", "\"handle\"", "\"display_name\"", "\"\\u0000\"", "\"\\ud800\"", "[[[[[[[[",
     ]
 
-    @Test func rateLimitHeadersAreReadWithinAWeekOrNotAtAll() {
+    @Test func rateLimitHeadersAreReadWithinAWeekOrNotAtAll() async {
         let seeds = [
             "120", "0", "Wed, 21 Oct 2026 07:28:00 GMT", "1800000030", "2026-12-01T10:00:00Z", "2026-12-01T10:00:00.250Z", "2.5", "-1",
         ].map { Array($0.utf8) }
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let names = ["Retry-After", "X-RateLimit-Reset", "RateLimit-Reset", "x-rate-limit-reset"]
         var which = 0
-        let report = FuzzLoop.run(seeds: seeds, iterations: FuzzLoop.iterations(default: 10_000), tokens: ["e", "E", "+", "-", ".", "inf", "nan", "9999", "GMT", "T", "Z", ":"], longest: 256) { input in
+        let report = await FuzzLoop.run(seeds: seeds, iterations: FuzzLoop.iterations(default: 10_000), tokens: ["e", "E", "+", "-", ".", "inf", "nan", "9999", "GMT", "T", "Z", ":"], longest: 256) { input in
             which += 1
             let value = String(decoding: input, as: UTF8.self)
             let response = NetworkHTTPClient.Response(status: 429, headers: HTTPHeaders([(names[which % names.count], value)]), body: Data())
@@ -36,10 +36,10 @@ import Testing
         #expect(report.slowest < .milliseconds(500))
     }
 
-    @Test func instanceAnswersAreReadWithinTheirBounds() throws {
+    @Test func instanceAnswersAreReadWithinTheirBounds() async throws {
         let seeds = try ["mastodon-instance-v2.json", "mastodon-instance-v1.json", "pleroma-instance-v1.json"].map(Self.fixture)
         #expect(try JSONDecoder().decode(MastodonInstance.self, from: Data(seeds[0])).maxCharacters == 500)
-        let report = FuzzLoop.run(seeds: seeds, tokens: Self.jsonTokens) { input in
+        let report = await FuzzLoop.run(seeds: seeds, tokens: Self.jsonTokens) { input in
             guard let instance = try? JSONDecoder().decode(MastodonInstance.self, from: Data(input)) else { return }
             #expect((1...MastodonInstance.longestPostLimit).contains(instance.maxCharacters))
             #expect((0...MastodonInstance.mostCharactersPerURL).contains(instance.charactersReservedPerURL))
@@ -48,11 +48,11 @@ import Testing
         #expect(report.slowest < .milliseconds(500))
     }
 
-    @Test func accountAndSessionAnswersAreReadWithinTheirBounds() throws {
+    @Test func accountAndSessionAnswersAreReadWithinTheirBounds() async throws {
         let seeds = try ["mastodon-account.json", "bluesky-session.json", "bluesky-profile.json"].map(Self.fixture)
         #expect(try JSONDecoder().decode(MastodonAccount.self, from: Data(seeds[0])).username == "bakery")
         #expect(try JSONDecoder().decode(BlueskySession.self, from: Data(seeds[1])).handle == "bakery.bsky.social")
-        let report = FuzzLoop.run(seeds: seeds, tokens: Self.jsonTokens) { input in
+        let report = await FuzzLoop.run(seeds: seeds, tokens: Self.jsonTokens) { input in
             let data = Data(input)
             if let account = try? JSONDecoder().decode(MastodonAccount.self, from: data) {
                 #expect(account.displayName.count <= MastodonAccount.longestDisplayName && account.id.utf8.count <= MastodonAccount.longestID)
@@ -69,17 +69,17 @@ import Testing
         #expect(report.slowest < .milliseconds(500))
     }
 
-    @Test func deeplyNestedJSONIsRefusedNotAStackOverflow() {
+    @Test func deeplyNestedJSONIsRefusedNotAStackOverflow() async {
         let deep = Data((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)
         #expect(throws: (any Error).self) { try JSONDecoder().decode(MastodonInstance.self, from: deep) }
         let deepObject = Data((#"{"configuration":"# + String(repeating: #"{"a":"#, count: 50_000) + "1" + String(repeating: "}", count: 50_001)).utf8)
         #expect(throws: (any Error).self) { try JSONDecoder().decode(MastodonInstance.self, from: deepObject) }
     }
 
-    @Test func typedServerAddressesAndAllowEntriesAreReadWithoutACrash() {
+    @Test func typedServerAddressesAndAllowEntriesAreReadWithoutACrash() async {
         let seeds = ["mastodon.social", "https://mastodon.social/@shop", "http://[::1]:8080/", "pds.example.com:443", "10.0.0.0/8", "::ffff:127.0.0.1", "012.0.0.1"]
             .map { Array($0.utf8) }
-        let report = FuzzLoop.run(seeds: seeds, iterations: FuzzLoop.iterations(default: 10_000), tokens: ["://", "@", "[", "]", ":", "/", "%", "0x", "::", "."], longest: 512) { input in
+        let report = await FuzzLoop.run(seeds: seeds, iterations: FuzzLoop.iterations(default: 10_000), tokens: ["://", "@", "[", "]", ":", "/", "%", "0x", "::", "."], longest: 512) { input in
             let text = String(decoding: input, as: UTF8.self)
             if let url = try? ServerAddress.baseURL(from: text, example: "x", what: "instance") {
                 #expect(url.scheme == "https" || url.scheme == "http")

@@ -14,7 +14,10 @@ import Testing
         return client
     }
 
-    @Test func anAnswerThatTricklesForeverEndsAtTheDeadline() async throws {
+    /// The answer would take 55 hours at its pace. The bound leaves room for a busy machine
+    /// running the whole suite; without the total deadline the call never ends.
+    @Test(.timeLimit(.minutes(1)))
+    func anAnswerThatTricklesForeverEndsAtTheDeadline() async throws {
         let server = try TrickleServer()
         defer { server.stop() }
         let http = try client(timeout: .milliseconds(1_500))
@@ -23,7 +26,7 @@ import Testing
             _ = try await http.send(.GET, URL(string: "http://127.0.0.1:\(server.port)/api/v1/instance")!)
         }
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed < .seconds(4), "the call took \(elapsed)")
+        #expect(elapsed < .seconds(15), "the call took \(elapsed)")
     }
 
     @Test func aLooseAddressFormIsRefusedBeforeAnyConnection() async throws {

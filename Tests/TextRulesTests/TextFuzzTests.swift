@@ -6,10 +6,10 @@ import TextRules
 /// fuzzer over the networks' own conformance data: no crash, nothing slow, and answers that
 /// stay within what the text can hold.
 @Suite struct TextFuzzTests {
-    @Test func theATProtocolValidatorsTakeAnyText() throws {
+    @Test func theATProtocolValidatorsTakeAnyText() async throws {
         let files = ["handle", "did", "aturi", "tid", "recordkey", "datetime"].flatMap { ["\($0)_syntax_valid.txt", "\($0)_syntax_invalid.txt"] }
         let seeds = try files.flatMap { try ConformanceData.atprotoLines($0) }.map { Array($0.utf8) }
-        let report = FuzzLoop.run(seeds: seeds, tokens: ["did:", "plc:", "web:", "at://", "/", ".", ":", "%", "#", "-", "_", "~", "T", "Z", "+00:00", "app.bsky.feed.post"], longest: 4_096) { input in
+        let report = await FuzzLoop.run(seeds: seeds, tokens: ["did:", "plc:", "web:", "at://", "/", ".", ":", "%", "#", "-", "_", "~", "T", "Z", "+00:00", "app.bsky.feed.post"], longest: 4_096) { input in
             let text = String(decoding: input, as: UTF8.self)
             _ = ATProtoSyntax.isValidHandle(text)
             _ = ATProtoSyntax.isValidDID(text)
@@ -23,7 +23,7 @@ import TextRules
         #expect(report.slowest < .milliseconds(500))
     }
 
-    @Test func everyNetworksCountingTakesAnyText() throws {
+    @Test func everyNetworksCountingTakesAnyText() async throws {
         let texts = try ["validate.yml", "extract.yml"].flatMap { file in
             try ["urls", "mentions", "hashtags", "WeightedTweetsCounterTest", "WeightedTweetsWithDiscountedEmojiCounterTest"].flatMap { section in
                 (try? ConformanceData.twitterTextCases(file, section: section)) ?? []
@@ -31,7 +31,7 @@ import TextRules
         }.map(\.text)
         #expect(texts.count > 100)
         let catalog = TextRulesCatalog()
-        let report = FuzzLoop.run(seeds: texts.map { Array($0.utf8) }, iterations: FuzzLoop.iterations(default: 10_000),
+        let report = await FuzzLoop.run(seeds: texts.map { Array($0.utf8) }, iterations: FuzzLoop.iterations(default: 10_000),
                                   tokens: ["https://", "http://", "@", "#", "＃", ".com", "www.", "🏳️‍🌈", "👋🏽", "\u{200D}", "\u{FE0F}", "é", "\r\n"],
                                   longest: 8_192) { input in
             let text = String(decoding: input, as: UTF8.self)
