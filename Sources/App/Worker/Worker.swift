@@ -1,12 +1,14 @@
 import Foundation
 import Vapor
 
-/// The background worker: proves it is alive, and checks channels' credentials once a day;
-/// publishing and polling join it as those capabilities arrive. Runs inside `serve` (unless `--no-worker`) or as `trestle worker`.
+/// The background worker. Its heartbeat runs on a task of its own, so slow work (a network that
+/// takes its time answering a channel check) never makes `/healthz` say the worker stopped.
+/// Beside it, upkeep: checking channels' credentials once a day and clearing what has expired.
+/// Runs inside `serve` (unless `--no-worker`) or as `trestle worker`.
 actor Worker {
     let node: String
     private let application: Application
-    private var loop: Task<Void, Never>?
+    private var tasks: [Task<Void, Never>] = []
 
     init(application: Application) {
         self.application = application
@@ -14,45 +16,54 @@ actor Worker {
     }
 
     func start() {
-        guard loop == nil else { return }
-        let application = self.application
-        let node = self.node
-        loop = Task {
-            let logger = Logger(label: "trestle.worker")
-            logger.info("Worker started", metadata: ["node": .string(node)])
-            var lastHousekeeping = Date.distantPast
-            while !Task.isCancelled {
-                do {
-                    try await WorkerHeartbeatService(db: application.db).beat(node: node)
-                } catch {
-                    // Not fatal: /healthz shows the silence, and the next beat may succeed.
-                    logger.error("Worker heartbeat failed: \(String(reflecting: error))")
-                }
-                do {
-                    let channels = ChannelService(
-                        db: application.db, http: application.networkHTTP, sealer: CredentialSealer(secretKey: application.settings.secretKey)
-                    )
-                    try await ChannelHealthSweep(service: channels, logger: logger).run()
-                } catch {
-                    logger.error("Channel health sweep failed: \(String(reflecting: error))")
-                }
-                if Date().timeIntervalSince(lastHousekeeping) >= Housekeeping.interval {
-                    do {
-                        try await Housekeeping(db: application.db).run()
-                        lastHousekeeping = Date()
-                    } catch {
-                        logger.error("Housekeeping failed: \(String(reflecting: error))")
-                    }
-                }
-                try? await Task.sleep(for: .seconds(WorkerHeartbeatService.interval))
-            }
-        }
+        guard tasks.isEmpty else { return }
+        let logger = Logger(label: "trestle.worker")
+        logger.info("Worker started", metadata: ["node": .string(node)])
+        tasks = [
+            Task { [application, node] in await Self.beat(application, node: node, logger: logger) },
+            Task { [application] in await Self.upkeep(application, logger: logger) },
+        ]
     }
 
     func stop() async {
-        loop?.cancel()
-        await loop?.value
-        loop = nil
+        tasks.forEach { $0.cancel() }
+        for task in tasks { await task.value }
+        tasks = []
+    }
+
+    private static func beat(_ application: Application, node: String, logger: Logger) async {
+        while !Task.isCancelled {
+            do {
+                try await WorkerHeartbeatService(db: application.db).beat(node: node)
+            } catch {
+                // Not fatal: /healthz shows the silence, and the next beat may succeed.
+                logger.error("Worker heartbeat failed: \(String(reflecting: error))")
+            }
+            try? await Task.sleep(for: .seconds(WorkerHeartbeatService.interval))
+        }
+    }
+
+    private static func upkeep(_ application: Application, logger: Logger) async {
+        var lastHousekeeping = Date.distantPast
+        while !Task.isCancelled {
+            do {
+                let channels = ChannelService(
+                    db: application.db, http: application.networkHTTP, sealer: CredentialSealer(secretKey: application.settings.secretKey)
+                )
+                try await ChannelHealthSweep(service: channels, logger: logger).run()
+            } catch {
+                logger.error("Channel health sweep failed: \(String(reflecting: error))")
+            }
+            if Date().timeIntervalSince(lastHousekeeping) >= Housekeeping.interval {
+                do {
+                    try await Housekeeping(db: application.db).run()
+                    lastHousekeeping = Date()
+                } catch {
+                    logger.error("Housekeeping failed: \(String(reflecting: error))")
+                }
+            }
+            try? await Task.sleep(for: .seconds(WorkerHeartbeatService.interval))
+        }
     }
 }
 

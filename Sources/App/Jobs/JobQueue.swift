@@ -1,0 +1,102 @@
+import Foundation
+import SQLKit
+
+/// Background work kept in the database, so any worker on any node can do it and none is lost
+/// when one stops.
+///
+/// A worker *claims* due jobs by taking a lease on them: `FOR UPDATE SKIP LOCKED` on
+/// PostgreSQL, one atomic `UPDATE … RETURNING` on SQLite (whose writers take turns), so each
+/// job is claimed by one worker at a time. A live worker extends its leases; a dead worker's
+/// run out, and the job is claimed again. Completing or rescheduling only succeeds while the
+/// lease is still the caller's, so a worker that was presumed dead cannot undo the work of the
+/// one that took over.
+struct JobQueue: Sendable {
+    static let table = "jobs"
+
+    /// A job a worker holds the lease on.
+    struct Claimed: Sendable, Equatable {
+        var id: UUID
+        var kind: String
+        var payload: String
+        /// Counting this one.
+        var attempt: Int
+    }
+
+    let db: any SQLDatabase
+    let clock: any WallClock
+
+    /// Adds a job, due at `runAt` (now when nil).
+    @discardableResult
+    func enqueue(_ kind: String, payload: String = "{}", runAt: Date? = nil) async throws -> UUID {
+        let id = UUID()
+        let now = clock.now()
+        try await db.raw("""
+            INSERT INTO jobs (id, kind, payload, run_at, attempts, created_at)
+            VALUES (\(bind: id), \(bind: kind), \(bind: payload), \(bind: runAt ?? now), 0, \(bind: now))
+            """).run()
+        return id
+    }
+
+    /// Takes a lease of `lease` seconds on up to `limit` due jobs of `kind`, oldest first.
+    func claim(_ kind: String, owner: String, limit: Int, lease: TimeInterval) async throws -> [Claimed] {
+        let now = clock.now()
+        let lock: SQLQueryString = db.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+        let rows = try await db.raw("""
+            UPDATE jobs SET lease_owner = \(bind: owner), lease_expires_at = \(bind: now.addingTimeInterval(lease)), attempts = attempts + 1
+            WHERE id IN (
+                SELECT id FROM jobs
+                WHERE kind = \(bind: kind) AND failed_at IS NULL AND run_at <= \(bind: now)
+                  AND (lease_expires_at IS NULL OR lease_expires_at < \(bind: now))
+                ORDER BY run_at LIMIT \(bind: limit)\(lock)
+            )
+            RETURNING id, kind, payload, attempts
+            """).all()
+        return try rows.map {
+            Claimed(id: try $0.decode(column: "id", as: UUID.self), kind: try $0.decode(column: "kind", as: String.self),
+                    payload: try $0.decode(column: "payload", as: String.self), attempt: try $0.decode(column: "attempts", as: Int.self))
+        }
+    }
+
+    /// Keeps the jobs leased while they run; false for any lease that is no longer the owner's.
+    @discardableResult
+    func extend(_ job: Claimed, owner: String, lease: TimeInterval) async throws -> Bool {
+        try await stillOwned(db.raw("""
+            UPDATE jobs SET lease_expires_at = \(bind: clock.now().addingTimeInterval(lease))
+            WHERE id = \(bind: job.id) AND lease_owner = \(bind: owner) RETURNING id
+            """))
+    }
+
+    /// The job is done and leaves the queue; false when its lease had passed to another worker.
+    @discardableResult
+    func complete(_ job: Claimed, owner: String) async throws -> Bool {
+        try await stillOwned(db.raw("DELETE FROM jobs WHERE id = \(bind: job.id) AND lease_owner = \(bind: owner) RETURNING id"))
+    }
+
+    /// The job is due again at `runAt`, its lease given up, with the reason it did not finish.
+    @discardableResult
+    func retry(_ job: Claimed, owner: String, at runAt: Date, reason: String) async throws -> Bool {
+        try await stillOwned(db.raw("""
+            UPDATE jobs SET run_at = \(bind: runAt), lease_owner = NULL, lease_expires_at = NULL, last_error = \(bind: reason)
+            WHERE id = \(bind: job.id) AND lease_owner = \(bind: owner) RETURNING id
+            """))
+    }
+
+    /// The job will not be tried again; it stays in the queue with its reason, for a person.
+    @discardableResult
+    func fail(_ job: Claimed, owner: String, reason: String) async throws -> Bool {
+        try await stillOwned(db.raw("""
+            UPDATE jobs SET failed_at = \(bind: clock.now()), lease_owner = NULL, lease_expires_at = NULL, last_error = \(bind: reason)
+            WHERE id = \(bind: job.id) AND lease_owner = \(bind: owner) RETURNING id
+            """))
+    }
+
+    /// Jobs of `kind` not yet done: due, leased or waiting (failed ones excluded).
+    func pending(_ kind: String) async throws -> Int {
+        let row = try await db.raw("SELECT COUNT(*) AS n FROM jobs WHERE kind = \(bind: kind) AND failed_at IS NULL").first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
+    }
+
+    private func stillOwned(_ query: SQLRawBuilder) async throws -> Bool {
+        !(try await query.all()).isEmpty
+    }
+}
