@@ -69,6 +69,20 @@ import Testing
         #expect(report.slowest < .milliseconds(500))
     }
 
+    @Test func statusesAndTheirHTMLAreReadWithoutACrash() async throws {
+        let seed = try Self.fixture("mastodon-status.json")
+        let status = try JSONDecoder().decode(MastodonStatus.self, from: Data(seed))
+        #expect(StatusText.comparable(StatusText.plain(fromHTML: status.content))
+                == StatusText.comparable("Fresh loaves & <croissants> at 8!\nhttps://bakery.example/today @miller #sourdough\n\nSee you"))
+        let report = await FuzzLoop.run(seeds: [seed], tokens: Self.jsonTokens + ["<p>", "</p>", "<br />", "<", ">", "&amp;", "&#39;", "&", "\"content\""]) { input in
+            if let status = try? JSONDecoder().decode(MastodonStatus.self, from: Data(input)) {
+                _ = StatusText.comparable(StatusText.plain(fromHTML: status.content))
+            }
+            _ = StatusText.plain(fromHTML: String(decoding: input, as: UTF8.self))
+        }
+        #expect(report.slowest < .milliseconds(500))
+    }
+
     @Test func deeplyNestedJSONIsRefusedNotAStackOverflow() async {
         let deep = Data((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)
         #expect(throws: (any Error).self) { try JSONDecoder().decode(MastodonInstance.self, from: deep) }

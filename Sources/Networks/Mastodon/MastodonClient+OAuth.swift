@@ -59,9 +59,14 @@ extension MastodonClient {
 extension MastodonClient {
     /// `application/x-www-form-urlencoded`, keys in a stable order.
     static func formBody(_ fields: [String: String]) -> Data {
+        formBody(fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+    }
+
+    /// `application/x-www-form-urlencoded`, in this order; a key may repeat (`media_ids[]`).
+    static func formBody(_ fields: [(String, String)]) -> Data {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        let pairs = fields.sorted { $0.key < $1.key }.map { key, value in
+        let pairs = fields.map { key, value in
             "\(key.addingPercentEncoding(withAllowedCharacters: allowed) ?? key)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
         }
         return Data(pairs.joined(separator: "&").utf8)

@@ -28,6 +28,17 @@ struct FakeMastodon: Sendable {
         /// What `X-RateLimit-Reset` says when rate limited; two minutes from now unless set.
         var rateLimitReset: String?
         var accounts: [String: Account] = ["good-token": Account(id: "10984", username: "bakery", displayName: "Corner Bakery")]
+        /// Mastodon keeps an `Idempotency-Key` for an hour; some compatible servers ignore it.
+        var honoursIdempotencyKey = true
+    }
+
+    /// A status as the instance stores it.
+    struct Status: Sendable {
+        var id: String
+        var accountID: String
+        var text: String
+        var inReplyToID: String?
+        var createdAt: Date
     }
 
     static let clientID = "trestle-client-id"
@@ -38,6 +49,9 @@ struct FakeMastodon: Sendable {
     final class Controls: Sendable {
         let revokedTokens = Mutex<Set<String>>([])
         let maxCharacters = Mutex<Int?>(nil)
+        /// Every status posted, oldest first, and the idempotency keys seen with them.
+        let statuses = Mutex<[Status]>([])
+        let idempotencyKeys = Mutex<[String: String]>([:])
 
         func revoke(_ token: String) { _ = revokedTokens.withLock { $0.insert(token) } }
         func setMaxCharacters(_ value: Int) { maxCharacters.withLock { $0 = value } }
@@ -97,6 +111,34 @@ struct FakeMastodon: Sendable {
                 guard grant.code == "code-\(challenge ?? "")", let token = settings.accounts.keys.sorted().first else { return invalid }
                 return try json(["access_token": token, "token_type": "Bearer", "scope": "read write", "created_at": 1_764_000_000] as [String: Any])
             }
+            routes.post("api", "v1", "statuses") { req async throws -> Response in
+                let token = req.headers.bearerAuthorization?.token ?? ""
+                guard let account = settings.accounts[token], !controls.revokedTokens.withLock({ $0.contains(token) }) else {
+                    return try json(["error": "The access token is invalid"], status: .unauthorized)
+                }
+                struct Form: Content { var status: String?; var in_reply_to_id: String?; var visibility: String? }
+                guard let form = try? req.content.decode(Form.self), let text = form.status, !text.isEmpty else {
+                    return try json(["error": "Validation failed: Text can't be blank"], status: .unprocessableEntity)
+                }
+                let key = req.headers.first(name: "Idempotency-Key").map { "\(token):\($0)" }
+                let status: Status = controls.statuses.withLock { statuses in
+                    if settings.honoursIdempotencyKey, let key, let id = controls.idempotencyKeys.withLock({ $0[key] }),
+                       let earlier = statuses.first(where: { $0.id == id }) {
+                        return earlier
+                    }
+                    let status = Status(id: String(110_000 + statuses.count), accountID: account.id, text: text, inReplyToID: form.in_reply_to_id, createdAt: Date())
+                    statuses.append(status)
+                    if let key { controls.idempotencyKeys.withLock { $0[key] = status.id } }
+                    return status
+                }
+                return try json(Self.entity(status, settings: settings))
+            }
+            routes.get("api", "v1", "accounts", ":id", "statuses") { req async throws -> Response in
+                let id = req.parameters.get("id") ?? ""
+                let limit = min(req.query[Int.self, at: "limit"] ?? 20, 40)
+                let mine = controls.statuses.withLock { $0.filter { $0.accountID == id } }
+                return try json(Array(mine.reversed().prefix(limit)).map { Self.entity($0, settings: settings) })
+            }
             routes.get("api", "v1", "instance") { _ async throws -> Response in
                 try json([
                     "uri": settings.domain, "title": "Bakery Social", "version": "3.5.3",
@@ -109,6 +151,20 @@ struct FakeMastodon: Sendable {
     }
 
     func stop() async throws { try await server.stop() }
+
+    /// A `Status` entity, its text rendered as Mastodon does: escaped, in a paragraph, line
+    /// breaks as `<br />`, links with their scheme in a hidden span.
+    static func entity(_ status: Status, settings: Settings) -> [String: Any] {
+        let escaped = status.text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "'", with: "&#39;")
+        let linked = escaped.replacingOccurrences(of: "https://", with: ##"<a href="#" rel="nofollow noopener" target="_blank"><span class="invisible">https://</span>"##)
+        let html = "<p>" + linked.replacingOccurrences(of: "\n\n", with: "</p><p>").replacingOccurrences(of: "\n", with: "<br />") + "</p>"
+        return [
+            "id": status.id, "url": "https://\(settings.domain)/@bakery/\(status.id)", "uri": "https://\(settings.domain)/users/bakery/statuses/\(status.id)",
+            "content": html, "in_reply_to_id": status.inReplyToID as Any, "visibility": "public",
+            "created_at": ISO8601DateFormatter().string(from: status.createdAt),
+        ]
+    }
 
     private static func rateLimited(reset: String?) -> Response {
         let reset = reset ?? ISO8601DateFormatter().string(from: Date().addingTimeInterval(120))
