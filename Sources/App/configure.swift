@@ -50,6 +50,9 @@ public func configure(_ app: Application, settings: TrestleSettings) async throw
     app.asyncCommands.use(WorkerCommand(), as: "worker")
 
     try routes(app)
+    // Last, so that it reads the complete route table; inside ErrorPages, so its 405 is shown
+    // like any other error.
+    app.middleware.use(MethodNotAllowed(routes: app.routes))
 }
 
 /// JSON instants as ISO 8601 with a zone. The setting is process-wide, so it is made once even

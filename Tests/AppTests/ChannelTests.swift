@@ -166,6 +166,20 @@ import VaporTesting
         }
     }
 
+    @Test func anInstanceThatRefusesConnectionsIsABadGatewayAtOnce() async throws {
+        let server = try HangUpServer()
+        server.stop()
+        try await withTrestle(.sqlite, fetchAllow: ["127.0.0.1"]) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let started = ContinuousClock.now
+            let response = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/channels", as: ana,
+                                              json: #"{"network": "mastodon", "instanceURL": "http://127.0.0.1:\#(server.port)", "accessToken": "t"}"#)
+            #expect(response.status == .badGateway)
+            #expect(try response.apiError().message.contains("connection refused"))
+            #expect(ContinuousClock.now - started < .seconds(5), "answered at once, not after the 10 s connect timeout")
+        }
+    }
+
     @Test(arguments: TestDatabase.all)
     func aBlueskyAccountConnectsWithAnAppPassword(_ database: TestDatabase) async throws {
         try await FakeBluesky.with { fake in

@@ -66,6 +66,21 @@ import VaporTesting
         }
     }
 
+    @Test func aScheduleTakesTheInstantsTheDocumentCallsDateTime() async throws {
+        try await withTrestle(.sqlite) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            for at in ["2030-05-01T09:30:00Z", "2030-05-01T09:30:00.123Z", "2030-05-01T09:30:00.123456+02:00", "2030-05-01t09:30:00z"] {
+                let response = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/posts", as: ana,
+                                                  json: #"{"text": "Hi", "schedule": {"at": "\#(at)"}}"#)
+                // The instant is read; what is missing is a channel to schedule for.
+                #expect(try response.apiError().fields.keys.sorted() == ["channels"], "\(at): \(response.text)")
+            }
+            let wrong = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/posts", as: ana,
+                                           json: #"{"text": "Hi", "schedule": {"at": "next Tuesday"}}"#)
+            #expect(try wrong.apiError().fields["schedule.at"] != nil)
+        }
+    }
+
     @Test(arguments: TestDatabase.all)
     func aDraftIsSavedFromTheComposerAndOpenedAgain(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in

@@ -65,6 +65,26 @@ import VaporTesting
         }
     }
 
+    @Test func aMethodAPathDoesNotServeGetsA405ThatSaysWhichItDoes() async throws {
+        try await withTrestle(.sqlite) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let me = try await app.api(.PUT, "/api/v1/me", as: ana)
+            #expect(me.status == .methodNotAllowed)
+            #expect(me.headers.first(name: "Allow") == "GET, HEAD")
+            #expect(try me.apiError().code == "method_not_allowed")
+
+            let workspace = try await app.api(.TRACE, "/api/v1/workspaces/\(ana.workspaceID)")
+            #expect(workspace.status == .methodNotAllowed, "before any sign-in: the route table is public in openapi.json")
+            #expect(workspace.headers.first(name: "Allow") == "GET, HEAD, PATCH, DELETE")
+
+            let page = try await app.testing().sendRequest(.DELETE, "/login")
+            #expect(page.status == .methodNotAllowed)
+            #expect(page.headers.first(name: "Allow") == "GET, HEAD, POST")
+
+            #expect(try await app.api(.PUT, "/api/v1/nothing-here").status == .notFound, "an unknown path stays 404")
+        }
+    }
+
     struct Explosion: Error {}
 
     @Test(arguments: TestDatabase.all)

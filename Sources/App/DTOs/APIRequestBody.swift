@@ -34,10 +34,27 @@ extension Request {
             )
         }
         do {
-            return try JSONDecoder().decode(Body.self, from: data)
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .rfc3339
+            return try decoder.decode(Body.self, from: data)
         } catch let error as DecodingError {
             let field = error.field ?? "body"
             throw AppError.invalid([field: error.fieldMessage], message: "Some fields are missing or have the wrong type.")
         }
+    }
+}
+
+extension JSONDecoder.DateDecodingStrategy {
+    /// An instant as OpenAPI's `date-time` (RFC 3339) writes it: with or without fractional
+    /// seconds (JavaScript's `toISOString()` sends them), `T` and `Z` in either case.
+    static let rfc3339 = custom { decoder in
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self).uppercased()
+        // Seconds are enough to schedule by; the fraction is dropped before parsing.
+        let whole = text.replacing(/(:\d{2})\.\d+/) { $0.output.1 }
+        guard let date = ISO8601DateFormatter().date(from: whole) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "Use a date-time such as 2030-05-01T09:30:00Z.")
+        }
+        return date
     }
 }

@@ -1,5 +1,13 @@
 /// Every operation of the API, as the OpenAPI document lists it.
 struct APIOperation: Sendable {
+    /// A query parameter; `fromCreated` names the field of a just-created resource that gives
+    /// its value when a link leads here from the operation that created it.
+    struct QueryParameter: Sendable {
+        var name: String
+        var description: String
+        var fromCreated: String?
+    }
+
     var method: String
     /// OpenAPI template form: `/api/v1/workspaces/{ws}`.
     var path: String
@@ -8,6 +16,10 @@ struct APIOperation: Sendable {
     var status: Int
     var response: JSONValue?
     var isPublic = false
+    var query: [QueryParameter] = []
+    /// Refusals of this operation's own, beyond those every operation of its kind may answer
+    /// (see `refusals`).
+    var refuses: [Int] = []
 }
 
 enum APIOperations {
@@ -20,22 +32,23 @@ enum APIOperations {
         .init(method: "delete", path: "/api/v1/tokens/{token}", summary: "Revoke an API token", status: 204),
         .init(method: "get", path: "/api/v1/workspaces", summary: "The caller's workspaces", status: 200, response: APISchemas.list("Workspace")),
         .init(method: "post", path: "/api/v1/workspaces", summary: "Create a workspace; the caller is its owner", request: "WorkspaceName", status: 201, response: APISchemas.ref("Workspace")),
-        .init(method: "post", path: "/api/v1/invitations/{token}/accept", summary: "Join a workspace with an invitation link's token", status: 200, response: APISchemas.ref("Workspace")),
+        .init(method: "post", path: "/api/v1/invitations/{token}/accept", summary: "Join a workspace with an invitation link's token", status: 200, response: APISchemas.ref("Workspace"), refuses: [410]),
         .init(method: "post", path: "/api/v1/compose/check", summary: "Count a text and find its links, mentions and tags the way each network does", request: "ComposeCheck", status: 200, response: APISchemas.ref("ComposeCheckResults")),
         .init(method: "get", path: "/api/v1/workspaces/{ws}", summary: "A workspace", status: 200, response: APISchemas.ref("Workspace")),
         .init(method: "patch", path: "/api/v1/workspaces/{ws}", summary: "Rename a workspace", request: "WorkspaceName", status: 200, response: APISchemas.ref("Workspace")),
-        .init(method: "delete", path: "/api/v1/workspaces/{ws}", summary: "Delete a workspace (owner only; `confirm` must be its name)", status: 204),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}", summary: "Delete a workspace (owner only; `confirm` must be its name)", status: 204,
+              query: [.init(name: "confirm", description: "The workspace's name", fromCreated: "name")], refuses: [403, 422]),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/members", summary: "The workspace's members", status: 200, response: APISchemas.list("Member")),
-        .init(method: "delete", path: "/api/v1/workspaces/{ws}/members/{member}", summary: "Remove a member (owner), or leave (yourself)", status: 204),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}/members/{member}", summary: "Remove a member (owner), or leave (yourself)", status: 204, refuses: [403, 409]),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/invitations", summary: "Pending invitations", status: 200, response: APISchemas.list("Invitation")),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/invitations", summary: "Create an invitation link (single use, 7 days)", status: 201, response: APISchemas.ref("Invitation")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/invitations/{invitation}", summary: "Revoke an invitation", status: 204),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/channels", summary: "The workspace's channels (never their credentials)", status: 200, response: APISchemas.list("Channel")),
-        .init(method: "post", path: "/api/v1/workspaces/{ws}/channels", summary: "Connect a Mastodon or Bluesky account; the network checks the credentials. 201 when new, 200 when the account was connected already", request: "ChannelConnect", status: 201, response: APISchemas.ref("Channel")),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/channels", summary: "Connect a Mastodon or Bluesky account; the network checks the credentials. 201 when new, 200 when the account was connected already", request: "ChannelConnect", status: 201, response: APISchemas.ref("Channel"), refuses: [502, 503]),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/channels/{channel}", summary: "A channel", status: 200, response: APISchemas.ref("Channel")),
         .init(method: "patch", path: "/api/v1/workspaces/{ws}/channels/{channel}", summary: "Rename a channel or move its posting times to another zone", request: "ChannelChange", status: 200, response: APISchemas.ref("Channel")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/channels/{channel}", summary: "Disconnect a channel; posts lose only this target", status: 204),
-        .init(method: "post", path: "/api/v1/workspaces/{ws}/channels/{channel}/check", summary: "Ask the network whether the credentials still work; refused ones mark the channel needs_reconnect with the reason", status: 200, response: APISchemas.ref("Channel")),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/channels/{channel}/check", summary: "Ask the network whether the credentials still work; refused ones mark the channel needs_reconnect with the reason", status: 200, response: APISchemas.ref("Channel"), refuses: [502, 503]),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/compose/check", summary: "The compose check, also telling which network refuses which of the post's media", request: "WorkspaceComposeCheck", status: 200, response: APISchemas.ref("ComposeCheckResults")),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/media", summary: "The workspace's images and videos", status: 200, response: APISchemas.list("Media")),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/media", summary: "Upload an image or video (multipart/form-data: `file`, `alt`); its type is read from its bytes", request: "MediaUpload", status: 201, response: APISchemas.ref("Media")),
@@ -44,9 +57,9 @@ enum APIOperations {
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/media/{media}", summary: "Delete an image or video (and take it out of drafts)", status: 204),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/media/{media}/content", summary: "The file itself", status: 200, response: nil),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/posts", summary: "The workspace's posts, latest change first", status: 200, response: APISchemas.list("Post")),
-        .init(method: "post", path: "/api/v1/workspaces/{ws}/posts", summary: "Create a post; without `schedule` it is a draft", request: "PostInput", status: 201, response: APISchemas.ref("Post")),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/posts", summary: "Create a post; without `schedule` it is a draft", request: "PostInput", status: 201, response: APISchemas.ref("Post"), refuses: [501]),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "A post", status: 200, response: APISchemas.ref("Post")),
-        .init(method: "patch", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "Change a post; fields left out stay as they are", request: "PostInput", status: 200, response: APISchemas.ref("Post")),
+        .init(method: "patch", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "Change a post; fields left out stay as they are", request: "PostChange", status: 200, response: APISchemas.ref("Post"), refuses: [501]),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "Delete a post (cancelling what has not been published)", status: 204),
     ]
 }
@@ -58,7 +71,7 @@ extension Array where Element == APIOperation {
         var items: [String: [(String, JSONValue)]] = [:]
         for operation in self {
             if items[operation.path] == nil { order.append(operation.path) }
-            items[operation.path, default: []].append((operation.method, operation.openAPI))
+            items[operation.path, default: []].append((operation.method, operation.openAPI(among: self)))
         }
         return order.map { ($0, .object(items[$0] ?? [])) }
     }
@@ -71,16 +84,69 @@ extension APIOperation {
         }
     }
 
-    var openAPI: JSONValue {
+    var operationID: String {
+        method + path.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "{", with: "")
+            .replacingOccurrences(of: "}", with: "").replacingOccurrences(of: ".", with: "_")
+    }
+
+    /// The 4xx and 5xx this operation can answer: what every operation of its kind may, and its own.
+    var refusals: [Int] {
+        var codes = refuses
+        if !isPublic { codes.append(401) }
+        if !parameters.isEmpty { codes.append(404) }
+        if request != nil { codes += [400, 413, 415, 422] }
+        return Array(Set(codes)).sorted()
+    }
+
+    /// Why an operation answers `code`, for the document.
+    static func refusal(_ code: Int) -> String {
+        switch code {
+        case 400: "The body is not a JSON object, or has fields this operation does not know"
+        case 401: "No valid API token"
+        case 403: "Only the workspace's owner may do this"
+        case 404: "No such thing, or the caller is not a member of its workspace"
+        case 409: "This conflicts with the workspace as it is (the owner cannot leave or be removed)"
+        case 410: "The invitation link is not valid, used up or expired"
+        case 413: "The body is too large"
+        case 415: "The body is not of the documented type (an upload: not an image or video Trestle can post)"
+        case 422: "A field breaks a rule; `error.fields` names it and says why"
+        case 501: "A schedule that fits every channel: publishing is not built yet, so it cannot be scheduled"
+        case 502: "The network could not be reached, or refused the call"
+        case 503: "The network asks Trestle to slow down; `Retry-After` says when to try again"
+        default: "Refused"
+        }
+    }
+
+    /// Links from the 201 of a create to the operations on what it created (`{path}/{id}` and
+    /// `{path}/{id}/…`), so that a client, or a fuzzer, can follow them.
+    func links(among all: [APIOperation]) -> [(String, JSONValue)] {
+        guard method == "post", status == 201 else { return [] }
+        return all.compactMap { target in
+            let rest = target.path.dropFirst(path.count).split(separator: "/")
+            guard target.path.hasPrefix(path + "/{"), rest.count <= 2,
+                  rest.dropFirst().allSatisfy({ !$0.hasPrefix("{") }) else { return nil }
+            var values: [(String, JSONValue)] = target.parameters.map { name in
+                ("path.\(name)", .string(parameters.contains(name) ? "$request.path.\(name)" : "$response.body#/id"))
+            }
+            values += target.query.compactMap { query in
+                query.fromCreated.map { ("query.\(query.name)", .string("$response.body#/\($0)")) }
+            }
+            return (target.operationID, ["operationId": .string(target.operationID), "parameters": .object(values)])
+        }
+    }
+
+    func openAPI(among all: [APIOperation]) -> JSONValue {
         var fields: [(String, JSONValue)] = [
             ("summary", .string(summary)),
-            ("operationId", .string(method + path.replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "").replacingOccurrences(of: ".", with: "_"))),
+            ("operationId", .string(operationID)),
         ]
         var parameterList: [JSONValue] = parameters.map {
-            ["name": .string($0), "in": "path", "required": true, "schema": ["type": "string"]]
+            // Ids are UUIDs; an invitation's token is the secret from its link.
+            let schema: JSONValue = path.hasPrefix("/api/v1/invitations/") ? ["type": "string", "minLength": 1] : ["type": "string", "format": "uuid"]
+            return ["name": .string($0), "in": "path", "required": true, "schema": schema]
         }
-        if path == "/api/v1/workspaces/{ws}" && method == "delete" {
-            parameterList.append(["name": "confirm", "in": "query", "required": true, "schema": ["type": "string"], "description": "The workspace's name"])
+        parameterList += query.map {
+            ["name": .string($0.name), "in": "query", "required": true, "schema": ["type": "string"], "description": .string($0.description)]
         }
         if !parameterList.isEmpty { fields.append(("parameters", .array(parameterList))) }
         if isPublic { fields.append(("security", [])) }
@@ -91,10 +157,15 @@ extension APIOperation {
         }
         var success: [(String, JSONValue)] = [("description", "Success")]
         if let response { success.append(("content", ["application/json": ["schema": response]])) }
-        fields.append(("responses", .object([
-            (String(status), .object(success)),
-            ("default", ["$ref": "#/components/responses/Error"]),
-        ])))
+        let links = links(among: all)
+        if !links.isEmpty { success.append(("links", .object(links))) }
+        let refused: [(String, JSONValue)] = refusals.map { code in
+            (String(code), [
+                "description": .string(Self.refusal(code)),
+                "content": ["application/json": ["schema": APISchemas.ref("Error")]],
+            ])
+        }
+        fields.append(("responses", .object([(String(status), .object(success))] + refused)))
         return .object(fields)
     }
 }

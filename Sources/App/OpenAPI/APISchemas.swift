@@ -1,4 +1,9 @@
-/// JSON Schemas of the API's bodies, by name, for `components.schemas`.
+import Foundation
+import TextRules
+
+/// JSON Schemas of the API's bodies, by name, for `components.schemas`. The request bodies say
+/// the rules the services hold them to (FieldRules, PostService…), so that a body the schema
+/// allows is one the API accepts, up to what only the data can tell (an id that names nothing).
 enum APISchemas {
     static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
     static func list(_ name: String) -> JSONValue { ["type": "array", "items": ref(name)] }
@@ -6,6 +11,72 @@ enum APISchemas {
     private static let string: JSONValue = ["type": "string"]
     private static let instant: JSONValue = ["type": "string", "format": "date-time"]
     private static let optionalInstant: JSONValue = ["type": ["string", "null"], "format": "date-time"]
+    private static let id: JSONValue = ["type": "string", "format": "uuid"]
+    private static let networks: JSONValue = ["type": "string", "enum": .array(Network.allCases.map { .string($0.rawValue) })]
+
+    /// What the services trim away before they look at a value (`whitespacesAndNewlines`,
+    /// Unicode's White_Space), spelt out: regex engines disagree on `\s`.
+    private static let space = #"\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"#
+    /// Something besides whitespace.
+    private static let notBlank: JSONValue = ["type": "string", "minLength": 1, "pattern": .string("[^\(space)]")]
+
+    private static func text(max: Int, notBlank required: Bool = false) -> JSONValue {
+        required
+            ? ["type": "string", "minLength": 1, "maxLength": .int(max), "pattern": .string("[^\(space)]")]
+            : ["type": "string", "maxLength": .int(max)]
+    }
+
+    private static let name = text(max: FieldRules.maximumNameLength, notBlank: true)
+    private static let postText = text(max: ComposeService.maximumTextLength, notBlank: true)
+
+    /// A Bluesky handle or email; a leading `@` is dropped, so `@` alone is none.
+    private static let handle: JSONValue = ["type": "string", "pattern": .string("^[\(space)]*([^\(space)@]|@[\\s\\S]*[^\(space)])")]
+
+    /// An IANA zone Trestle knows, or empty for UTC.
+    private static let timezone: JSONValue = [
+        "type": "string", "description": "IANA zone; empty or left out: UTC (or, when changing, as it was)",
+        "enum": .array([""] + TimeZone.knownTimeZoneIdentifiers.sorted().map { .string($0) }),
+    ]
+
+    /// `schema` with `null` allowed wherever a field may be left out: the API reads the two alike.
+    private static func nullWhereOptional(_ schema: JSONValue) -> JSONValue {
+        guard case let .object(fields) = schema, case let .object(properties)? = schema["properties"] else { return schema }
+        let required: [String] = if case let .array(names)? = schema["required"] { names.compactMap { if case let .string(name) = $0 { name } else { nil } } } else { [] }
+        let nullable: JSONValue = .object(properties.map { name, property in
+            (name, required.contains(name) ? property : ["anyOf": [property, ["type": "null"]]])
+        })
+        return .object(fields.map { $0.0 == "properties" ? ($0.0, nullable) : $0 })
+    }
+
+    /// A post's fields, for creating (`text` required) and changing (all optional).
+    private static func post(creating: Bool) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("type", "object"), ("additionalProperties", false)]
+        if creating { fields.append(("required", ["text"])) }
+        fields += [
+            ("properties", [
+                "text": ["type": "string", "minLength": 1, "maxLength": .int(ComposeService.maximumTextLength),
+                         "pattern": .string("[^\(space)]"), "description": "The post, or its first part"],
+                "thread": ["type": "array", "maxItems": .int(PostService.maximumParts - 1), "items": postText,
+                           "description": "Parts after the first, for networks with threads"],
+                "channels": ["type": "array", "items": id, "description": "Ids of the workspace's channels"],
+                "variants": [
+                    "type": "object",
+                    "description": "The text for one network or one of the post's channels; an empty one means the post's own",
+                    "propertyNames": ["anyOf": [networks, ["type": "string", "format": "uuid"]]],
+                    "additionalProperties": ["type": "object", "required": ["text"], "properties": ["text": text(max: ComposeService.maximumTextLength)]],
+                ],
+                "media": ["type": "array", "maxItems": .int(MediaRules.mostPerPost), "uniqueItems": true, "items": id,
+                          "description": "Ids of uploaded media, in order"],
+                "schedule": nullWhereOptional([
+                    "type": "object", "description": "Absent: a draft. Present: needs at least one channel",
+                    "properties": ["at": instant, "queue": ["type": "boolean"], "now": ["type": "boolean"]],
+                ]),
+            ]),
+            ("if", ["required": ["schedule"], "properties": ["schedule": ["type": "object"]]]),
+            ("then", ["required": ["channels"], "properties": ["channels": ["type": "array", "minItems": 1]]]),
+        ]
+        return nullWhereOptional(.object(fields))
+    }
 
     static let all: [(String, JSONValue)] = [
         ("Error", [
@@ -38,7 +109,7 @@ enum APISchemas {
         ]),
         ("WorkspaceName", [
             "type": "object", "required": ["name"], "additionalProperties": false,
-            "properties": ["name": ["type": "string", "minLength": 1, "maxLength": 80]],
+            "properties": ["name": name],
         ]),
         ("Member", [
             "type": "object", "required": ["id", "email", "role"],
@@ -61,20 +132,24 @@ enum APISchemas {
         ("ComposeCheck", [
             "type": "object", "required": ["text", "networks"], "additionalProperties": false,
             "properties": [
-                "text": ["type": "string", "maxLength": 100_000],
-                "networks": ["type": "array", "minItems": 1, "items": ["type": "string", "enum": ["x", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "threads"]]],
+                "text": text(max: ComposeService.maximumTextLength),
+                "networks": ["type": "array", "minItems": 1, "items": networks],
             ],
         ]),
-        ("WorkspaceComposeCheck", [
+        ("WorkspaceComposeCheck", nullWhereOptional([
             "type": "object", "required": ["text"], "additionalProperties": false,
             "description": "Name networks, channels or both; results are keyed by network name and by channel id.",
             "properties": [
-                "text": ["type": "string", "maxLength": 100_000],
-                "networks": ["type": "array", "items": ["type": "string"]],
-                "channels": ["type": "array", "items": string, "description": "Ids of the workspace's channels, each counted by its own limits"],
-                "media": ["type": "array", "items": string, "description": "Ids of uploaded media, in order"],
+                "text": text(max: ComposeService.maximumTextLength),
+                "networks": ["type": "array", "items": networks],
+                "channels": ["type": "array", "items": id, "description": "Ids of the workspace's channels, each counted by its own limits"],
+                "media": ["type": "array", "items": id, "description": "Ids of uploaded media, in order"],
             ],
-        ]),
+            "anyOf": [
+                ["required": ["networks"], "properties": ["networks": ["type": "array", "minItems": 1]]],
+                ["required": ["channels"], "properties": ["channels": ["type": "array", "minItems": 1]]],
+            ],
+        ])),
         ("Media", [
             "type": "object", "required": ["id", "format", "mimeType", "byteCount", "alt", "filename"],
             "properties": [
@@ -86,11 +161,14 @@ enum APISchemas {
         ]),
         ("MediaUpload", [
             "type": "object", "required": ["file"],
-            "properties": ["file": ["type": "string", "contentMediaType": "application/octet-stream"], "alt": string],
+            "properties": [
+                "file": ["type": "string", "contentMediaType": "application/octet-stream", "description": "A JPEG, PNG, GIF, WebP, MP4 or MOV file"],
+                "alt": text(max: MediaService.maximumAltTextLength),
+            ],
         ]),
         ("MediaDescription", [
             "type": "object", "required": ["alt"], "additionalProperties": false,
-            "properties": ["alt": ["type": "string", "maxLength": 5_000]],
+            "properties": ["alt": text(max: MediaService.maximumAltTextLength)],
         ]),
         ("ComposeCheckResults", [
             "type": "object", "required": ["results"],
@@ -133,20 +211,8 @@ enum APISchemas {
                 ]],
             ],
         ]),
-        ("PostInput", [
-            "type": "object", "additionalProperties": false,
-            "properties": [
-                "text": ["type": "string", "description": "The post, or its first part"],
-                "thread": ["type": "array", "items": string, "description": "Parts after the first, for networks with threads"],
-                "channels": ["type": "array", "items": string],
-                "variants": ["type": "object", "additionalProperties": ["type": "object", "required": ["text"], "properties": ["text": string]]],
-                "media": ["type": "array", "maxItems": 20, "items": string, "description": "Ids of uploaded media, in order"],
-                "schedule": [
-                    "type": "object", "description": "Absent: a draft",
-                    "properties": ["at": instant, "queue": ["type": "boolean"], "now": ["type": "boolean"]],
-                ],
-            ],
-        ]),
+        ("PostInput", post(creating: true)),
+        ("PostChange", post(creating: false)),
         ("Post", [
             "type": "object", "required": ["id", "status", "text", "thread", "channels", "variants", "deliveries"],
             "properties": [
@@ -158,20 +224,28 @@ enum APISchemas {
                 "authorID": ["type": ["string", "null"]], "createdAt": instant, "updatedAt": instant,
             ],
         ]),
-        ("ChannelConnect", [
+        ("ChannelConnect", nullWhereOptional([
             "type": "object", "required": ["network"], "additionalProperties": false,
             "description": "Mastodon: `instanceURL` and `accessToken`. Bluesky: `identifier` (handle or email), `appPassword`, and `service` when not bsky.social.",
             "properties": [
                 "network": ["type": "string", "enum": ["mastodon", "bluesky"]],
-                "instanceURL": string, "accessToken": string, "service": string, "identifier": string, "appPassword": string,
-                "name": ["type": "string", "maxLength": 80, "description": "Shown instead of the account's display name"],
-                "timezone": ["type": "string", "description": "IANA zone of the channel's posting slots; UTC when left out"],
+                "instanceURL": notBlank, "accessToken": notBlank, "service": string, "appPassword": notBlank,
+                "identifier": handle,
+                "name": ["type": "string", "maxLength": .int(FieldRules.maximumNameLength), "description": "Shown instead of the account's display name"],
+                "timezone": timezone,
             ],
-        ]),
-        ("ChannelChange", [
+            // if/then rather than oneOf: the same rule, and far quicker for generators to satisfy.
+            "allOf": [
+                ["if": ["properties": ["network": ["const": "mastodon"]]],
+                 "then": ["required": ["instanceURL", "accessToken"], "properties": ["instanceURL": notBlank, "accessToken": notBlank]]],
+                ["if": ["properties": ["network": ["const": "bluesky"]]],
+                 "then": ["required": ["identifier", "appPassword"], "properties": ["identifier": handle, "appPassword": notBlank]]],
+            ],
+        ])),
+        ("ChannelChange", nullWhereOptional([
             "type": "object", "additionalProperties": false,
-            "properties": ["name": ["type": "string", "minLength": 1, "maxLength": 80], "timezone": ["type": "string", "description": "IANA zone"]],
-        ]),
+            "properties": ["name": name, "timezone": timezone],
+        ])),
         ("Channel", [
             "type": "object", "required": ["id", "network", "name", "handle", "status", "timezone", "server", "limits"],
             "properties": [
@@ -188,7 +262,7 @@ enum APISchemas {
         ]),
         ("TokenName", [
             "type": "object", "required": ["name"], "additionalProperties": false,
-            "properties": ["name": ["type": "string", "minLength": 1, "maxLength": 80]],
+            "properties": ["name": name],
         ]),
     ]
 }

@@ -22,12 +22,6 @@ enum OpenAPIDocument {
         "components": [
             "securitySchemes": ["bearer": ["type": "http", "scheme": "bearer"]],
             "schemas": .object(APISchemas.all),
-            "responses": [
-                "Error": [
-                    "description": "The request was refused; `error.message` says why and `error.fields` which fields.",
-                    "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]],
-                ],
-            ],
         ],
     ]
 }

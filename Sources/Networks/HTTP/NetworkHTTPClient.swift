@@ -35,13 +35,16 @@ public struct NetworkHTTPClient: Sendable {
         self.resolver = HostResolver()
     }
 
-    /// An AsyncHTTPClient that follows no redirects and gives up connecting after 10 seconds;
-    /// the caller shuts it down.
+    /// An AsyncHTTPClient that follows no redirects, gives up connecting after 10 seconds and does
+    /// not retry a refused connection; the caller shuts it down.
     public static func makeHTTPClient(eventLoopGroup: any EventLoopGroup, pinning pins: [String: String] = [:]) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.dnsOverride = pins
         configuration.redirectConfiguration = .disallow
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(20))
+        // A refused connection is an answer: said at once, rather than retried until the
+        // connect timeout while the person waits.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .enabled(limit: .ratio(20))
         return HTTPClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
     }
