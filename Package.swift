@@ -33,6 +33,7 @@ let package = Package(
         .target(
             name: "Networks",
             dependencies: [
+                "TextRules",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

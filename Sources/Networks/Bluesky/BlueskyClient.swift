@@ -8,7 +8,7 @@ public struct BlueskyClient: Sendable {
     public static let defaultService = URL(string: "https://bsky.social")!
 
     public let serviceURL: URL
-    private let http: NetworkHTTPClient
+    let http: NetworkHTTPClient
 
     public init(serviceURL: URL, http: NetworkHTTPClient) {
         self.serviceURL = serviceURL
@@ -50,12 +50,12 @@ public struct BlueskyClient: Sendable {
         return try decode(BlueskyProfile.self, response)
     }
 
-    private func url(_ method: String) -> URL {
+    func url(_ method: String) -> URL {
         serviceURL.appendingPathComponent("xrpc").appendingPathComponent(method)
     }
 
     /// XRPC errors are `{"error": "Name", "message": "…"}`.
-    private func check(_ response: NetworkHTTPClient.Response) throws {
+    func check(_ response: NetworkHTTPClient.Response) throws {
         guard !(200..<300).contains(response.status) else { return }
         let error = try? JSONDecoder().decode(XRPCError.self, from: response.body)
         switch (response.status, error?.error) {
@@ -72,7 +72,7 @@ public struct BlueskyClient: Sendable {
         }
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ response: NetworkHTTPClient.Response) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, _ response: NetworkHTTPClient.Response) throws -> T {
         do {
             return try JSONDecoder().decode(type, from: response.body)
         } catch {

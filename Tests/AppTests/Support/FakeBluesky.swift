@@ -3,8 +3,10 @@ import Synchronization
 import Vapor
 
 /// A Bluesky PDS as the AT Protocol's lexicons describe it: `com.atproto.server.createSession`
-/// with an identifier and an app password (XRPC errors `{"error", "message"}` otherwise), and
-/// `app.bsky.actor.getProfile` with the session's access token.
+/// with an identifier and an app password (XRPC errors `{"error", "message"}` otherwise),
+/// `app.bsky.actor.getProfile` with the session's access token, and the repository:
+/// `createRecord` (a key already taken answers 500, as today's PDS does), `getRecord`
+/// (`RecordNotFound`) and `resolveHandle`.
 struct FakeBluesky: Sendable {
     struct Account: Sendable {
         var did: String
@@ -16,11 +18,20 @@ struct FakeBluesky: Sendable {
     }
 
     static let bakery = Account(did: "did:plc:ewvi7nxzyoun6zhxrhs64oiz", handle: "bakery.bsky.social", appPassword: "abcd-efgh-ijkl-mnop", displayName: "Corner Bakery")
+    /// Someone the bakery mentions; their handle resolves, they have no session here.
+    static let miller = Account(did: "did:plc:z72i7hdynmk6r22z27h6tvur", handle: "miller.bsky.social", appPassword: "", displayName: "The Miller")
 
     /// What a test changes while it runs: refresh tokens expiring, an app password revoked.
     final class Controls: Sendable {
         let refreshExpired = Mutex(false)
         let revokedPasswords = Mutex<Set<String>>([])
+        /// The repository's posts by record key, as JSON objects, in the order they were made.
+        let records = Mutex<[(rkey: String, repo: String, json: Data)]>([])
+
+        /// The stored records' JSON objects, in order.
+        var recordObjects: [[String: Any]] {
+            records.withLock { $0 }.compactMap { try? JSONSerialization.jsonObject(with: $0.json) as? [String: Any] }
+        }
     }
 
     let server: FakeNetworkServer
@@ -57,6 +68,44 @@ struct FakeBluesky: Sendable {
                     "did": account.did, "handle": account.handle,
                     "accessJwt": "access-\(account.did)", "refreshJwt": "refresh-\(account.did)-rotated", "active": true,
                 ] as [String: Any])
+            }
+            routes.post("xrpc", "com.atproto.repo.createRecord") { req async throws -> Response in
+                let token = req.headers.bearerAuthorization?.token ?? ""
+                guard let body = req.body.data, let input = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+                      let repo = input["repo"] as? String, let collection = input["collection"] as? String,
+                      let record = input["record"] as? [String: Any] else {
+                    return try json(["error": "InvalidRequest", "message": "Input must have the properties repo, collection, record"], status: .badRequest)
+                }
+                guard let account = accounts.first(where: { $0.did == repo || $0.handle == repo }), token == "access-\(account.did)" else {
+                    return try json(["error": "AuthenticationRequired", "message": "Authentication Required"], status: .unauthorized)
+                }
+                let rkey = input["rkey"] as? String ?? "3l\(UUID().uuidString.prefix(11).lowercased())"
+                let stored = try JSONSerialization.data(withJSONObject: record)
+                let taken: Bool = controls.records.withLock { records in
+                    if records.contains(where: { $0.rkey == rkey && $0.repo == account.did }) { return true }
+                    records.append((rkey, account.did, stored))
+                    return false
+                }
+                if taken { return try json(["error": "InternalServerError", "message": "Internal Server Error"], status: .internalServerError) }
+                return try json(["uri": "at://\(account.did)/\(collection)/\(rkey)", "cid": "bafyrei\(rkey)", "commit": ["cid": "bafyreicommit", "rev": rkey]] as [String: Any])
+            }
+            routes.get("xrpc", "com.atproto.repo.getRecord") { req async throws -> Response in
+                let repo = req.query[String.self, at: "repo"] ?? ""
+                let rkey = req.query[String.self, at: "rkey"] ?? ""
+                let collection = req.query[String.self, at: "collection"] ?? ""
+                guard let account = accounts.first(where: { $0.did == repo || $0.handle == repo }),
+                      let found = controls.records.withLock({ $0.first { $0.rkey == rkey && $0.repo == account.did } }) else {
+                    return try json(["error": "RecordNotFound", "message": "Could not locate record: at://\(repo)/\(collection)/\(rkey)"], status: .badRequest)
+                }
+                let value = try JSONSerialization.jsonObject(with: found.json)
+                return try json(["uri": "at://\(account.did)/\(collection)/\(rkey)", "cid": "bafyrei\(rkey)", "value": value] as [String: Any])
+            }
+            routes.get("xrpc", "com.atproto.identity.resolveHandle") { req async throws -> Response in
+                let handle = req.query[String.self, at: "handle"] ?? ""
+                guard let account = (accounts + [FakeBluesky.miller]).first(where: { $0.handle == handle }) else {
+                    return try json(["error": "InvalidRequest", "message": "Unable to resolve handle"], status: .badRequest)
+                }
+                return try json(["did": account.did])
             }
             routes.get("xrpc", "app.bsky.actor.getProfile") { req async throws -> Response in
                 let actor = req.query[String.self, at: "actor"] ?? ""
