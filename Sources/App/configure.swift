@@ -23,6 +23,7 @@ public func configure(_ app: Application, settings: TrestleSettings) async throw
     }
     app.registerMigrations()
     app.useNetworkHTTP(policy: settings.outboundPolicy)
+    app.useWiring()
 
     app.sessions.use { _ in WebSessionStore() }
     let secure = settings.servesHTTPS

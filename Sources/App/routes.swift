@@ -35,6 +35,8 @@ func routes(_ app: Application) throws {
     workspace.patch("channels", ":channel", use: ChannelsAPI.change)
     workspace.delete("channels", ":channel", use: ChannelsAPI.disconnect)
     workspace.post("channels", ":channel", "check", use: ChannelsAPI.check)
+    workspace.get("channels", ":channel", "slots", use: ChannelsAPI.slots)
+    workspace.put("channels", ":channel", "slots", use: ChannelsAPI.setSlots)
     workspace.post("compose", "check", use: ComposeAPI.checkInWorkspace)
     workspace.get("media", use: MediaAPI.list)
     workspace.on(.POST, "media", body: .collect(maxSize: ByteCount(value: MediaService.maximumUploadBytes)), use: MediaAPI.upload)
@@ -47,6 +49,7 @@ func routes(_ app: Application) throws {
     workspace.get("posts", ":post", use: PostsAPI.show)
     workspace.patch("posts", ":post", use: PostsAPI.update)
     workspace.delete("posts", ":post", use: PostsAPI.delete)
+    workspace.post("posts", ":post", "retry", use: PostsAPI.retry)
 
     // MARK: Web — session cookie + CSRF
     let web = app.grouped(app.sessions.middleware, SessionUserLoader(), CSRFProtection())

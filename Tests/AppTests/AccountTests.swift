@@ -194,7 +194,7 @@ import VaporTesting
         try await withTrestle(database) { app in
             let ana = try await app.makeMember("ana@example.com", workspace: "Bakery")
             let (invitation, token) = try await InvitationService(db: app.db).create(for: ana.workspace, by: ana.user)
-            let post = try await PostService(db: app.db).create(.init(text: "Draft", thread: []), in: ana.workspace, by: ana.user)
+            let post = try await app.wiring.posts(on: app.db).create(.init(text: "Draft", thread: []), in: ana.workspace, by: ana.user)
             let values = [
                 WorkspaceMembership.parameter: ana.workspaceID, "member": try ana.user.requireID().uuidString,
                 "invitation": try invitation.requireID().uuidString, "token": token, "post": try post.requireID().uuidString,

@@ -72,11 +72,12 @@ import VaporTesting
                 #expect(error.message == "The post does not fit every channel, so it was not scheduled.")
                 #expect(error.fields["schedule"] == "@bakery@bakery.example: Mastodon allows 100; this is 120. Shorten it by 20.")
 
-                // A shorter text of the channel's own fits; publishing itself is not built yet, and says so.
+                // A shorter text of the channel's own fits; the queue needs the channel's posting times.
                 let fitting = try await app.api(.POST, base, as: ana, json: #"{"text": "\#(long)", "channels": ["\#(channel)"], "variants": {"\#(channel)": {"text": "Rye today."}}, "schedule": {"queue": true}}"#)
-                #expect(fitting.status == .notImplemented)
-                #expect(try fitting.apiError().code == "scheduling_not_available")
+                #expect(fitting.status == .unprocessableEntity)
+                #expect(try fitting.apiError().fields["schedule"] == "@bakery@bakery.example has no posting times yet: set them for the channel, or choose a time.")
                 #expect(try await Post.query(on: app.db).count() == 0, "nothing is stored either way")
+                #expect(try await Delivery.query(on: app.db).count() == 0)
 
                 // As a draft the long text is kept, with its channel and the channel's own variant.
                 let draft = try await app.api(.POST, base, as: ana, json: #"{"text": "\#(long)", "channels": ["\#(channel)"], "variants": {"\#(channel)": {"text": "Rye today."}}}"#)

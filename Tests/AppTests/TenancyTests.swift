@@ -12,7 +12,7 @@ import VaporTesting
     /// Real ids of the victim's objects for each path parameter, so a route is tried on things that exist.
     private func victimParameters(_ app: Application, _ victim: Member) async throws -> [String: String] {
         let (invitation, _) = try await InvitationService(db: app.db).create(for: victim.workspace, by: victim.user)
-        let post = try await PostService(db: app.db).create(.init(text: "Victim's draft", thread: []), in: victim.workspace, by: victim.user)
+        let post = try await app.wiring.posts(on: app.db).create(.init(text: "Victim's draft", thread: []), in: victim.workspace, by: victim.user)
         let media = try await MediaService(db: app.db).upload(TestMedia.png(width: 10, height: 10), filename: "v.png", altText: "", to: victim.workspace, by: victim.user)
         // Stored as connecting would store it; connecting itself is covered by ChannelTests.
         let channel = try await app.storeMastodonChannel(for: victim, server: "https://example.social")

@@ -136,7 +136,7 @@ import VaporTesting
             _ = try await app.api(.POST, "/api/v1/invitations/\(token)/accept", as: ben)
             _ = try await InvitationService(db: app.db).create(for: ana.workspace, by: ana.user)
             let media = try await MediaService(db: app.db).upload(TestMedia.png(width: 10, height: 10), filename: "a.png", altText: "", to: ana.workspace, by: ana.user)
-            try await PostService(db: app.db).create(.init(text: "Draft", thread: [], media: [media.requireID()]), in: ana.workspace, by: ana.user)
+            try await app.wiring.posts(on: app.db).create(.init(text: "Draft", thread: [], media: [media.requireID()]), in: ana.workspace, by: ana.user)
 
             #expect(try await app.api(.DELETE, "/api/v1/workspaces/\(ana.workspaceID)?confirm=Bakery", as: ben).status == .forbidden)
 

@@ -70,3 +70,28 @@ struct ChannelDTO: Content {
         createdAt = channel.createdAt
     }
 }
+
+/// A channel's posting times: `{"slots": [{"weekday": 1…7 (Monday is 1), "time": "HH:MM"}]}`.
+struct PostingSlotsDTO: Content, APIRequestBody {
+    static let fields: Set<String> = ["slots"]
+
+    struct Slot: Content {
+        var weekday: Int
+        var time: String
+    }
+
+    var slots: [Slot]
+
+    init(_ channel: Channel) {
+        slots = channel.postingSlots.sorted().map { Slot(weekday: $0.weekday, time: $0.time) }
+    }
+
+    func postingSlots() throws -> [PostingSlot] {
+        try slots.enumerated().map { index, slot in
+            guard let parsed = PostingSlot(weekday: slot.weekday, time: slot.time) else {
+                throw AppError.invalid(["slots": "Slot \(index + 1): give a weekday from 1 (Monday) to 7 (Sunday) and a time as HH:MM, such as 09:30."])
+            }
+            return parsed
+        }
+    }
+}

@@ -18,5 +18,6 @@ extension Application {
         migrations.add(M012_CreateMastodonApplications())
         migrations.add(M013_IndexExpiringRows())
         migrations.add(M014_CreateJobs())
+        migrations.add(M015_CreateDeliveries())
     }
 }

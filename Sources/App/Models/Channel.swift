@@ -39,6 +39,8 @@ final class Channel: Model, @unchecked Sendable {
     @OptionalField(key: "checked_at") var checkedAt: Date?
     /// Why the channel needs reconnecting, in the network's words.
     @OptionalField(key: "problem") var problem: String?
+    /// The channel's regular times to post, local to `timezone`, as JSON.
+    @Field(key: "posting_slots") var postingSlotsJSON: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -58,6 +60,17 @@ final class Channel: Model, @unchecked Sendable {
         self.status = .active
         self.timezone = timezone
         self.sealedCredentials = Data()
+        self.postingSlotsJSON = "[]"
+    }
+
+    var postingSlots: [PostingSlot] {
+        get { (try? JSONDecoder().decode([PostingSlot].self, from: Data(postingSlotsJSON.utf8))) ?? [] }
+        set { postingSlotsJSON = String(decoding: (try? JSONEncoder().encode(newValue.sorted())) ?? Data("[]".utf8), as: UTF8.self) }
+    }
+
+    /// The slots laid out on the channel's own calendar.
+    var postingSchedule: PostingSchedule {
+        PostingSchedule(slots: postingSlots, zone: TimeZone(identifier: timezone) ?? TimeZone(identifier: "UTC")!)
     }
 }
 

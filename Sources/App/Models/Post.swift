@@ -8,6 +8,8 @@ final class Post: Model, @unchecked Sendable {
 
     enum Status: String, Codable, Sendable {
         case draft
+        /// It has deliveries: see each one's state.
+        case scheduled
     }
 
     @ID(key: .id) var id: UUID?
@@ -24,6 +26,7 @@ final class Post: Model, @unchecked Sendable {
     /// or by a channel id.
     @Field(key: "variants") var variants: [String: String]
     @Siblings(through: PostChannel.self, from: \.$post, to: \.$channel) var channels: [Channel]
+    @Children(for: \.$post) var deliveries: [Delivery]
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

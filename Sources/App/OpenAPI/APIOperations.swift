@@ -48,6 +48,8 @@ enum APIOperations {
         .init(method: "get", path: "/api/v1/workspaces/{ws}/channels/{channel}", summary: "A channel", status: 200, response: APISchemas.ref("Channel")),
         .init(method: "patch", path: "/api/v1/workspaces/{ws}/channels/{channel}", summary: "Rename a channel or move its posting times to another zone", request: "ChannelChange", status: 200, response: APISchemas.ref("Channel")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/channels/{channel}", summary: "Disconnect a channel; posts lose only this target", status: 204),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/channels/{channel}/slots", summary: "The channel's posting times, local to its zone", status: 200, response: APISchemas.ref("PostingSlots")),
+        .init(method: "put", path: "/api/v1/workspaces/{ws}/channels/{channel}/slots", summary: "Replace the channel's posting times", request: "PostingSlots", status: 200, response: APISchemas.ref("PostingSlots")),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/channels/{channel}/check", summary: "Ask the network whether the credentials still work; refused ones mark the channel needs_reconnect with the reason", status: 200, response: APISchemas.ref("Channel"), refuses: [502, 503]),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/compose/check", summary: "The compose check, also telling which network refuses which of the post's media", request: "WorkspaceComposeCheck", status: 200, response: APISchemas.ref("ComposeCheckResults")),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/media", summary: "The workspace's images and videos", status: 200, response: APISchemas.list("Media")),
@@ -57,10 +59,11 @@ enum APIOperations {
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/media/{media}", summary: "Delete an image or video (and take it out of drafts)", status: 204),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/media/{media}/content", summary: "The file itself", status: 200, response: nil),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/posts", summary: "The workspace's posts, latest change first", status: 200, response: APISchemas.list("Post")),
-        .init(method: "post", path: "/api/v1/workspaces/{ws}/posts", summary: "Create a post; without `schedule` it is a draft", request: "PostInput", status: 201, response: APISchemas.ref("Post"), refuses: [501]),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/posts", summary: "Create a post; without `schedule` it is a draft, with one it gets a delivery per channel", request: "PostInput", status: 201, response: APISchemas.ref("Post")),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "A post", status: 200, response: APISchemas.ref("Post")),
-        .init(method: "patch", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "Change a post; fields left out stay as they are", request: "PostChange", status: 200, response: APISchemas.ref("Post"), refuses: [501]),
-        .init(method: "delete", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "Delete a post (cancelling what has not been published)", status: 204),
+        .init(method: "patch", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "Change a post; fields left out stay as they are. A new `schedule` moves its pending deliveries", request: "PostChange", status: 200, response: APISchemas.ref("Post")),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "Delete a post (cancelling what has not been published); 409 while a delivery is being sent", status: 204, refuses: [409]),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/posts/{post}/retry", summary: "Send the failed deliveries again, now; the others are left as they are", status: 200, response: APISchemas.ref("Post")),
     ]
 }
 

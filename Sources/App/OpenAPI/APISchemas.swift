@@ -68,8 +68,9 @@ enum APISchemas {
                 "media": ["type": "array", "maxItems": .int(MediaRules.mostPerPost), "uniqueItems": true, "items": id,
                           "description": "Ids of uploaded media, in order"],
                 "schedule": nullWhereOptional([
-                    "type": "object", "description": "Absent: a draft. Present: needs at least one channel",
-                    "properties": ["at": instant, "queue": ["type": "boolean"], "now": ["type": "boolean"]],
+                    "type": "object", "description": "Absent: a draft. Present: needs at least one channel. Exactly one of: `at` an instant, `queue` (each channel's next free posting slot), `now`",
+                    "properties": ["at": instant, "queue": ["const": true], "now": ["const": true]],
+                    "minProperties": 1, "maxProperties": 1, "additionalProperties": false,
                 ]),
             ]),
             ("if", ["required": ["schedule"], "properties": ["schedule": ["type": "object"]]]),
@@ -216,13 +217,38 @@ enum APISchemas {
         ("Post", [
             "type": "object", "required": ["id", "status", "text", "thread", "channels", "variants", "deliveries"],
             "properties": [
-                "id": string, "status": ["type": "string", "enum": ["draft"]], "text": string,
+                "id": string, "status": ["type": "string", "enum": ["draft", "scheduled", "published", "failed", "canceled"]], "text": string,
                 "thread": ["type": "array", "items": string], "channels": ["type": "array", "items": string],
                 "variants": ["type": "object", "additionalProperties": string],
                 "media": ["type": "array", "items": string],
-                "deliveries": ["type": "array", "items": ["type": "object"]],
+                "deliveries": ["type": "array", "items": ref("Delivery")],
                 "authorID": ["type": ["string", "null"]], "createdAt": instant, "updatedAt": instant,
             ],
+        ]),
+        ("Delivery", [
+            "type": "object", "required": ["id", "handle", "state", "scheduledAt"],
+            "description": "The post on its way to one channel",
+            "properties": [
+                "id": string, "channel": ["type": ["string", "null"], "description": "Null once the channel was disconnected"],
+                "handle": string,
+                "state": ["type": "string", "enum": .array(Delivery.State.allCases.map { .string($0.rawValue) })],
+                "scheduledAt": instant, "publishedAt": optionalInstant,
+                "remoteId": ["type": ["string", "null"]], "remoteURL": ["type": ["string", "null"]],
+                "error": ["type": ["string", "null"], "description": "Why it failed, or why it is being retried, in words a person can act on"],
+            ],
+        ]),
+        ("PostingSlots", [
+            "type": "object", "required": ["slots"], "additionalProperties": false,
+            "properties": ["slots": [
+                "type": "array", "maxItems": 168,
+                "items": [
+                    "type": "object", "required": ["weekday", "time"], "additionalProperties": false,
+                    "properties": [
+                        "weekday": ["type": "integer", "minimum": 1, "maximum": 7, "description": "Monday is 1"],
+                        "time": ["type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "HH:MM in the channel's zone"],
+                    ],
+                ],
+            ]],
         ]),
         ("ChannelConnect", nullWhereOptional([
             "type": "object", "required": ["network"], "additionalProperties": false,

@@ -9,6 +9,8 @@ struct ChannelService: Sendable {
     let db: any Database
     let http: NetworkHTTPClient
     let sealer: CredentialSealer
+    /// For resuming deliveries that waited for the account to be connected again.
+    var wiring: Wiring?
 
     /// Which network confirms accounts how; a network without one cannot connect yet.
     func verifier(for network: Network) -> (any AccountVerifier)? {
@@ -56,7 +58,10 @@ struct ChannelService: Sendable {
         if existing == nil {
             try await channel.create(on: db)
         } else {
-            try await channel.save(on: db)
+            try await db.transaction { db in
+                try await channel.save(on: db)
+                try await wiring?.deliveries(on: db).resumeWaiting(for: channel)
+            }
         }
         return (channel, existing == nil)
     }
@@ -138,6 +143,15 @@ struct ChannelService: Sendable {
         try await channel.save(on: db)
     }
 
+    /// The channel's posting times, replaced whole; local to its zone.
+    func setPostingSlots(_ slots: [PostingSlot], of channel: Channel) async throws {
+        guard slots.count <= 7 * 24 else {
+            throw AppError.invalid(["slots": "A channel can have at most \(7 * 24) posting times a week."])
+        }
+        channel.postingSlots = Array(Set(slots))
+        try await channel.save(on: db)
+    }
+
     /// Removes the channel; posts keep their text and lose only this target and its own text.
     func disconnect(_ channel: Channel) async throws {
         let key = try channel.requireID().uuidString.lowercased()
@@ -149,6 +163,12 @@ struct ChannelService: Sendable {
                 guard kept.count != post.variants.count else { continue }
                 post.variants = kept
                 try await post.save(on: db)
+            }
+            // What was still to go there cannot go: said on the post, not dropped.
+            for delivery in try await Delivery.query(on: db).filter(\.$channel.$id == channel.requireID()).all() where delivery.state.isPending {
+                delivery.state = .failed
+                delivery.error = "\(channel.handle) was disconnected before this was published."
+                try await delivery.save(on: db)
             }
             try await channel.delete(on: db)
         }

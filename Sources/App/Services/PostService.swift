@@ -2,13 +2,14 @@ import Fluent
 import Foundation
 import TextRules
 
-/// Posts of a workspace, written once for the channels they go to. For now every post is a
-/// draft: a schedule is checked against every channel's rules, but publishing (and so
-/// scheduling) arrives with its own capability.
+/// Posts of a workspace, written once for the channels they go to. Without a schedule a post
+/// is a draft; with one it is checked against every channel's rules and gets a delivery per
+/// channel, in the same transaction.
 struct PostService: Sendable {
     static let maximumParts = 25
 
     let db: any Database
+    let wiring: Wiring
 
     /// What a person sends to create or change a post; `nil` leaves a field as it is.
     struct Draft: Sendable {
@@ -17,7 +18,8 @@ struct PostService: Sendable {
         var channels: [String]?
         var variants: [String: String]?
         var media: [UUID]?
-        var wantsSchedule = false
+        /// When to publish; nil keeps a draft a draft (and a scheduled post's times as they are).
+        var schedule: DeliveryService.When?
     }
 
     @discardableResult
@@ -27,11 +29,18 @@ struct PostService: Sendable {
         try await db.transaction { db in
             try await post.create(on: db)
             try await post.$channels.attach(channels, on: db)
+            if let when = draft.schedule {
+                try await wiring.deliveries(on: db).schedule(post, to: channels, when: when)
+                try await post.save(on: db)
+            }
         }
-        try await post.$channels.load(on: db)
+        try await load(post)
         return post
     }
 
+    /// Changes the post. Editing a scheduled post changes what its deliveries will publish,
+    /// never how many there are; a new schedule moves the pending ones, and channels added or
+    /// removed gain or lose theirs.
     func update(_ post: Post, in workspace: Workspace, with draft: Draft) async throws {
         let channels = try await apply(draft, to: post, in: workspace, creating: false)
         try await db.transaction { db in
@@ -40,8 +49,31 @@ struct PostService: Sendable {
                 try await post.$channels.detachAll(on: db)
                 try await post.$channels.attach(channels, on: db)
             }
+            let deliveries = wiring.deliveries(on: db)
+            if let when = draft.schedule {
+                try await deliveries.schedule(post, to: channels, when: when)
+                try await post.save(on: db)
+            } else if post.status == .scheduled, draft.channels != nil {
+                // New channels go with the others: at the earliest time still pending, else now.
+                let pending = try await Delivery.query(on: db).filter(\.$post.$id == post.requireID()).all()
+                    .filter { $0.state.isPending }.map(\.scheduledAt).min()
+                try await deliveries.schedule(post, to: channels, when: pending.map { .at($0) } ?? .now)
+            }
         }
+        try await load(post)
+    }
+
+    /// Sends the failed deliveries again; the rest are left as they are.
+    func retry(_ post: Post) async throws {
+        try await db.transaction { db in
+            try await wiring.deliveries(on: db).retryFailed(of: post)
+        }
+        try await load(post)
+    }
+
+    private func load(_ post: Post) async throws {
         try await post.$channels.load(on: db)
+        try await post.$deliveries.load(on: db)
     }
 
     /// The workspace's posts, latest change first, with their channels.
@@ -49,6 +81,7 @@ struct PostService: Sendable {
         try await Post.query(on: db)
             .filter(\.$workspace.$id == workspace.requireID())
             .with(\.$channels)
+            .with(\.$deliveries)
             .sort(\.$updatedAt, .descending)
             .all()
     }
@@ -59,13 +92,22 @@ struct PostService: Sendable {
                 .filter(\.$id == id)
                 .filter(\.$workspace.$id == workspace.requireID())
                 .with(\.$channels)
+                .with(\.$deliveries)
                 .first()
         else { throw AppError.notFound("This post") }
         return post
     }
 
+    /// Deletes the post, canceling what has not been published in the same transaction. What
+    /// was published stays on the networks. While a delivery is being sent the post waits.
     func delete(_ post: Post) async throws {
-        try await post.delete(on: db)
+        try await db.transaction { db in
+            guard try await wiring.deliveries(on: db).cancelPending(of: post) else {
+                throw AppError(status: .conflict, code: "publishing_now",
+                               message: "This post is being published right now. Try again in a moment.")
+            }
+            try await post.delete(on: db)
+        }
     }
 
     /// Checks `draft` and copies it onto `post`; returns the channels it goes to.
@@ -109,7 +151,9 @@ struct PostService: Sendable {
         } else if variants.values.contains(where: { $0.utf16.count > ComposeService.maximumTextLength }) {
             problems["variants"] = "A variant is longer than any network accepts."
         }
-        if draft.wantsSchedule && channels.isEmpty && problems["channels"] == nil {
+        // A scheduled post's edits must fit its channels as much as its first schedule did.
+        let checksChannels = draft.schedule != nil || post.status == .scheduled
+        if checksChannels && channels.isEmpty && problems["channels"] == nil {
             problems["channels"] = "Choose at least one channel to schedule this post; without a schedule it is saved as a draft."
         }
         let media = draft.media ?? post.media
@@ -128,7 +172,7 @@ struct PostService: Sendable {
         guard problems.isEmpty else {
             throw AppError.invalid(problems, message: creating ? "The post was not saved." : "The post was not changed.")
         }
-        if draft.wantsSchedule {
+        if checksChannels {
             let content = PostContent(text: text, thread: thread, variants: variants)
             let unfit = channels.flatMap { channel in
                 (channel.status == .needsReconnect ? ["\(channel.handle): Trestle can no longer post here (\(channel.problem ?? "the network refused the credentials")). Connect it again under Channels."] : [])
@@ -137,10 +181,14 @@ struct PostService: Sendable {
             guard unfit.isEmpty else {
                 throw AppError.invalid(["schedule": unfit.joined(separator: " ")], message: "The post does not fit every channel, so it was not scheduled.")
             }
-            throw AppError(
-                status: .notImplemented, code: "scheduling_not_available",
-                message: "This post fits every chosen channel, but publishing is not built yet, so nothing can be scheduled. Save it as a draft (leave out `schedule`)."
-            )
+            // Said plainly rather than published without them.
+            guard mediaItems.isEmpty else {
+                throw AppError.invalid(["media": "Publishing images and video arrives next; for now a scheduled post is text only. Save this one as a draft."],
+                                       message: "The post was not scheduled.")
+            }
+            if case let .at(instant) = draft.schedule, instant < wiring.clock.now().addingTimeInterval(-60) {
+                throw AppError.invalid(["schedule": "That time has passed; choose a later one, or post now."], message: "The post was not scheduled.")
+            }
         }
         post.text = text
         post.thread = thread

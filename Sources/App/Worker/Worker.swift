@@ -2,13 +2,18 @@ import Foundation
 import Vapor
 
 /// The background worker. Its heartbeat runs on a task of its own, so slow work (a network that
-/// takes its time answering a channel check) never makes `/healthz` say the worker stopped.
-/// Beside it, upkeep: checking channels' credentials once a day and clearing what has expired.
-/// Runs inside `serve` (unless `--no-worker`) or as `trestle worker`.
+/// takes its time answering) never makes `/healthz` say the worker stopped. Beside it: the job
+/// runner, which publishes deliveries; and upkeep, checking channels' credentials once a day
+/// and clearing what has expired. Runs inside `serve` (unless `--no-worker`) or as
+/// `trestle worker`; any number of workers share the work through the job queue.
 actor Worker {
+    /// Deliveries published at once by one worker.
+    static let publishingConcurrency = 8
+
     let node: String
     private let application: Application
     private var tasks: [Task<Void, Never>] = []
+    private var jobs: JobRunner?
 
     init(application: Application) {
         self.application = application
@@ -23,12 +28,22 @@ actor Worker {
             Task { [application, node] in await Self.beat(application, node: node, logger: logger) },
             Task { [application] in await Self.upkeep(application, logger: logger) },
         ]
+        let application = self.application
+        let runner = JobRunner(queue: application.wiring.jobs(on: application.db), node: node, kinds: [
+            JobKind(name: DeliveryService.publishJob, concurrency: Self.publishingConcurrency) { job in
+                try await application.wiring.deliveries(on: application.db).publish(job: job)
+            },
+        ])
+        jobs = runner
+        Task { await runner.start() }
     }
 
     func stop() async {
         tasks.forEach { $0.cancel() }
         for task in tasks { await task.value }
         tasks = []
+        await jobs?.stop()
+        jobs = nil
     }
 
     private static func beat(_ application: Application, node: String, logger: Logger) async {

@@ -52,6 +52,10 @@ struct FakeMastodon: Sendable {
         /// Every status posted, oldest first, and the idempotency keys seen with them.
         let statuses = Mutex<[Status]>([])
         let idempotencyKeys = Mutex<[String: String]>([:])
+        /// Statuses to answer the next posts with, one each, before posting normally again.
+        let postFailures = Mutex<[HTTPStatus]>([])
+
+        func restore(_ token: String) { _ = revokedTokens.withLock { $0.remove(token) } }
 
         func revoke(_ token: String) { _ = revokedTokens.withLock { $0.insert(token) } }
         func setMaxCharacters(_ value: Int) { maxCharacters.withLock { $0 = value } }
@@ -115,6 +119,13 @@ struct FakeMastodon: Sendable {
                 let token = req.headers.bearerAuthorization?.token ?? ""
                 guard let account = settings.accounts[token], !controls.revokedTokens.withLock({ $0.contains(token) }) else {
                     return try json(["error": "The access token is invalid"], status: .unauthorized)
+                }
+                if let failure = controls.postFailures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+                    switch failure {
+                    case .tooManyRequests: return Self.rateLimited(reset: nil)
+                    case .unprocessableEntity: return try json(["error": "Validation failed: Text character limit of 500 exceeded"], status: failure)
+                    default: return try json(["error": "Something went wrong on our end"], status: failure)
+                    }
                 }
                 struct Form: Content { var status: String?; var in_reply_to_id: String?; var visibility: String? }
                 guard let form = try? req.content.decode(Form.self), let text = form.status, !text.isEmpty else {

@@ -33,6 +33,20 @@ enum ChannelsAPI {
         return try ChannelDTO(try await service.check(service.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace)))
     }
 
+    /// `{"slots": [{"weekday": 1…7, "time": "HH:MM"}]}`, local to the channel's zone.
+    @Sendable static func slots(_ req: Request) async throws -> PostingSlotsDTO {
+        PostingSlotsDTO(try await req.channelService.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace))
+    }
+
+    /// Replaces the channel's posting times.
+    @Sendable static func setSlots(_ req: Request) async throws -> PostingSlotsDTO {
+        let body = try req.decodeBody(PostingSlotsDTO.self)
+        let service = req.channelService
+        let channel = try await service.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace)
+        try await service.setPostingSlots(try body.postingSlots(), of: channel)
+        return PostingSlotsDTO(channel)
+    }
+
     @Sendable static func disconnect(_ req: Request) async throws -> HTTPStatus {
         let service = req.channelService
         try await service.disconnect(service.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace))
@@ -43,7 +57,7 @@ enum ChannelsAPI {
 extension Request {
     /// The channel service for this request's database, network client and secret key.
     var channelService: ChannelService {
-        ChannelService(db: db, http: application.networkHTTP, sealer: CredentialSealer(secretKey: application.settings.secretKey))
+        wiring.channels(on: db)
     }
 
     /// Signing a Mastodon account in on its instance, for this request's database and network client.

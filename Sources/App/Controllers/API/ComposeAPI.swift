@@ -13,7 +13,7 @@ enum ComposeAPI {
     @Sendable static func checkInWorkspace(_ req: Request) async throws -> ComposeCheckResponse {
         let body = try req.decodeBody(WorkspaceComposeCheckRequest.self)
         let workspace = try req.requireWorkspace().workspace
-        let channels = try await PostService(db: req.db).channels(body.channels ?? [], in: workspace)
+        let channels = try await req.wiring.posts(on: req.db).channels(body.channels ?? [], in: workspace)
         // Channels alone are enough; without any, at least one network must be named.
         let names = body.networks ?? []
         let networks = names.isEmpty && !channels.isEmpty ? [] : try ComposeService.networks(from: names)

@@ -25,7 +25,7 @@ enum DraftPages {
 
     @Sendable static func list(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
-        let drafts = try await PostService(db: req.db).posts(in: access.workspace).map { post in
+        let drafts = try await req.wiring.posts(on: req.db).posts(in: access.workspace).map { post in
             DraftSummary(
                 id: try post.requireID().uuidString,
                 excerpt: post.text.count > 140 ? String(post.text.prefix(140)) + "…" : post.text,
@@ -42,7 +42,7 @@ enum DraftPages {
         let form = try req.content.decode(DraftForm.self)
         let parts = form.parts ?? []
         do {
-            try await PostService(db: req.db).create(draft(from: form), in: access.workspace, by: req.requireUser())
+            try await req.wiring.posts(on: req.db).create(draft(from: form), in: access.workspace, by: req.requireUser())
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/posts")
         } catch let error as AppError where !error.fields.isEmpty {
             return try await ComposerPages.render(req, parts: parts, channels: form.channels ?? [], media: form.media ?? [], variants: form.variants ?? [:], errors: error.fields, status: error.status)
@@ -51,14 +51,14 @@ enum DraftPages {
 
     @Sendable static func edit(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
-        let post = try await PostService(db: req.db).post(req.uuidParameter("post"), in: access.workspace)
+        let post = try await req.wiring.posts(on: req.db).post(req.uuidParameter("post"), in: access.workspace)
         let channels = (post.$channels.value ?? []).compactMap { $0.id?.uuidString }
         return try await ComposerPages.render(req, parts: [post.text] + post.thread, channels: channels, media: post.media, variants: post.variants, editing: post)
     }
 
     @Sendable static func update(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
-        let service = PostService(db: req.db)
+        let service = req.wiring.posts(on: req.db)
         let post = try await service.post(req.uuidParameter("post"), in: access.workspace)
         let form = try req.content.decode(DraftForm.self)
         let parts = form.parts ?? []
@@ -72,7 +72,7 @@ enum DraftPages {
 
     @Sendable static func delete(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
-        let service = PostService(db: req.db)
+        let service = req.wiring.posts(on: req.db)
         try await service.delete(service.post(req.uuidParameter("post"), in: access.workspace))
         return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/posts")
     }

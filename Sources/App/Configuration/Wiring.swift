@@ -1,0 +1,60 @@
+import Fluent
+import Networks
+import SQLKit
+import TextRules
+import Vapor
+
+/// The one place the services are wired, for the server, the worker and the tests alike: the
+/// clock they read, the network client and publishers they call, the sealer for secrets.
+/// Made by `configure`; a test replaces the clock to move time.
+final class Wiring: @unchecked Sendable {
+    private let lock = NSLock()
+    private var _clock: any WallClock = SystemClock()
+    let http: NetworkHTTPClient
+    let sealer: CredentialSealer
+    let publishers: Publishers
+
+    init(http: NetworkHTTPClient, sealer: CredentialSealer) {
+        self.http = http
+        self.sealer = sealer
+        self.publishers = Publishers(http: http)
+    }
+
+    var clock: any WallClock {
+        get { lock.withLock { _clock } }
+        set { lock.withLock { _clock = newValue } }
+    }
+
+    func jobs(on db: any Database) -> JobQueue { JobQueue(db: db as! any SQLDatabase, clock: clock) }
+    func channels(on db: any Database) -> ChannelService { ChannelService(db: db, http: http, sealer: sealer, wiring: self) }
+    func deliveries(on db: any Database) -> DeliveryService { DeliveryService(db: db, wiring: self) }
+    func posts(on db: any Database) -> PostService { PostService(db: db, wiring: self) }
+}
+
+/// Which network publishes how: the app asks here and never switches on the network.
+struct Publishers: Sendable {
+    private let byNetwork: [Network: any PostPublisher]
+
+    init(http: NetworkHTTPClient) {
+        byNetwork = [.mastodon: MastodonPublisher(http: http), .bluesky: BlueskyPublisher(http: http)]
+    }
+
+    func publisher(for network: Network) -> (any PostPublisher)? { byNetwork[network] }
+}
+
+extension Application {
+    private struct WiringKey: StorageKey { typealias Value = Wiring }
+
+    var wiring: Wiring {
+        guard let wiring = storage[WiringKey.self] else { fatalError("configure(_:settings:) must run first") }
+        return wiring
+    }
+
+    func useWiring() {
+        storage[WiringKey.self] = Wiring(http: networkHTTP, sealer: CredentialSealer(secretKey: settings.secretKey))
+    }
+}
+
+extension Request {
+    var wiring: Wiring { application.wiring }
+}

@@ -1,0 +1,242 @@
+import Fluent
+import Foundation
+import Networks
+import SQLKit
+
+/// Deliveries: made and moved when a post is scheduled, and published by the worker exactly
+/// once (invariant 1), each ending published or failed with a reason (invariant 2).
+struct DeliveryService: Sendable {
+    /// The job that wakes a delivery at its time.
+    static let publishJob = "publish"
+    /// Tries, counting the first, before a network that keeps failing is given up on.
+    static let mostAttempts = 8
+
+    let db: any Database
+    let wiring: Wiring
+
+    /// When a post asks to go.
+    enum When: Sendable, Equatable {
+        case at(Date)
+        /// Each channel's next free posting slot.
+        case queue
+        case now
+    }
+
+    // MARK: Scheduling
+
+    /// Makes the post's deliveries to `channels` for `when`, or moves the pending ones; pending
+    /// deliveries to channels it no longer goes to are canceled. A published or sending
+    /// delivery is never made again. Runs on `db`, the caller's transaction.
+    func schedule(_ post: Post, to channels: [Channel], when: When) async throws {
+        let now = wiring.clock.now()
+        let postID = try post.requireID()
+        let existing = try await Delivery.query(on: db).filter(\.$post.$id == postID).all()
+        let targets = Set(try channels.map { try $0.requireID() })
+        for delivery in existing where delivery.state.isPending {
+            guard let channelID = delivery.$channel.id, targets.contains(channelID) else {
+                delivery.state = .canceled
+                try await delivery.save(on: db)
+                continue
+            }
+        }
+        for channel in channels {
+            let channelID = try channel.requireID()
+            let at: Date
+            switch when {
+            case let .at(instant): at = instant
+            case .now: at = now
+            case .queue:
+                let taken = try await Delivery.query(on: db)
+                    .filter(\.$channel.$id == channelID)
+                    .filter(\.$state ~~ [.scheduled, .retrying, .unknown, .sending, .published])
+                    .filter(\.$scheduledAt >= now)
+                    .all(\.$scheduledAt)
+                guard let free = channel.postingSchedule.nextFree(from: now, taken: Set(taken)) else {
+                    throw AppError.invalid(["schedule": "\(channel.handle) has no posting times yet: set them for the channel, or choose a time."],
+                                           message: "The post was not scheduled.")
+                }
+                at = free
+            }
+            if let delivery = existing.first(where: { $0.$channel.id == channelID }) {
+                guard delivery.state != .published, delivery.state != .sending else { continue }
+                delivery.state = .scheduled
+                delivery.scheduledAt = at
+                delivery.error = nil
+                delivery.waitingForReconnect = false
+                try await delivery.save(on: db)
+                try await wake(delivery)
+            } else {
+                let delivery = try Delivery(postID: postID, channel: channel, scheduledAt: at, now: now)
+                try await delivery.create(on: db)
+                try await wake(delivery)
+            }
+        }
+        post.status = .scheduled
+    }
+
+    /// Cancels what has not been published; false when a delivery is being sent right now.
+    func cancelPending(of post: Post) async throws -> Bool {
+        let deliveries = try await Delivery.query(on: db).filter(\.$post.$id == post.requireID()).all()
+        if deliveries.contains(where: { $0.state == .sending }) { return false }
+        for delivery in deliveries where delivery.state.isPending {
+            delivery.state = .canceled
+            try await delivery.save(on: db)
+        }
+        return true
+    }
+
+    /// Sends the post's failed deliveries again, now; the others are left as they are.
+    @discardableResult
+    func retryFailed(of post: Post) async throws -> Int {
+        let failed = try await Delivery.query(on: db).filter(\.$post.$id == post.requireID()).filter(\.$state == .failed).all()
+        for delivery in failed {
+            delivery.state = .scheduled
+            delivery.scheduledAt = wiring.clock.now()
+            delivery.error = nil
+            delivery.waitingForReconnect = false
+            try await delivery.save(on: db)
+            try await wake(delivery)
+        }
+        return failed.count
+    }
+
+    /// The channel was connected again: what waited for it goes now.
+    func resumeWaiting(for channel: Channel) async throws {
+        let waiting = try await Delivery.query(on: db)
+            .filter(\.$channel.$id == channel.requireID())
+            .filter(\.$waitingForReconnect == true)
+            .filter(\.$state == .failed)
+            .all()
+        for delivery in waiting {
+            delivery.state = .scheduled
+            delivery.scheduledAt = wiring.clock.now()
+            delivery.error = nil
+            delivery.waitingForReconnect = false
+            try await delivery.save(on: db)
+            try await wake(delivery)
+        }
+    }
+
+    /// A job that runs the delivery at its time. A job for a time since moved finds the
+    /// delivery not yet due and does nothing, so moving never needs the old job found.
+    private func wake(_ delivery: Delivery, at time: Date? = nil) async throws {
+        try await wiring.jobs(on: db).enqueue(Self.publishJob, payload: #"{"delivery":"\#(try delivery.requireID().uuidString)"}"#,
+                                              runAt: time ?? delivery.scheduledAt)
+    }
+
+    // MARK: Publishing
+
+    /// The worker's job: publish the delivery if it is due.
+    func publish(job: JobQueue.Claimed) async throws -> JobOutcome {
+        struct Payload: Decodable { var delivery: UUID }
+        guard let payload = try? JSONDecoder().decode(Payload.self, from: Data(job.payload.utf8)) else {
+            return .failed("A publish job without a delivery.")
+        }
+        try await publish(payload.delivery)
+        return .done
+    }
+
+    /// Publishes one delivery, part by part, recording each part as it goes; every failure
+    /// ends in a state with a reason, never in an error thrown away.
+    func publish(_ id: UUID) async throws {
+        let now = wiring.clock.now()
+        guard let delivery = try await Delivery.find(id, on: db) else { return }
+        if delivery.state.isPending, delivery.scheduledAt > now.addingTimeInterval(1) { return }
+        guard delivery.state.isPending || delivery.state == .sending else { return }
+        guard let channelID = delivery.$channel.id, let channel = try await Channel.find(channelID, on: db) else {
+            return try await end(delivery, as: .failed, reason: "\(delivery.channelHandle) was disconnected before this was published.")
+        }
+        guard channel.status == .active else {
+            return try await park(delivery, reason: channel.problem ?? "the network refused the credentials")
+        }
+        guard let post = try await Post.find(delivery.$post.id, on: db) else { return }
+        guard let publisher = wiring.publishers.publisher(for: channel.network), let server = URL(string: channel.serverURL) else {
+            return try await end(delivery, as: .failed, reason: "Trestle cannot publish to \(channel.network.displayName) yet.")
+        }
+
+        // Invariant 1: `sending` is committed before the network call. A delivery found in
+        // `sending` was being sent when a worker stopped; it goes on as one whose outcome is unknown.
+        let maybeSentSince = delivery.sendingSince
+        let claimed = try await (db as! any SQLDatabase).raw("""
+            UPDATE deliveries SET state = 'sending', attempts = attempts + 1,
+                sending_since = COALESCE(sending_since, \(bind: now)), updated_at = \(bind: now)
+            WHERE id = \(bind: id) AND state = \(bind: delivery.state.rawValue) RETURNING id
+            """).all()
+        guard !claimed.isEmpty else { return }
+        delivery.state = .sending
+        delivery.attempts += 1
+        delivery.sendingSince = delivery.sendingSince ?? now
+
+        let texts = PostContent(text: post.text, thread: post.thread, variants: post.variants).texts(for: channel.network, channelID: channelID)
+        var account = PublishingAccount(server: server, accountID: channel.remoteID, credentials: try wiring.channels(on: db).credentials(of: channel))
+        var parts = delivery.publishedParts
+        do {
+            for index in parts.count..<texts.count {
+                let part = PartToPublish(
+                    text: texts[index], index: index, idempotencyKey: "\(delivery.idempotencyKey)/\(index)", recordKey: delivery.recordKey(part: index),
+                    createdAt: now, maybeSentSince: index == parts.count ? maybeSentSince : nil
+                )
+                let thread = parts.first.map { (root: $0, parent: parts[parts.count - 1]) }
+                let (published, rotated) = try await publisher.publish(part, thread: thread, as: account)
+                if let rotated {
+                    account.credentials = rotated
+                    channel.sealedCredentials = try wiring.sealer.seal(rotated, for: channelID)
+                    try await channel.save(on: db)
+                }
+                parts.append(published)
+                delivery.publishedParts = parts
+                try await delivery.save(on: db)
+            }
+        } catch let error as NetworkError {
+            return try await failed(delivery, channel: channel, error)
+        }
+        delivery.state = .published
+        delivery.publishedAt = wiring.clock.now()
+        delivery.remoteID = parts.first?.remoteID
+        delivery.remoteURL = parts.first?.url
+        delivery.error = nil
+        try await delivery.save(on: db)
+    }
+
+    /// What a network's refusal means for the delivery: wait and retry, wait for the account
+    /// to be connected again, or stop with the network's reason.
+    private func failed(_ delivery: Delivery, channel: Channel, _ error: NetworkError) async throws {
+        let name = channel.network.displayName
+        switch error {
+        case let .unauthorized(reason):
+            channel.status = .needsReconnect
+            channel.problem = reason
+            try await channel.save(on: db)
+            try await park(delivery, reason: reason)
+        case .rateLimited, .unreachable, .timedOut, .rejected where error.isTransient:
+            let reason = "\(name): \(error.description)"
+            guard delivery.attempts < Self.mostAttempts else {
+                return try await end(delivery, as: .failed, reason: "Gave up after \(delivery.attempts) tries. \(reason)")
+            }
+            var wait = JobRunner.backoff(attempt: delivery.attempts)
+            if case let .rateLimited(retryAfter) = error, let retryAfter { wait = max(wait, TimeInterval(retryAfter)) }
+            // A timeout leaves it open whether the network took the post: it is looked for first.
+            if case .timedOut = error { delivery.state = .unknown } else { delivery.state = .retrying }
+            delivery.scheduledAt = wiring.clock.now().addingTimeInterval(wait)
+            delivery.error = reason
+            try await delivery.save(on: db)
+            try await wake(delivery)
+        case let .rejected(_, message):
+            try await end(delivery, as: .failed, reason: "\(name) refused: \(message)")
+        default:
+            try await end(delivery, as: .failed, reason: "\(name): \(error.description)")
+        }
+    }
+
+    /// Failed until the channel is connected again, which resumes it.
+    private func park(_ delivery: Delivery, reason: String) async throws {
+        delivery.waitingForReconnect = true
+        try await end(delivery, as: .failed, reason: "\(delivery.network.displayName): \(reason) Connect \(delivery.channelHandle) again to send it.")
+    }
+
+    private func end(_ delivery: Delivery, as state: Delivery.State, reason: String) async throws {
+        delivery.state = state
+        delivery.error = reason
+        try await delivery.save(on: db)
+    }
+}

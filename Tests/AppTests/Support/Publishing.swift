@@ -1,0 +1,43 @@
+@testable import App
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+extension Application {
+    /// Runs every publish job that is due, here and now, as a worker would; returns how many ran.
+    @discardableResult
+    func publishDueDeliveries() async throws -> Int {
+        let runner = JobRunner(queue: wiring.jobs(on: db), node: "test", kinds: [
+            JobKind(name: DeliveryService.publishJob, concurrency: 1) { [self] job in try await wiring.deliveries(on: db).publish(job: job) },
+        ])
+        return try await runner.drain(DeliveryService.publishJob)
+    }
+
+    /// Connects the fake instance's account to the member's workspace; returns the channel id.
+    func connectMastodon(_ member: Member, _ fake: FakeMastodon) async throws -> String {
+        let response = try await api(.POST, "/api/v1/workspaces/\(member.workspaceID)/channels", as: member,
+                                     json: #"{"network": "mastodon", "instanceURL": "\#(fake.url)", "accessToken": "good-token", "timezone": "America/New_York"}"#)
+        return try #require(try response.json()["id"] as? String, "\(response.text)")
+    }
+
+    /// Connects the fake service's bakery account; returns the channel id.
+    func connectBluesky(_ member: Member, _ fake: FakeBluesky) async throws -> String {
+        let response = try await api(.POST, "/api/v1/workspaces/\(member.workspaceID)/channels", as: member,
+                                     json: #"{"network": "bluesky", "service": "\#(fake.url)", "identifier": "bakery.bsky.social", "appPassword": "abcd-efgh-ijkl-mnop"}"#)
+        return try #require(try response.json()["id"] as? String, "\(response.text)")
+    }
+
+    /// Creates a post through the API and returns its JSON.
+    func createPost(_ member: Member, _ json: String) async throws -> [String: Any] {
+        let response = try await api(.POST, "/api/v1/workspaces/\(member.workspaceID)/posts", as: member, json: json)
+        #expect(response.status == .created, "\(response.text)")
+        return try response.json()
+    }
+
+    /// The post's deliveries as the API shows them.
+    func deliveries(of postID: String, _ member: Member) async throws -> [[String: Any]] {
+        let post = try await api(.GET, "/api/v1/workspaces/\(member.workspaceID)/posts/\(postID)", as: member).json()
+        return try #require(post["deliveries"] as? [[String: Any]])
+    }
+}
