@@ -16,7 +16,9 @@ extension Application {
     /// Makes the network client; it is shut down with the application.
     func useNetworkHTTP(policy: OutboundAddressPolicy) {
         let client = NetworkHTTPClient.makeHTTPClient(eventLoopGroup: eventLoopGroup)
-        storage[NetworkHTTPKey.self] = NetworkHTTPClient(client: client, policy: policy)
+        var http = NetworkHTTPClient(client: client, policy: policy)
+        http.timeout = .seconds(Int64(settings.networkTimeout))
+        storage[NetworkHTTPKey.self] = http
         lifecycle.use(HTTPClientShutdown(client: client))
     }
 }

@@ -33,6 +33,11 @@ public struct TrestleSettings: Sendable {
     /// Which addresses Trestle may call when a person names a server (a Mastodon instance, a
     /// Bluesky service): public ones, plus what `TRESTLE_FETCH_ALLOW` names.
     public var outboundPolicy: OutboundAddressPolicy
+    /// How long one call to a network may take in all (`TRESTLE_NETWORK_TIMEOUT`, seconds).
+    public var networkTimeout: Int = 15
+    /// How long a worker holds a job before another may take it over, unless it renews the
+    /// lease (`TRESTLE_JOB_LEASE`, seconds): how soon the work of a worker that died goes on.
+    public var jobLease: Int = 60
 
     public init(
         dataDirectory: String,
@@ -56,7 +61,7 @@ public struct TrestleSettings: Sendable {
     public var servesHTTPS: Bool { publicURL?.scheme?.lowercased() == "https" }
 
     /// Reads `TRESTLE_DATA_DIR`, `DATABASE_URL`, `TRESTLE_PUBLIC_URL`, `TRESTLE_SECRET_KEY`,
-    /// `TRESTLE_TRUSTED_PROXIES` and `TRESTLE_FETCH_ALLOW`,
+    /// `TRESTLE_TRUSTED_PROXIES`, `TRESTLE_FETCH_ALLOW`, `TRESTLE_NETWORK_TIMEOUT` and `TRESTLE_JOB_LEASE`,
     /// creating the data directory and the secret key file on first run.
     public static func fromEnvironment() throws -> TrestleSettings {
         let env = ProcessInfo.processInfo.environment
@@ -95,10 +100,22 @@ public struct TrestleSettings: Sendable {
         } catch {
             throw SettingsError("TRESTLE_FETCH_ALLOW: \(error)")
         }
-        return TrestleSettings(
+        var settings = TrestleSettings(
             dataDirectory: dataDirectory, database: database, publicURL: publicURL, secretKey: secretKey,
             trustedProxies: Set(proxies), outboundPolicy: outboundPolicy
         )
+        settings.networkTimeout = try seconds(env, "TRESTLE_NETWORK_TIMEOUT", default: 15, within: 1...300)
+        settings.jobLease = try seconds(env, "TRESTLE_JOB_LEASE", default: 60, within: 2...3600)
+        return settings
+    }
+
+    /// A whole number of seconds from the environment, within `range`; a typo stops the start.
+    private static func seconds(_ env: [String: String], _ name: String, default value: Int, within range: ClosedRange<Int>) throws -> Int {
+        guard let text = env[name], !text.isEmpty else { return value }
+        guard let seconds = Int(text), range.contains(seconds) else {
+            throw SettingsError("\(name) must be a whole number of seconds from \(range.lowerBound) to \(range.upperBound).")
+        }
+        return seconds
     }
 }
 

@@ -30,7 +30,7 @@ actor Worker {
         ]
         let application = self.application
         let runner = JobRunner(queue: application.wiring.jobs(on: application.db), node: node, kinds: [
-            JobKind(name: DeliveryService.publishJob, concurrency: Self.publishingConcurrency) { job in
+            JobKind(name: DeliveryService.publishJob, concurrency: Self.publishingConcurrency, lease: TimeInterval(application.settings.jobLease)) { job in
                 try await application.wiring.deliveries(on: application.db).publish(job: job)
             },
         ])

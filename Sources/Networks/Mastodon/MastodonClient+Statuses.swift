@@ -25,25 +25,36 @@ extension MastodonClient {
         return try Self.decode(MastodonStatus.self, response)
     }
 
-    /// Among the account's latest statuses (`GET /api/v1/accounts/:id/statuses`), the one posted
-    /// at or after `since` whose text reads as `text` and that replies to `inReplyTo`; nil when
-    /// there is none, so the post can be sent.
+    /// Among the account's statuses since `since` (`GET /api/v1/accounts/:id/statuses`, paged
+    /// back with `max_id` while they are that recent), the one whose text reads as `text` and
+    /// that replies to `inReplyTo`; nil when there is none, so the post can be sent.
     public func recentStatus(
         of accountID: String, matching text: String, inReplyTo: String?, since: Date, accessToken: String
     ) async throws -> MastodonStatus? {
-        var components = URLComponents(url: url("/api/v1/accounts/\(accountID)/statuses"), resolvingAgainstBaseURL: false)!
-        components.queryItems = [URLQueryItem(name: "limit", value: "40")]
-        let response = try await http.send(.GET, components.url!, headers: ["Authorization": "Bearer \(accessToken)", "Accept": "application/json"])
-        try Self.check(response, host: instanceURL.host ?? "")
-        let statuses = try Self.decode([MastodonStatus].self, response)
         let wanted = StatusText.comparable(text)
         // A minute of slack for a server clock that runs behind ours.
         let earliest = since.addingTimeInterval(-60)
-        return statuses.first { status in
-            (status.createdAt.map { $0 >= earliest } ?? true) && status.inReplyToID == inReplyTo
-                && StatusText.comparable(StatusText.plain(fromHTML: status.content)) == wanted
+        var olderThan: String?
+        for _ in 0..<Self.mostPagesLookedAt {
+            var components = URLComponents(url: url("/api/v1/accounts/\(accountID)/statuses"), resolvingAgainstBaseURL: false)!
+            components.queryItems = [URLQueryItem(name: "limit", value: "40")] + (olderThan.map { [URLQueryItem(name: "max_id", value: $0)] } ?? [])
+            let response = try await http.send(.GET, components.url!, headers: ["Authorization": "Bearer \(accessToken)", "Accept": "application/json"])
+            try Self.check(response, host: instanceURL.host ?? "")
+            let page = try Self.decode([MastodonStatus].self, response)
+            if let found = page.first(where: { status in
+                (status.createdAt.map { $0 >= earliest } ?? true) && status.inReplyToID == inReplyTo
+                    && StatusText.comparable(StatusText.plain(fromHTML: status.content)) == wanted
+            }) {
+                return found
+            }
+            guard page.count == 40, let last = page.last, let lastDate = last.createdAt, lastDate >= earliest else { return nil }
+            olderThan = last.id
         }
+        return nil
     }
+
+    /// An account that posted more than 400 statuses since an attempt is not searched further.
+    static let mostPagesLookedAt = 10
 }
 
 /// The parts of Mastodon's `Status` entity a delivery keeps.

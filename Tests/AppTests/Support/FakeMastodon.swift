@@ -30,6 +30,20 @@ struct FakeMastodon: Sendable {
         var accounts: [String: Account] = ["good-token": Account(id: "10984", username: "bakery", displayName: "Corner Bakery")]
         /// Mastodon keeps an `Idempotency-Key` for an hour; some compatible servers ignore it.
         var honoursIdempotencyKey = true
+        /// How long every post takes to answer.
+        var latency: Duration = .zero
+    }
+
+    /// What goes wrong, once, when a status with a given text is posted.
+    enum Trouble: Sendable {
+        /// 500 before anything is stored.
+        case serverError
+        /// The status is stored, then the answer is a 500.
+        case serverErrorAfterStoring
+        /// 429 with `X-RateLimit-Reset` this many seconds ahead.
+        case rateLimited(seconds: Int)
+        /// The status is stored, and the answer comes this late (after the client gave up).
+        case lateAnswer(Duration)
     }
 
     /// A status as the instance stores it.
@@ -54,6 +68,8 @@ struct FakeMastodon: Sendable {
         let idempotencyKeys = Mutex<[String: String]>([:])
         /// Statuses to answer the next posts with, one each, before posting normally again.
         let postFailures = Mutex<[HTTPStatus]>([])
+        /// Trouble for the first post of a text.
+        let troubles = Mutex<[String: Trouble]>([:])
 
         func restore(_ token: String) { _ = revokedTokens.withLock { $0.remove(token) } }
 
@@ -131,6 +147,13 @@ struct FakeMastodon: Sendable {
                 guard let form = try? req.content.decode(Form.self), let text = form.status, !text.isEmpty else {
                     return try json(["error": "Validation failed: Text can't be blank"], status: .unprocessableEntity)
                 }
+                if settings.latency > .zero { try await Task.sleep(for: settings.latency) }
+                let trouble = controls.troubles.withLock { $0.removeValue(forKey: text) }
+                switch trouble {
+                case .serverError: return try json(["error": "Something went wrong on our end"], status: .internalServerError)
+                case let .rateLimited(seconds): return Self.rateLimited(reset: ISO8601DateFormatter().string(from: Date().addingTimeInterval(TimeInterval(seconds))))
+                default: break
+                }
                 let key = req.headers.first(name: "Idempotency-Key").map { "\(token):\($0)" }
                 let status: Status = controls.statuses.withLock { statuses in
                     if settings.honoursIdempotencyKey, let key, let id = controls.idempotencyKeys.withLock({ $0[key] }),
@@ -142,13 +165,21 @@ struct FakeMastodon: Sendable {
                     if let key { controls.idempotencyKeys.withLock { $0[key] = status.id } }
                     return status
                 }
+                switch trouble {
+                case .serverErrorAfterStoring: return try json(["error": "Something went wrong on our end"], status: .internalServerError)
+                case let .lateAnswer(delay): try await Task.sleep(for: delay)
+                default: break
+                }
                 return try json(Self.entity(status, settings: settings))
             }
             routes.get("api", "v1", "accounts", ":id", "statuses") { req async throws -> Response in
                 let id = req.parameters.get("id") ?? ""
                 let limit = min(req.query[Int.self, at: "limit"] ?? 20, 40)
-                let mine = controls.statuses.withLock { $0.filter { $0.accountID == id } }
-                return try json(Array(mine.reversed().prefix(limit)).map { Self.entity($0, settings: settings) })
+                var mine = Array(controls.statuses.withLock { $0.filter { $0.accountID == id } }.reversed())
+                if let maxID = req.query[String.self, at: "max_id"], let index = mine.firstIndex(where: { $0.id == maxID }) {
+                    mine = Array(mine[(index + 1)...])
+                }
+                return try json(Array(mine.prefix(limit)).map { Self.entity($0, settings: settings) })
             }
             routes.get("api", "v1", "instance") { _ async throws -> Response in
                 try json([
