@@ -1,7 +1,9 @@
 """A Mastodon instance on loopback, as its API documentation describes the calls that
 connecting an account makes: verify_credentials (bearer token, 401 otherwise), /api/v2/instance
 with the instance's own limits, and signing in: /api/v1/apps, the /oauth/authorize page where
-the person allows the app, and /oauth/token, which checks the PKCE verifier."""
+the person allows the app, and /oauth/token, which checks the PKCE verifier; and posting:
+POST /api/v1/statuses (an Idempotency-Key repeated gives the same status) and the account's
+statuses."""
 import base64
 import hashlib
 import html
@@ -17,6 +19,8 @@ class FakeMastodon:
         self.max_characters = max_characters
         self.domain = domain
         self.codes = {}  # code → PKCE challenge it was issued for
+        self.statuses = []  # every status posted, oldest first
+        self.keys = {}  # Idempotency-Key → status
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -39,6 +43,20 @@ class FakeMastodon:
                     body = json.loads(raw or "{}")
                 else:
                     body = {k: v[0] for k, v in parse_qs(raw).items()}
+                if self.path == "/api/v1/statuses":
+                    if self.headers.get("Authorization") != f"Bearer {fake.token}":
+                        return self.answer(401, {"error": "The access token is invalid"})
+                    key = self.headers.get("Idempotency-Key")
+                    if key in fake.keys:
+                        return self.answer(200, fake.keys[key])
+                    number = str(110000 + len(fake.statuses))
+                    status = {"id": number, "url": f"https://{fake.domain}/@bakery/{number}",
+                              "content": "<p>" + html.escape(body.get("status", "")) + "</p>", "text": body.get("status", ""),
+                              "in_reply_to_id": body.get("in_reply_to_id"), "created_at": "2026-12-01T12:00:00.000Z"}
+                    fake.statuses.append(status)
+                    if key:
+                        fake.keys[key] = status
+                    return self.answer(200, status)
                 if self.path == "/api/v1/apps":
                     return self.answer(200, {"id": "1", "name": body.get("client_name"), "client_id": "cid",
                                              "client_secret": "csecret", "redirect_uri": body.get("redirect_uris")})
@@ -71,6 +89,8 @@ class FakeMastodon:
                         return self.answer(401, {"error": "The access token is invalid"})
                     return self.answer(200, {"id": "10984", "username": "bakery", "acct": "bakery",
                                              "display_name": "Corner Bakery", "url": f"https://{fake.domain}/@bakery"})
+                if url.path == "/api/v1/accounts/10984/statuses":
+                    return self.answer(200, list(reversed(fake.statuses))[:40])
                 if self.path == "/api/v2/instance":
                     return self.answer(200, {"domain": fake.domain, "title": "Bakery Social", "configuration": {
                         "statuses": {"max_characters": fake.max_characters, "characters_reserved_per_url": 23}}})

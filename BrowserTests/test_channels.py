@@ -59,8 +59,8 @@ def test_a_connected_mastodon_channel_counts_by_its_instances_limit(server, brow
 
         # Saved as a draft for the channel, and opened again with it chosen.
         page.get_by_role("button", name="Save draft").click()
-        expect(page.locator("h1")).to_have_text("Drafts")
-        expect(page.locator("#drafts")).to_contain_text("for @bakery@bakery.example")
+        expect(page.locator("h1")).to_have_text("Posts")
+        expect(page.locator("#posts")).to_contain_text("for @bakery@bakery.example")
         page.get_by_role("link", name="Edit").click()
         expect(page.get_by_role("checkbox", name="Mastodon @bakery@bakery.example")).to_be_checked()
         context.close()

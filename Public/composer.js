@@ -8,6 +8,9 @@
 
   const checkURL = form.dataset.checkUrl;
   const csrf = form.dataset.csrf;
+  // A chosen time is the viewer's own: the server reads it in this zone.
+  const zone = document.getElementById("schedule-zone");
+  if (zone) zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
   const boxes = [...form.querySelectorAll("input[data-key]")];
   const otherNetworks = form.querySelector("details.other-networks");
   const parts = document.getElementById("parts");

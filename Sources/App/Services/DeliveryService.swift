@@ -124,6 +124,17 @@ struct DeliveryService: Sendable {
                                               runAt: time ?? delivery.scheduledAt)
     }
 
+    /// The workspace's latest failed deliveries, newest first, for the dashboard.
+    func recentFailures(in workspace: Workspace, limit: Int = 10) async throws -> [Delivery] {
+        try await Delivery.query(on: db)
+            .join(Post.self, on: \Delivery.$post.$id == \Post.$id)
+            .filter(Post.self, \.$workspace.$id == workspace.requireID())
+            .filter(\.$state == .failed)
+            .sort(\.$updatedAt, .descending)
+            .limit(limit)
+            .all()
+    }
+
     // MARK: Publishing
 
     /// The worker's job: publish the delivery if it is due.

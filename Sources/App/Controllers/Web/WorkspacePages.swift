@@ -20,9 +20,18 @@ enum WorkspacePages {
             var problem: String?
         }
 
+        struct FailureLine: Encodable {
+            var postID: String
+            var handle: String
+            var error: String
+            var at: Date?
+        }
+
         var page: PageContext
         var members: [MemberDTO]
         var channels: [ChannelLine]
+        /// Deliveries that failed: never silent, each with its reason and a way to it.
+        var failures: [FailureLine]
         /// How many channels the network has stopped taking posts for.
         var needingReconnect: Int
     }
@@ -64,9 +73,12 @@ enum WorkspacePages {
                 problem: $0.status == .needsReconnect ? ($0.problem ?? "the network refused the credentials") : nil
             )
         }
+        let failures = try await req.wiring.deliveries(on: req.db).recentFailures(in: access.workspace).map {
+            DashboardContext.FailureLine(postID: $0.$post.id.uuidString, handle: $0.channelHandle, error: $0.error ?? "No reason was given.", at: $0.updatedAt)
+        }
         return try await req.page("dashboard", DashboardContext(
             page: .load(req, title: access.workspace.name, in: access), members: members,
-            channels: channels, needingReconnect: channels.filter { $0.problem != nil }.count
+            channels: channels, failures: failures, needingReconnect: channels.filter { $0.problem != nil }.count
         ))
     }
 }

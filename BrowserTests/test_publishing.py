@@ -1,0 +1,46 @@
+"""A post written in the composer goes out: "Post now" hands it to the worker of the running
+server, and the post's page shows it published with a link to it on the instance."""
+import os
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from conftest import sign_up
+from fake_mastodon import FakeMastodon
+
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+
+
+def test_post_now_from_the_composer_is_published_by_the_worker(server, browser):
+    fake = FakeMastodon(token="post-token")
+    try:
+        context = browser.new_context(viewport={"width": 1100, "height": 900})
+        page = context.new_page()
+        sign_up(page, server["base"], "gus@bakery.example", "pumpernickel dark", "Gus's Bakery")
+        page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Channels").click()
+        page.get_by_text("Or paste an access token").click()
+        page.get_by_label("Instance of the token").fill(fake.url)
+        page.get_by_label("Access token").fill("post-token")
+        page.get_by_role("button", name="Connect with the token").click()
+        expect(page.locator("#channels li")).to_have_count(1)
+
+        page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Compose").click()
+        page.get_by_label("Text", exact=True).fill("Fresh pretzels until noon.")
+        expect(page.locator("#verdict")).to_have_text("Ready: fits every chosen channel.")
+        page.get_by_role("button", name="Post now").click()
+        expect(page.locator("#deliveries")).to_contain_text("@bakery@bakery.example")
+
+        # The server's own worker publishes within a few seconds; the page shows it on reload.
+        for _ in range(30):
+            if page.locator("#post-status").inner_text() == "published":
+                break
+            page.wait_for_timeout(500)
+            page.reload()
+        expect(page.locator("#post-status")).to_have_text("published")
+        expect(page.get_by_role("link", name="View post")).to_have_attribute("href", "https://bakery.example/@bakery/110000")
+        assert [status["text"] for status in fake.statuses] == ["Fresh pretzels until noon."]
+        if os.environ.get("TRESTLE_SCREENSHOTS"):
+            page.screenshot(path=str(SCREENSHOTS / "post-published.png"), full_page=True)
+        context.close()
+    finally:
+        fake.stop()

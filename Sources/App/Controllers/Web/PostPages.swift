@@ -1,0 +1,174 @@
+import Vapor
+
+/// Posts in the web UI: saved or scheduled from the composer, listed with where each stands,
+/// shown delivery by delivery, opened again, retried, deleted.
+enum PostPages {
+    struct PostForm: Content {
+        var parts: [String]?
+        var channels: [String]?
+        var media: [UUID]?
+        var variants: [String: String]?
+        /// The button pressed: `draft` (or none), `now`, `queue`, or `at` with `at` and `zone`.
+        var when: String?
+        /// `2026-12-24T09:00` from a `datetime-local` field, in the browser's `zone`.
+        var at: String?
+        var zone: String?
+    }
+
+    struct PostSummary: Encodable {
+        var id: String
+        var excerpt: String
+        var parts: Int
+        /// Where it is meant to go, as handles.
+        var channels: String
+        var status: String
+        var updatedAt: Date?
+    }
+
+    struct ListContext: Encodable {
+        var page: PageContext
+        var posts: [PostSummary]
+    }
+
+    struct DeliveryLine: Encodable {
+        var handle: String
+        var state: String
+        var scheduledAt: Date
+        var publishedAt: Date?
+        /// The time in the channel's own zone, as its posting slots read.
+        var channelTime: String
+        var remoteURL: String?
+        var error: String?
+    }
+
+    struct ShowContext: Encodable {
+        var page: PageContext
+        var id: String
+        var status: String
+        var parts: [String]
+        var deliveries: [DeliveryLine]
+        var canRetry: Bool
+    }
+
+    @Sendable static func list(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let posts = try await req.wiring.posts(on: req.db).posts(in: access.workspace).map { post in
+            PostSummary(
+                id: try post.requireID().uuidString,
+                excerpt: post.text.count > 140 ? String(post.text.prefix(140)) + "…" : post.text,
+                parts: post.thread.count + 1,
+                channels: (post.$channels.value ?? []).map(\.handle).sorted().joined(separator: ", "),
+                status: PostDTO.status(post.status, post.$deliveries.value ?? []),
+                updatedAt: post.updatedAt
+            )
+        }
+        return try await req.page("posts", ListContext(page: .load(req, title: "Posts · \(access.workspace.name)", in: access), posts: posts))
+    }
+
+    /// One post, delivery by delivery: its state, the post on the network, or why it failed.
+    @Sendable static func show(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let post = try await req.wiring.posts(on: req.db).post(req.uuidParameter("post"), in: access.workspace)
+        let channels = Dictionary((post.$channels.value ?? []).compactMap { c in c.id.map { ($0, c.timezone) } }, uniquingKeysWith: { a, _ in a })
+        let deliveries = (post.$deliveries.value ?? []).sorted { ($0.scheduledAt, $0.channelHandle) < ($1.scheduledAt, $1.channelHandle) }
+        let lines = deliveries.map { delivery in
+            let zone = delivery.$channel.id.flatMap { channels[$0] } ?? "UTC"
+            return DeliveryLine(
+                handle: delivery.channelHandle, state: delivery.state.rawValue, scheduledAt: delivery.scheduledAt, publishedAt: delivery.publishedAt,
+                channelTime: Self.local(delivery.publishedAt ?? delivery.scheduledAt, zone), remoteURL: delivery.remoteURL, error: delivery.error
+            )
+        }
+        return try await req.page("post", ShowContext(
+            page: .load(req, title: "Post · \(access.workspace.name)", in: access), id: try post.requireID().uuidString,
+            status: PostDTO.status(post.status, deliveries), parts: [post.text] + post.thread, deliveries: lines,
+            canRetry: deliveries.contains { $0.state == .failed }
+        ))
+    }
+
+    @Sendable static func retry(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let service = req.wiring.posts(on: req.db)
+        let post = try await service.post(req.uuidParameter("post"), in: access.workspace)
+        try await service.retry(post)
+        return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/posts/\(try post.requireID())")
+    }
+
+    /// "Tue 24 Dec 09:00 Europe/Berlin".
+    private static func local(_ date: Date, _ zone: String) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE d MMM HH:mm"
+        return "\(formatter.string(from: date)) \(zone)"
+    }
+
+    @Sendable static func create(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let form = try req.content.decode(PostForm.self)
+        let parts = form.parts ?? []
+        do {
+            let post = try await req.wiring.posts(on: req.db).create(draft(from: form), in: access.workspace, by: req.requireUser())
+            return try after(saving: post, in: access)
+        } catch let error as AppError where !error.fields.isEmpty {
+            return try await ComposerPages.render(req, parts: parts, channels: form.channels ?? [], media: form.media ?? [], variants: form.variants ?? [:], errors: error.fields, status: error.status)
+        }
+    }
+
+    @Sendable static func edit(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let post = try await req.wiring.posts(on: req.db).post(req.uuidParameter("post"), in: access.workspace)
+        let channels = (post.$channels.value ?? []).compactMap { $0.id?.uuidString }
+        return try await ComposerPages.render(req, parts: [post.text] + post.thread, channels: channels, media: post.media, variants: post.variants, editing: post)
+    }
+
+    @Sendable static func update(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let service = req.wiring.posts(on: req.db)
+        let post = try await service.post(req.uuidParameter("post"), in: access.workspace)
+        let form = try req.content.decode(PostForm.self)
+        let parts = form.parts ?? []
+        do {
+            try await service.update(post, in: access.workspace, with: draft(from: form))
+            return try after(saving: post, in: access)
+        } catch let error as AppError where !error.fields.isEmpty {
+            return try await ComposerPages.render(req, parts: parts, channels: form.channels ?? [], media: form.media ?? [], variants: form.variants ?? [:], editing: post, errors: error.fields, status: error.status)
+        }
+    }
+
+    @Sendable static func delete(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let service = req.wiring.posts(on: req.db)
+        try await service.delete(service.post(req.uuidParameter("post"), in: access.workspace))
+        return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/posts")
+    }
+
+    /// A scheduled post opens on its own page, where its deliveries show; a draft on the list.
+    private static func after(saving post: Post, in access: WorkspaceAccess) throws -> Response {
+        let base = "/workspaces/\(try access.workspace.requireID())/posts"
+        return Response(status: .seeOther, headers: ["Location": post.status == .scheduled ? "\(base)/\(try post.requireID())" : base])
+    }
+
+    private static func draft(from form: PostForm) throws -> PostService.Draft {
+        let parts = form.parts ?? []
+        // An unticked box sends nothing: no `channels[]` means no channel.
+        return .init(text: parts.first ?? "", thread: Array(parts.dropFirst()), channels: form.channels ?? [], variants: form.variants ?? [:],
+                     media: form.media ?? [], schedule: try schedule(from: form))
+    }
+
+    /// Which button was pressed, as a schedule; a time is read in the browser's own zone.
+    private static func schedule(from form: PostForm) throws -> DeliveryService.When? {
+        switch form.when {
+        case "now": return .now
+        case "queue": return .queue
+        case "at":
+            let zone = form.zone.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
+            let pieces = (form.at ?? "").split(whereSeparator: { $0 == "-" || $0 == "T" || $0 == ":" }).compactMap { Int($0) }
+            guard pieces.count >= 5, (2000...2200).contains(pieces[0]), (1...12).contains(pieces[1]), (1...31).contains(pieces[2]),
+                  (0...23).contains(pieces[3]), (0...59).contains(pieces[4]) else {
+                throw AppError.invalid(["schedule": "Choose the day and time to post."], message: "The post was not scheduled.")
+            }
+            return .at(LocalTime.instant(year: pieces[0], month: pieces[1], day: pieces[2], hour: pieces[3], minute: pieces[4], in: zone))
+        default: return nil
+        }
+    }
+}
