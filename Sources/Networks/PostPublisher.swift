@@ -1,5 +1,26 @@
 import Foundation
 
+/// An image or video that goes with a post, and what describes it to people who cannot see it.
+public struct MediaToPublish: Sendable {
+    public var bytes: Data
+    public var mimeType: String
+    public var filename: String
+    public var altText: String
+    public var isVideo: Bool
+    public var width: Int?
+    public var height: Int?
+
+    public init(bytes: Data, mimeType: String, filename: String, altText: String, isVideo: Bool, width: Int?, height: Int?) {
+        self.bytes = bytes
+        self.mimeType = mimeType
+        self.filename = filename
+        self.altText = altText
+        self.isVideo = isVideo
+        self.width = width
+        self.height = height
+    }
+}
+
 /// One part of a post on its way to a network: the first part, or one of the thread's replies.
 public struct PartToPublish: Sendable {
     public var text: String
@@ -14,8 +35,11 @@ public struct PartToPublish: Sendable {
     /// When an earlier attempt may already have sent this part and its outcome is unknown (a
     /// timeout, a crash): the network is asked for it before anything is sent again.
     public var maybeSentSince: Date?
+    /// The post's images or video; they go with its first part.
+    public var media: [MediaToPublish]
 
-    public init(text: String, index: Int, idempotencyKey: String, recordKey: String, createdAt: Date, maybeSentSince: Date?) {
+    public init(text: String, index: Int, idempotencyKey: String, recordKey: String, createdAt: Date, maybeSentSince: Date?, media: [MediaToPublish] = []) {
+        self.media = media
         self.text = text
         self.index = index
         self.idempotencyKey = idempotencyKey

@@ -13,6 +13,10 @@ public enum FuzzLoop {
         public var slowestInput: [UInt8] = []
     }
 
+    /// Slower than this, one input counts as a hang. Generous: the suite runs beside other
+    /// tests on two cores, and a parser that loops without end takes far longer.
+    public static let hang: Duration = .seconds(5)
+
     /// How many mutated inputs each parser gets: `TRESTLE_FUZZ_ITERATIONS`, else `iterations`.
     public static func iterations(default iterations: Int) -> Int {
         ProcessInfo.processInfo.environment["TRESTLE_FUZZ_ITERATIONS"].flatMap { Int($0) }.map { max(0, $0) } ?? iterations

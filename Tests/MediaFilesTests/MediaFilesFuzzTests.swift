@@ -17,7 +17,7 @@ import Testing
             #expect((video.width ?? 0) <= 65_535 && (video.height ?? 0) <= 65_535)
         }
         #expect(report.inputs == seeds.count + FuzzLoop.iterations(default: 20_000))
-        #expect(report.slowest < .milliseconds(500), "slowest input: \(report.slowestInput.prefix(64))")
+        #expect(report.slowest < FuzzLoop.hang, "slowest input: \(report.slowestInput.prefix(64))")
     }
 
     @Test func theImageHeaderReadersTakeAnyFile() async throws {
@@ -33,7 +33,7 @@ import Testing
                 _ = size.width * size.height
             }
         }
-        #expect(report.slowest < .milliseconds(500), "slowest input: \(report.slowestInput.prefix(64))")
+        #expect(report.slowest < FuzzLoop.hang, "slowest input: \(report.slowestInput.prefix(64))")
     }
 
     @Test func theMultipartReaderTakesAnyBody() async throws {
@@ -47,6 +47,6 @@ import Testing
                 for part in form.parts { #expect(part.content.lowerBound >= 0 && part.content.upperBound <= bytes.count) }
             }
         }
-        #expect(report.slowest < .milliseconds(500))
+        #expect(report.slowest < FuzzLoop.hang)
     }
 }

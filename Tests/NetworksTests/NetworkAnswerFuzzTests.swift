@@ -33,7 +33,7 @@ import Testing
                 #expect((0...RetryAfter.longest).contains(seconds), "\(value.debugDescription) → \(seconds)")
             }
         }
-        #expect(report.slowest < .milliseconds(500))
+        #expect(report.slowest < FuzzLoop.hang)
     }
 
     @Test func instanceAnswersAreReadWithinTheirBounds() async throws {
@@ -45,7 +45,7 @@ import Testing
             #expect((0...MastodonInstance.mostCharactersPerURL).contains(instance.charactersReservedPerURL))
             #expect((instance.domain?.utf8.count ?? 0) <= 253)
         }
-        #expect(report.slowest < .milliseconds(500))
+        #expect(report.slowest < FuzzLoop.hang)
     }
 
     @Test func accountAndSessionAnswersAreReadWithinTheirBounds() async throws {
@@ -66,7 +66,7 @@ import Testing
             _ = try? JSONDecoder().decode(XRPCError.self, from: data)
             _ = try? JSONDecoder().decode(MastodonErrorBody.self, from: data)
         }
-        #expect(report.slowest < .milliseconds(500))
+        #expect(report.slowest < FuzzLoop.hang)
     }
 
     @Test func statusesAndTheirHTMLAreReadWithoutACrash() async throws {
@@ -80,7 +80,7 @@ import Testing
             }
             _ = StatusText.plain(fromHTML: String(decoding: input, as: UTF8.self))
         }
-        #expect(report.slowest < .milliseconds(500))
+        #expect(report.slowest < FuzzLoop.hang)
     }
 
     @Test func deeplyNestedJSONIsRefusedNotAStackOverflow() async {
@@ -105,6 +105,6 @@ import Testing
             _ = IPAddress.looksLikeIPv4(text)
             _ = try? OutboundAddressPolicy(allowing: [text])
         }
-        #expect(report.slowest < .milliseconds(500))
+        #expect(report.slowest < FuzzLoop.hang)
     }
 }

@@ -20,7 +20,7 @@ import TextRules
             _ = ATProtoSyntax.isValidDatetimeSyntax(text)
             _ = ATProtoSyntax.isValidDatetime(text)
         }
-        #expect(report.slowest < .milliseconds(500))
+        #expect(report.slowest < FuzzLoop.hang)
     }
 
     @Test func everyNetworksCountingTakesAnyText() async throws {
@@ -43,6 +43,6 @@ import TextRules
             }
         }
         #expect(report.inputs == texts.count + FuzzLoop.iterations(default: 10_000))
-        #expect(report.slowest < .seconds(1), "slowest: \(String(decoding: report.slowestInput, as: UTF8.self).debugDescription)")
+        #expect(report.slowest < FuzzLoop.hang, "slowest: \(String(decoding: report.slowestInput, as: UTF8.self).debugDescription)")
     }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import MediaFiles
 import Networks
 import SQLKit
 
@@ -179,13 +180,14 @@ struct DeliveryService: Sendable {
         delivery.sendingSince = delivery.sendingSince ?? now
 
         let texts = PostContent(text: post.text, thread: post.thread, variants: post.variants).texts(for: channel.network, channelID: channelID)
+        let media = try await self.media(of: post)
         var account = PublishingAccount(server: server, accountID: channel.remoteID, credentials: try wiring.channels(on: db).credentials(of: channel))
         var parts = delivery.publishedParts
         do {
             for index in parts.count..<texts.count {
                 let part = PartToPublish(
                     text: texts[index], index: index, idempotencyKey: "\(delivery.idempotencyKey)/\(index)", recordKey: delivery.recordKey(part: index),
-                    createdAt: now, maybeSentSince: index == parts.count ? maybeSentSince : nil
+                    createdAt: now, maybeSentSince: index == parts.count ? maybeSentSince : nil, media: index == 0 ? media : []
                 )
                 let thread = parts.first.map { (root: $0, parent: parts[parts.count - 1]) }
                 let (published, rotated) = try await publisher.publish(part, thread: thread, as: account)
@@ -207,6 +209,22 @@ struct DeliveryService: Sendable {
         delivery.remoteURL = parts.first?.url
         delivery.error = nil
         try await delivery.save(on: db)
+    }
+
+    /// The post's images or video, with their bytes and descriptions, in order.
+    private func media(of post: Post) async throws -> [MediaToPublish] {
+        guard !post.media.isEmpty else { return [] }
+        let files = MediaService(db: db)
+        var media: [MediaToPublish] = []
+        for item in try await MediaItem.query(on: db).filter(\.$id ~~ post.media).all().sorted(by: { a, b in
+            (post.media.firstIndex(of: a.id!) ?? 0) < (post.media.firstIndex(of: b.id!) ?? 0)
+        }) {
+            media.append(MediaToPublish(
+                bytes: try await files.content(of: item), mimeType: item.format.mimeType, filename: item.filename, altText: item.altText,
+                isVideo: item.format.isVideo, width: item.width, height: item.height
+            ))
+        }
+        return media
     }
 
     /// What a network's refusal means for the delivery: wait and retry, wait for the account

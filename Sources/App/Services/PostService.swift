@@ -181,11 +181,6 @@ struct PostService: Sendable {
             guard unfit.isEmpty else {
                 throw AppError.invalid(["schedule": unfit.joined(separator: " ")], message: "The post does not fit every channel, so it was not scheduled.")
             }
-            // Said plainly rather than published without them.
-            guard mediaItems.isEmpty else {
-                throw AppError.invalid(["media": "Publishing images and video arrives next; for now a scheduled post is text only. Save this one as a draft."],
-                                       message: "The post was not scheduled.")
-            }
             if case let .at(instant) = draft.schedule, instant < wiring.clock.now().addingTimeInterval(-60) {
                 throw AppError.invalid(["schedule": "That time has passed; choose a later one, or post now."], message: "The post was not scheduled.")
             }

@@ -42,6 +42,18 @@ extension BlueskyClient {
         return try decode(BlueskyRecordRef.self, response)
     }
 
+    /// Uploads a file to the account's repository (`com.atproto.repo.uploadBlob`), to embed.
+    public func uploadBlob(_ bytes: Data, mimeType: String, accessJwt: String) async throws -> BlueskyBlob {
+        let response = try await http.send(
+            .POST, url("com.atproto.repo.uploadBlob"),
+            headers: ["Authorization": "Bearer \(accessJwt)", "Content-Type": mimeType, "Accept": "application/json"],
+            body: bytes, timeout: .seconds(Int64(60 + bytes.count / 100_000))
+        )
+        try check(response)
+        struct Output: Decodable { var blob: BlueskyBlob }
+        return try decode(Output.self, response).blob
+    }
+
     /// The DID of a handle (`com.atproto.identity.resolveHandle`), for a mention's facet; nil
     /// when the handle does not resolve.
     public func did(ofHandle handle: String) async throws -> String? {
@@ -75,17 +87,19 @@ public struct BlueskyPostRecord: Encodable, Sendable, Equatable {
     public var createdAt: Date
     public var facets: [BlueskyFacet]
     public var reply: Reply?
+    public var embed: BlueskyEmbed?
 
-    public init(text: String, createdAt: Date, facets: [BlueskyFacet] = [], reply: Reply? = nil) {
+    public init(text: String, createdAt: Date, facets: [BlueskyFacet] = [], reply: Reply? = nil, embed: BlueskyEmbed? = nil) {
         self.text = text
         self.createdAt = createdAt
         self.facets = facets
         self.reply = reply
+        self.embed = embed
     }
 
     enum CodingKeys: String, CodingKey {
         case type = "$type"
-        case text, createdAt, facets, reply
+        case text, createdAt, facets, reply, embed
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -95,6 +109,7 @@ public struct BlueskyPostRecord: Encodable, Sendable, Equatable {
         try container.encode(Self.datetime(createdAt), forKey: .createdAt)
         if !facets.isEmpty { try container.encode(facets, forKey: .facets) }
         try container.encodeIfPresent(reply, forKey: .reply)
+        try container.encodeIfPresent(embed, forKey: .embed)
     }
 
     /// RFC 3339 in UTC with milliseconds, as the AT Protocol's `datetime` asks.
@@ -133,4 +148,101 @@ public struct BlueskyRecordRef: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey { case uri, cid }
+}
+
+/// A file in a repository, as a record refers to it (the lexicon's `blob` type).
+public struct BlueskyBlob: Codable, Sendable, Equatable {
+    public struct Link: Codable, Sendable, Equatable {
+        public var link: String
+        enum CodingKeys: String, CodingKey { case link = "$link" }
+    }
+
+    public var ref: Link
+    public var mimeType: String
+    public var size: Int
+
+    enum CodingKeys: String, CodingKey {
+        case type = "$type"
+        case ref, mimeType, size
+    }
+
+    public init(ref: Link, mimeType: String, size: Int) {
+        self.ref = ref
+        self.mimeType = mimeType
+        self.size = size
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        ref = try container.decode(Link.self, forKey: .ref)
+        mimeType = try container.decode(String.self, forKey: .mimeType)
+        size = try container.decode(Int.self, forKey: .size)
+        guard (1...512).contains(ref.link.utf8.count), mimeType.utf8.count <= 255, size >= 0 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not a blob"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode("blob", forKey: .type)
+        try container.encode(ref, forKey: .ref)
+        try container.encode(mimeType, forKey: .mimeType)
+        try container.encode(size, forKey: .size)
+    }
+}
+
+/// What a post shows beside its text: images (`app.bsky.embed.images`) or a video
+/// (`app.bsky.embed.video`), each with its alt text and aspect ratio.
+public enum BlueskyEmbed: Encodable, Sendable, Equatable {
+    public struct Image: Sendable, Equatable {
+        public var blob: BlueskyBlob
+        public var alt: String
+        public var width: Int?
+        public var height: Int?
+
+        public init(blob: BlueskyBlob, alt: String, width: Int?, height: Int?) {
+            self.blob = blob
+            self.alt = alt
+            self.width = width
+            self.height = height
+        }
+    }
+
+    case images([Image])
+    case video(Image)
+
+    private enum CodingKeys: String, CodingKey {
+        case type = "$type"
+        case images, image, video, alt, aspectRatio
+    }
+
+    private struct AspectRatio: Encodable {
+        var width: Int
+        var height: Int
+    }
+
+    private static func aspectRatio(_ image: Image) -> AspectRatio? {
+        guard let width = image.width, let height = image.height, width > 0, height > 0 else { return nil }
+        return AspectRatio(width: width, height: height)
+    }
+
+    private struct ImageEntry: Encodable {
+        var image: BlueskyBlob
+        var alt: String
+        var aspectRatio: AspectRatio?
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case let .images(images):
+            try container.encode("app.bsky.embed.images", forKey: .type)
+            try container.encode(images.map { ImageEntry(image: $0.blob, alt: $0.alt, aspectRatio: Self.aspectRatio($0)) }, forKey: .images)
+        case let .video(video):
+            try container.encode("app.bsky.embed.video", forKey: .type)
+            try container.encode(video.blob, forKey: .video)
+            if !video.alt.isEmpty { try container.encode(video.alt, forKey: .alt) }
+            try container.encodeIfPresent(Self.aspectRatio(video), forKey: .aspectRatio)
+        }
+    }
 }

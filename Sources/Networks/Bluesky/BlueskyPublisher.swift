@@ -3,7 +3,8 @@ import TextRules
 
 /// Bluesky: each part an `app.bsky.feed.post` record under the part's own TID, the thread's
 /// parts replies naming its first post and the one before. Links, mentions (resolved to DIDs;
-/// one that does not resolve stays plain text) and tags become facets.
+/// one that does not resolve stays plain text) and tags become facets; images or a video are
+/// uploaded as blobs and embedded with their alt text and aspect ratio.
 ///
 /// Sessions are kept for their two hours, one per account, so a thread does not log in for
 /// every part; an expired one is refreshed (the rotated refresh token is handed back to keep),
@@ -46,7 +47,16 @@ public actor BlueskyPublisher: PostPublisher {
                 thread.parent.cid.map { BlueskyPostRecord.Reply(root: .init(uri: thread.root.remoteID, cid: rootCID), parent: .init(uri: thread.parent.remoteID, cid: $0)) }
             }
         }
-        let record = BlueskyPostRecord(text: part.text, createdAt: part.createdAt, facets: facets, reply: reply)
+        var embed: BlueskyEmbed?
+        if !part.media.isEmpty {
+            var uploaded: [BlueskyEmbed.Image] = []
+            for media in part.media {
+                let blob = try await client.uploadBlob(media.bytes, mimeType: media.mimeType, accessJwt: session.accessJwt)
+                uploaded.append(.init(blob: blob, alt: media.altText, width: media.width, height: media.height))
+            }
+            embed = part.media.first?.isVideo == true ? .video(uploaded[0]) : .images(uploaded)
+        }
+        let record = BlueskyPostRecord(text: part.text, createdAt: part.createdAt, facets: facets, reply: reply, embed: embed)
         do {
             return Self.published(try await client.createPost(record, repo: session.did, rkey: part.recordKey, accessJwt: session.accessJwt))
         } catch let error as NetworkError {

@@ -50,8 +50,10 @@ public struct NetworkHTTPClient: Sendable {
     }
 
     /// Sends one request. Transport failures become `NetworkError`s; any HTTP status is
-    /// returned for the network's client to read.
-    public func send(_ method: HTTPMethod, _ url: URL, headers: HTTPHeaders = [:], body: Data? = nil) async throws -> Response {
+    /// returned for the network's client to read. `timeout` replaces the usual deadline for a
+    /// call that carries a large body (a video upload).
+    public func send(_ method: HTTPMethod, _ url: URL, headers: HTTPHeaders = [:], body: Data? = nil, timeout: TimeAmount? = nil) async throws -> Response {
+        let timeout = timeout ?? self.timeout
         guard let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http", let host = url.host, !host.isEmpty else {
             throw NetworkError.invalidURL("\(url.absoluteString) is not an http:// or https:// address.")
         }

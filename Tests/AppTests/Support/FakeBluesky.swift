@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Synchronization
 import Vapor
@@ -27,6 +28,8 @@ struct FakeBluesky: Sendable {
         let revokedPasswords = Mutex<Set<String>>([])
         /// The repository's posts by record key, as JSON objects, in the order they were made.
         let records = Mutex<[(rkey: String, repo: String, json: Data)]>([])
+        /// Every blob uploaded: its content id and bytes.
+        let blobs = Mutex<[String: Data]>([:])
 
         /// The stored records' JSON objects, in order.
         var recordObjects: [[String: Any]] {
@@ -88,6 +91,17 @@ struct FakeBluesky: Sendable {
                 }
                 if taken { return try json(["error": "InternalServerError", "message": "Internal Server Error"], status: .internalServerError) }
                 return try json(["uri": "at://\(account.did)/\(collection)/\(rkey)", "cid": "bafyrei\(rkey)", "commit": ["cid": "bafyreicommit", "rev": rkey]] as [String: Any])
+            }
+            routes.on(.POST, "xrpc", "com.atproto.repo.uploadBlob", body: .collect(maxSize: "100mb")) { req async throws -> Response in
+                let token = req.headers.bearerAuthorization?.token ?? ""
+                guard accounts.contains(where: { token == "access-\($0.did)" }) else {
+                    return try json(["error": "AuthenticationRequired", "message": "Authentication Required"], status: .unauthorized)
+                }
+                let bytes = Data(buffer: req.body.data ?? ByteBuffer())
+                let cid = "bafkrei" + String(SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined().prefix(40))
+                controls.blobs.withLock { $0[cid] = bytes }
+                let type = req.headers.contentType?.description ?? "application/octet-stream"
+                return try json(["blob": ["$type": "blob", "ref": ["$link": cid], "mimeType": type, "size": bytes.count]] as [String: Any])
             }
             routes.get("xrpc", "com.atproto.repo.getRecord") { req async throws -> Response in
                 let repo = req.query[String.self, at: "repo"] ?? ""

@@ -53,6 +53,16 @@ struct FakeMastodon: Sendable {
         var text: String
         var inReplyToID: String?
         var createdAt: Date
+        var mediaIDs: [String] = []
+    }
+
+    /// An uploaded file; a video is still being processed until it has been asked about once.
+    struct Media: Sendable {
+        var id: String
+        var description: String
+        var contentType: String
+        var bytes: Int
+        var polled = 0
     }
 
     static let clientID = "trestle-client-id"
@@ -70,6 +80,8 @@ struct FakeMastodon: Sendable {
         let postFailures = Mutex<[HTTPStatus]>([])
         /// Trouble for the first post of a text.
         let troubles = Mutex<[String: Trouble]>([:])
+        /// Every file uploaded, by id.
+        let media = Mutex<[String: Media]>([:])
 
         func restore(_ token: String) { _ = revokedTokens.withLock { $0.remove(token) } }
 
@@ -143,7 +155,7 @@ struct FakeMastodon: Sendable {
                     default: return try json(["error": "Something went wrong on our end"], status: failure)
                     }
                 }
-                struct Form: Content { var status: String?; var in_reply_to_id: String?; var visibility: String? }
+                struct Form: Content { var status: String?; var in_reply_to_id: String?; var visibility: String?; var media_ids: [String]? }
                 guard let form = try? req.content.decode(Form.self), let text = form.status, !text.isEmpty else {
                     return try json(["error": "Validation failed: Text can't be blank"], status: .unprocessableEntity)
                 }
@@ -160,7 +172,8 @@ struct FakeMastodon: Sendable {
                        let earlier = statuses.first(where: { $0.id == id }) {
                         return earlier
                     }
-                    let status = Status(id: String(110_000 + statuses.count), accountID: account.id, text: text, inReplyToID: form.in_reply_to_id, createdAt: Date())
+                    let status = Status(id: String(110_000 + statuses.count), accountID: account.id, text: text, inReplyToID: form.in_reply_to_id, createdAt: Date(),
+                                        mediaIDs: form.media_ids ?? [])
                     statuses.append(status)
                     if let key { controls.idempotencyKeys.withLock { $0[key] = status.id } }
                     return status
@@ -171,6 +184,35 @@ struct FakeMastodon: Sendable {
                 default: break
                 }
                 return try json(Self.entity(status, settings: settings))
+            }
+            routes.on(.POST, "api", "v2", "media", body: .collect(maxSize: "100mb")) { req async throws -> Response in
+                guard settings.accounts[req.headers.bearerAuthorization?.token ?? ""] != nil else {
+                    return try json(["error": "The access token is invalid"], status: .unauthorized)
+                }
+                struct Upload: Content { var file: File; var description: String? }
+                guard let upload = try? req.content.decode(Upload.self) else {
+                    return try json(["error": "Validation failed: File can't be blank"], status: .unprocessableEntity)
+                }
+                let type = upload.file.contentType?.description ?? "application/octet-stream"
+                let media = controls.media.withLock { media in
+                    let item = Media(id: String(220_000 + media.count), description: upload.description ?? "", contentType: type, bytes: upload.file.data.readableBytes)
+                    media[item.id] = item
+                    return item
+                }
+                // Images are ready at once; a video is processed first, as Mastodon does.
+                let processing = type.hasPrefix("video/")
+                return try json(["id": media.id, "type": processing ? "video" : "image", "url": processing ? NSNull() : "https://files.\(settings.domain)/\(media.id)" as Any,
+                                 "description": media.description] as [String: Any], status: processing ? .accepted : .ok)
+            }
+            routes.get("api", "v1", "media", ":id") { req async throws -> Response in
+                let id = req.parameters.get("id") ?? ""
+                guard let media = controls.media.withLock({ media -> Media? in
+                    media[id]?.polled += 1
+                    return media[id]
+                }) else { return try json(["error": "Record not found"], status: .notFound) }
+                let ready = !media.contentType.hasPrefix("video/") || media.polled > 1
+                return try json(["id": media.id, "type": "video", "url": ready ? "https://files.\(settings.domain)/\(media.id)" : NSNull() as Any] as [String: Any],
+                                status: ready ? .ok : .partialContent)
             }
             routes.get("api", "v1", "accounts", ":id", "statuses") { req async throws -> Response in
                 let id = req.parameters.get("id") ?? ""
