@@ -113,6 +113,8 @@ let package = Package(
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            // Read by path (Lexicon), not bundled.
+            exclude: ["Lexicons"],
             swiftSettings: strict
         ),
     ],
