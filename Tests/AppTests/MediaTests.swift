@@ -56,7 +56,7 @@ import VaporTesting
     func eachNetworkSaysWhichFileItRefusesAndWhy(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in
             let ana = try await app.makeMember("ana@example.com")
-            let big = try await app.upload(TestMedia.png(width: 2000, height: 1000, size: 1_500_000), named: "wide.png", alt: String(repeating: "d", count: 1_200), as: ana).json()
+            let big = try await app.upload(TestMedia.png(width: 2000, height: 1000, size: 2_500_000), named: "wide.png", alt: String(repeating: "d", count: 1_200), as: ana).json()
             let bigID = try #require(big["id"] as? String)
             let body = #"{"text": "New bread", "networks": ["x", "bluesky", "instagram", "linkedin"], "media": ["\#(bigID)"]}"#
             let response = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/compose/check", as: ana, json: body)

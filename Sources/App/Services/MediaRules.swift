@@ -40,9 +40,10 @@ struct MediaRules: Sendable {
             MediaRules(network: .mastodon, maxImages: 4, maxVideos: 1, imageFormats: allImages, videoFormats: [.mp4, .mov],
                        maxImageBytes: 16 * mib, maxVideoBytes: 99 * mib, mixesImagesAndVideo: false, maxAltTextLength: 1_500)
         case .bluesky:
-            // app.bsky.embed.images: at most 4 images of at most 1,000,000 bytes each; videos up to 3 minutes.
+            // app.bsky.embed.images: at most 4 images of at most 2,000,000 bytes each (the lexicon
+            // raised it from 1,000,000 in 2026); videos up to 3 minutes.
             MediaRules(network: .bluesky, maxImages: 4, maxVideos: 1, imageFormats: [.jpeg, .png, .webp, .gif], videoFormats: [.mp4],
-                       maxImageBytes: 1 * mb, maxVideoBytes: 100 * mb, mixesImagesAndVideo: false, maxAltTextLength: 2_000,
+                       maxImageBytes: 2 * mb, maxVideoBytes: 100 * mb, mixesImagesAndVideo: false, maxAltTextLength: 2_000,
                        videoSeconds: 0...180)
         case .linkedin:
             MediaRules(network: .linkedin, maxImages: 20, maxVideos: 1, imageFormats: [.jpeg, .png, .gif], videoFormats: [.mp4],
