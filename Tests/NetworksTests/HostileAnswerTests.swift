@@ -69,3 +69,27 @@ import Testing
         }
     }
 }
+
+/// A link's card, read from whatever the page sends.
+@Suite struct LinkPreviewTests {
+    private let page = URL(string: "https://bakery.example/news/rye")!
+
+    @Test func openGraphWinsThenTwitterThenTheTitle() {
+        let og = LinkPreview.read(html: Data(#"<meta property="og:title" content="A &amp; B"><meta name="twitter:title" content="T"><title>Page</title><meta property="og:image" content="../img/rye.jpg">"#.utf8), pageURL: page)
+        #expect(og?.title == "A & B")
+        #expect(og?.imageURL?.absoluteString == "https://bakery.example/img/rye.jpg")
+        #expect(LinkPreview.read(html: Data(#"<META NAME=twitter:title CONTENT=Short><title>Page</title>"#.utf8), pageURL: page)?.title == "Short")
+        #expect(LinkPreview.read(html: Data("<title>\n  Only   the title &#8212; &#x1F35E;\n</title>".utf8), pageURL: page)?.title == "Only the title — 🍞")
+        #expect(LinkPreview.read(html: Data("<p>No title at all</p>".utf8), pageURL: page) == nil)
+    }
+
+    @Test func hostilePagesGiveBoundedCardsOrNone() {
+        let long = String(repeating: "x", count: 100_000)
+        let card = LinkPreview.read(html: Data(#"<meta property="og:title" content="\#(long)"><meta property="og:description" content="\#(long)"><meta property="og:image" content="javascript:alert(1)">"#.utf8), pageURL: page)
+        #expect(card?.title.count == 300 && card?.description.count == 1_000)
+        #expect(card?.imageURL == nil, "only http(s) images")
+        #expect(LinkPreview.read(html: Data(("<title>" + String(repeating: "<meta", count: 50_000)).utf8), pageURL: page) == nil)
+        #expect(LinkPreview.read(html: Data(#"<meta property="og:title" content="unterminated"#.utf8), pageURL: page) == nil)
+        #expect(LinkPreview.clean("&#99999999999;&#xFFFFFFFFFF;&bogus;&") == "&#99999999999;&#xFFFFFFFFFF;&bogus;&")
+    }
+}

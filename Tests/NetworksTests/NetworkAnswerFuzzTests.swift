@@ -83,6 +83,17 @@ import Testing
         #expect(report.slowest < FuzzLoop.hang)
     }
 
+    @Test func pagesReadForLinkCardsGiveBoundedCards() async {
+        let seed = Array(#"<!doctype html><html><head><title>Rye</title><meta property="og:title" content="Rye &amp; spelt"><meta name="description" content='A loaf'><meta property="og:image" content="/rye.png"></head><body><p>Bread</p></body></html>"#.utf8)
+        let page = URL(string: "https://bakery.example/news/rye")!
+        let report = await FuzzLoop.run(seeds: [seed], tokens: ["<meta", "<title>", "</title>", "property=", "content=", "\"", "'", "&", "&#", ";", ">", "og:image", "og:title"]) { input in
+            guard let card = LinkPreview.read(html: Data(input), pageURL: page) else { return }
+            #expect(!card.title.isEmpty && card.title.count <= 300 && card.description.count <= 1_000)
+            #expect(card.imageURL.map { ["http", "https"].contains($0.scheme ?? "") } ?? true)
+        }
+        #expect(report.slowest < FuzzLoop.hang)
+    }
+
     @Test func deeplyNestedJSONIsRefusedNotAStackOverflow() async {
         let deep = Data((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)
         #expect(throws: (any Error).self) { try JSONDecoder().decode(MastodonInstance.self, from: deep) }

@@ -192,7 +192,8 @@ public struct BlueskyBlob: Codable, Sendable, Equatable {
 }
 
 /// What a post shows beside its text: images (`app.bsky.embed.images`) or a video
-/// (`app.bsky.embed.video`), each with its alt text and aspect ratio.
+/// (`app.bsky.embed.video`), each with its alt text and aspect ratio, or a link's card
+/// (`app.bsky.embed.external`).
 public enum BlueskyEmbed: Encodable, Sendable, Equatable {
     public struct Image: Sendable, Equatable {
         public var blob: BlueskyBlob
@@ -210,10 +211,18 @@ public enum BlueskyEmbed: Encodable, Sendable, Equatable {
 
     case images([Image])
     case video(Image)
+    case external(uri: String, title: String, description: String, thumb: BlueskyBlob?)
 
     private enum CodingKeys: String, CodingKey {
         case type = "$type"
-        case images, image, video, alt, aspectRatio
+        case images, image, video, alt, aspectRatio, external
+    }
+
+    private struct External: Encodable {
+        var uri: String
+        var title: String
+        var description: String
+        var thumb: BlueskyBlob?
     }
 
     private struct AspectRatio: Encodable {
@@ -243,6 +252,9 @@ public enum BlueskyEmbed: Encodable, Sendable, Equatable {
             try container.encode(video.blob, forKey: .video)
             if !video.alt.isEmpty { try container.encode(video.alt, forKey: .alt) }
             try container.encodeIfPresent(Self.aspectRatio(video), forKey: .aspectRatio)
+        case let .external(uri, title, description, thumb):
+            try container.encode("app.bsky.embed.external", forKey: .type)
+            try container.encode(External(uri: uri, title: title, description: description, thumb: thumb), forKey: .external)
         }
     }
 }

@@ -55,6 +55,11 @@ public actor BlueskyPublisher: PostPublisher {
                 uploaded.append(.init(blob: blob, alt: media.altText, width: media.width, height: media.height))
             }
             embed = part.media.first?.isVideo == true ? .video(uploaded[0]) : .images(uploaded)
+        } else if let link = facets.lazy.compactMap({ facet -> String? in
+            if case let .link(uri) = facet.features.first { return uri }
+            return nil
+        }).first {
+            embed = await card(for: link, session: session, client: client)
         }
         let record = BlueskyPostRecord(text: part.text, createdAt: part.createdAt, facets: facets, reply: reply, embed: embed)
         do {
@@ -68,6 +73,26 @@ public actor BlueskyPublisher: PostPublisher {
             throw error
         }
     }
+
+    /// The link's card, as Bluesky's own app makes one: the page's title, description and
+    /// image (uploaded as the thumb when it is a small enough picture). A page that cannot be
+    /// read gives no card; the post goes without one rather than not at all.
+    private func card(for link: String, session: BlueskySession, client: BlueskyClient) async -> BlueskyEmbed? {
+        guard let url = URL(string: link),
+              let page = try? await http.send(.GET, url, headers: ["Accept": "text/html"], timeout: .seconds(10)), page.status == 200,
+              let preview = LinkPreview.read(html: page.body, pageURL: url) else { return nil }
+        var thumb: BlueskyBlob?
+        if let imageURL = preview.imageURL,
+           let image = try? await http.send(.GET, imageURL, headers: ["Accept": "image/*"], timeout: .seconds(10)), image.status == 200,
+           let type = image.header("Content-Type")?.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }),
+           ["image/jpeg", "image/png", "image/webp", "image/gif"].contains(type), !image.body.isEmpty, image.body.count <= Self.largestThumb {
+            thumb = try? await client.uploadBlob(image.body, mimeType: type, accessJwt: session.accessJwt)
+        }
+        return .external(uri: link, title: preview.title, description: preview.description, thumb: thumb)
+    }
+
+    /// `app.bsky.embed.external`'s limit for a card's image.
+    static let largestThumb = 1_000_000
 
     private static func published(_ ref: BlueskyRecordRef) -> PublishedPart {
         PublishedPart(remoteID: ref.uri, url: ref.webURL, cid: ref.cid)
