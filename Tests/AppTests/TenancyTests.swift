@@ -16,7 +16,12 @@ import VaporTesting
         let media = try await MediaService(db: app.db).upload(TestMedia.png(width: 10, height: 10), filename: "v.png", altText: "", to: victim.workspace, by: victim.user)
         // Stored as connecting would store it; connecting itself is covered by ChannelTests.
         let channel = try await app.storeMastodonChannel(for: victim, server: "https://example.social")
+        let queued = try await app.wiring.posts(on: app.db).create(.init(text: "Victim's queued post", thread: []), in: victim.workspace, by: victim.user)
+        let delivery = try Delivery(postID: queued.requireID(), channel: channel, scheduledAt: Date().addingTimeInterval(86_400), now: Date())
+        try await delivery.create(on: app.db)
         return [
+            "delivery": try delivery.requireID().uuidString,
+            "direction": "earlier",
             "channel": try channel.requireID().uuidString,
             "post": try post.requireID().uuidString,
             "media": try media.requireID().uuidString,
@@ -61,7 +66,7 @@ import VaporTesting
             #expect(try await Workspace.find(victim.workspace.id, on: app.db)?.name == "Victim")
             #expect(try await Membership.query(on: app.db).filter(\.$workspace.$id == victim.workspace.requireID()).count() == 1)
             #expect(try await Invitation.query(on: app.db).count() == 1)
-            #expect(try await Post.query(on: app.db).first()?.text == "Victim's draft")
+            #expect(try await Post.query(on: app.db).filter(\.$text == "Victim's draft").count() == 1)
             #expect(try await App.Channel.query(on: app.db).count() == 1)
         }
     }
@@ -92,8 +97,8 @@ import VaporTesting
             }
             #expect(try await Workspace.find(victim.workspace.id, on: app.db)?.name == "Victim")
             #expect(try await Invitation.query(on: app.db).count() == 1)
-            #expect(try await Post.query(on: app.db).count() == 1)
-            #expect(try await Post.query(on: app.db).first()?.text == "Victim's draft")
+            #expect(try await Post.query(on: app.db).count() == 2)
+            #expect(try await Post.query(on: app.db).filter(\.$text == "Victim's draft").count() == 1)
             #expect(try await MediaItem.query(on: app.db).count() == 1)
             #expect(try await App.Channel.query(on: app.db).count() == 1)
         }

@@ -19,5 +19,6 @@ extension Application {
         migrations.add(M013_IndexExpiringRows())
         migrations.add(M014_CreateJobs())
         migrations.add(M015_CreateDeliveries())
+        migrations.add(M018_IndexDeliveriesByTime())
     }
 }

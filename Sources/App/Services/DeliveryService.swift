@@ -125,6 +125,46 @@ struct DeliveryService: Sendable {
                                               runAt: time ?? delivery.scheduledAt)
     }
 
+    /// Moves one pending delivery to `instant` (dragged on the calendar).
+    func move(_ delivery: Delivery, to instant: Date) async throws {
+        guard delivery.state.isPending else {
+            throw AppError(status: .conflict, code: "not_pending", message: "Only a delivery that has not gone out yet can be moved.")
+        }
+        guard instant >= wiring.clock.now().addingTimeInterval(-60) else {
+            throw AppError.invalid(["at": "That time has passed; choose a later one."])
+        }
+        delivery.scheduledAt = instant
+        delivery.state = .scheduled
+        try await delivery.save(on: db)
+        try await wake(delivery)
+    }
+
+    /// A channel's queue: its pending deliveries, soonest first.
+    func queue(of channel: Channel) async throws -> [Delivery] {
+        try await Delivery.query(on: db)
+            .filter(\.$channel.$id == channel.requireID())
+            .filter(\.$state ~~ [.scheduled, .retrying, .unknown])
+            .sort(\.$scheduledAt)
+            .with(\.$post)
+            .all()
+    }
+
+    /// Swaps the times of a queued delivery and its neighbour (`earlier`: the one before it), so
+    /// the queue's order changes and its times stay.
+    func swapInQueue(_ delivery: Delivery, of channel: Channel, earlier: Bool) async throws {
+        let queue = try await queue(of: channel)
+        guard let index = queue.firstIndex(where: { $0.id == delivery.id }) else { throw AppError.notFound("This queued post") }
+        let other = earlier ? index - 1 : index + 1
+        guard queue.indices.contains(other) else { return }
+        let (first, second) = (queue[index], queue[other])
+        (first.scheduledAt, second.scheduledAt) = (second.scheduledAt, first.scheduledAt)
+        for moved in [first, second] {
+            moved.state = .scheduled
+            try await moved.save(on: db)
+            try await wake(moved)
+        }
+    }
+
     /// The workspace's latest failed deliveries, newest first, for the dashboard.
     func recentFailures(in workspace: Workspace, limit: Int = 10) async throws -> [Delivery] {
         try await Delivery.query(on: db)
