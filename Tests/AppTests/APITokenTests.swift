@@ -70,4 +70,9 @@ import VaporTesting
             #expect(try await app.api(.GET, "/api/v1/me", as: ben).status == .ok)
         }
     }
+
+    @Test func tokensAreStoredAsTheirSHA256InLowercaseHex() {
+        // Tokens already stored must keep matching however the hash is spelled out.
+        #expect(SecretToken.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
 }
