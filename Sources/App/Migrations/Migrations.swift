@@ -17,5 +17,6 @@ extension Application {
         migrations.add(M011_AddMediaDuration())
         migrations.add(M012_CreateMastodonApplications())
         migrations.add(M013_IndexExpiringRows())
+        migrations.add(M014_IndexMembershipsByUser())
     }
 }
