@@ -19,3 +19,31 @@ extension User {
         $id.exists = true
     }
 }
+
+extension Workspace {
+    /// The stored workspace in the columns `workspace_id`, `workspace_name` and
+    /// `workspace_created_at`.
+    convenience init(stored row: any SQLRow) throws {
+        self.init(
+            id: try row.decode(column: "workspace_id", as: UUID.self),
+            name: try row.decode(column: "workspace_name", as: String.self)
+        )
+        createdAt = try row.decode(column: "workspace_created_at", as: Date?.self)
+        $id.exists = true
+    }
+}
+
+extension Membership {
+    /// The stored membership in the columns `id`, `workspace_id`, `user_id`, `role` and
+    /// `created_at`.
+    convenience init(stored row: any SQLRow) throws {
+        self.init(
+            id: try row.decode(column: "id", as: UUID.self),
+            workspaceID: try row.decode(column: "workspace_id", as: UUID.self),
+            userID: try row.decode(column: "user_id", as: UUID.self),
+            role: try row.decode(column: "role", as: Role.self)
+        )
+        createdAt = try row.decode(column: "created_at", as: Date?.self)
+        $id.exists = true
+    }
+}
