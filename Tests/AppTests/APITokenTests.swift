@@ -70,4 +70,45 @@ import VaporTesting
             #expect(try await app.api(.GET, "/api/v1/me", as: ben).status == .ok)
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func aTokenRevokedOnAnyNodeIsRefusedOnItsNextRequest(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            // setup
+            let ana = try await app.makeMember("ana@example.com")
+            #expect(try await app.api(.GET, "/api/v1/me", as: ana).status == .ok)
+            #expect(try await app.api(.GET, "/api/v1/workspaces/\(ana.workspaceID)", as: ana).status == .ok)
+
+            // MUT: the row goes as it would when another node revokes the token.
+            try await APIToken.query(on: app.db).filter(\.$tokenHash == SecretToken.hash(ana.token)).delete()
+
+            // validate: nothing on this node remembers the token.
+            #expect(try await app.api(.GET, "/api/v1/me", as: ana).status == .unauthorized)
+            #expect(try await app.api(.GET, "/api/v1/workspaces/\(ana.workspaceID)", as: ana).status == .unauthorized)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aTokensUseIsRecordedAtMostOnceAMinute(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let tokens = APITokenService(db: app.db)
+            let start = Date(timeIntervalSince1970: 1_750_000_000)
+            func lastUsed() async throws -> Date? {
+                try await APIToken.query(on: app.db).filter(\.$tokenHash == SecretToken.hash(ana.token)).first()?.lastUsedAt
+            }
+
+            #expect(try await tokens.user(forBearer: ana.token, now: start)?.email == "ana@example.com")
+            #expect(try await lastUsed() == start)
+            _ = try await tokens.user(forBearer: ana.token, now: start.addingTimeInterval(30))
+            #expect(try await lastUsed() == start, "a minute has not passed: no write")
+            _ = try await tokens.user(forBearer: ana.token, now: start.addingTimeInterval(61))
+            #expect(try await lastUsed() == start.addingTimeInterval(61))
+        }
+    }
+
+    @Test func tokensAreStoredAsTheirSHA256InLowercaseHex() {
+        // Tokens already stored must keep matching however the hash is spelled out.
+        #expect(SecretToken.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
 }

@@ -96,6 +96,34 @@ import VaporTesting
     }
 
     @Test(arguments: TestDatabase.all)
+    func aMemberRemovedOnAnyNodeIsRefusedOnTheirNextRequest(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            // setup
+            let ana = try await app.makeMember("ana@example.com", workspace: "Bakery")
+            let ben = try await app.makeMember("ben@example.com", workspace: "Ben's")
+            let (_, token) = try await InvitationService(db: app.db).create(for: ana.workspace, by: ana.user)
+            #expect(try await app.api(.POST, "/api/v1/invitations/\(token)/accept", as: ben).status == .ok)
+            #expect(try await app.api(.GET, "/api/v1/workspaces/\(ana.workspaceID)", as: ben).status == .ok)
+            let before = try await app.api(.GET, "/api/v1/me", as: ben).json()["workspaces"] as? [[String: Any]]
+            #expect(before?.compactMap { $0["name"] as? String } == ["Ben's", "Bakery"])
+            #expect(before?.compactMap { $0["role"] as? String } == ["owner", "member"])
+
+            // MUT: the row goes as it would when the owner removes Ben on another node.
+            try await Membership.query(on: app.db)
+                .filter(\.$workspace.$id == ana.workspace.requireID())
+                .filter(\.$user.$id == ben.user.requireID())
+                .delete()
+
+            // validate: the workspace is gone for Ben at once, exactly like one that never existed.
+            let refused = try await app.api(.GET, "/api/v1/workspaces/\(ana.workspaceID)", as: ben)
+            #expect(refused.status == .notFound)
+            #expect(try await app.api(.GET, "/api/v1/workspaces/\(ana.workspaceID)/members", as: ben).status == .notFound)
+            let after = try await app.api(.GET, "/api/v1/me", as: ben).json()["workspaces"] as? [[String: Any]]
+            #expect(after?.compactMap { $0["name"] as? String } == ["Ben's"])
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
     func theOwnerRemovesMembersAndPeersCannot(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in
             let ana = try await app.makeMember("ana@example.com")

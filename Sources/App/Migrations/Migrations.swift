@@ -19,6 +19,7 @@ extension Application {
         migrations.add(M013_IndexExpiringRows())
         migrations.add(M014_CreateJobs())
         migrations.add(M015_CreateDeliveries())
+        migrations.add(M016_IndexMembershipsByUser())
         migrations.add(M018_IndexDeliveriesByTime())
     }
 }

@@ -1,10 +1,12 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// Workspaces and their members. Members are peers; only the owner may remove others or delete
 /// the workspace.
 struct WorkspaceService: Sendable {
     let db: any Database
+    private var sql: any SQLDatabase { db as! any SQLDatabase }
 
     struct Member: Sendable {
         var user: User
@@ -22,27 +24,35 @@ struct WorkspaceService: Sendable {
         }
     }
 
-    /// The workspaces the user belongs to, oldest first, with the user's role in each.
+    /// The workspaces the user belongs to, oldest first, with the user's role in each. `/me` and
+    /// every page's workspace menu ask, so this is one query on the `user_id` index.
     func workspaces(of user: User) async throws -> [(workspace: Workspace, role: Membership.Role)] {
-        let memberships = try await Membership.query(on: db)
-            .join(Workspace.self, on: \Membership.$workspace.$id == \Workspace.$id)
-            .filter(\.$user.$id == user.requireID())
-            .sort(\.$createdAt, .ascending)
-            .all()
-        return try memberships.map { (try $0.joined(Workspace.self), $0.role) }
+        let rows = try await sql.raw("""
+            SELECT memberships.role, workspaces.id AS workspace_id, workspaces.name AS workspace_name,
+                   workspaces.created_at AS workspace_created_at
+            FROM memberships JOIN workspaces ON workspaces.id = memberships.workspace_id
+            WHERE memberships.user_id = \(bind: user.requireID())
+            ORDER BY memberships.created_at
+            """).all()
+        return try rows.map { (try Workspace(stored: $0), try $0.decode(column: "role", as: Membership.Role.self)) }
     }
 
     /// The caller's membership of a workspace; a workspace the caller is not in does not exist
-    /// for them.
+    /// for them. Every request inside a workspace asks, so this is one query on the unique
+    /// index of (workspace, user), and nothing is cached: a member removed on any node is
+    /// refused on their next request.
     func membership(of user: User, in workspaceID: UUID) async throws -> (workspace: Workspace, membership: Membership) {
         guard
-            let membership = try await Membership.query(on: db)
-                .join(Workspace.self, on: \Membership.$workspace.$id == \Workspace.$id)
-                .filter(\.$user.$id == user.requireID())
-                .filter(\.$workspace.$id == workspaceID)
-                .first()
+            let row = try await sql.raw("""
+                SELECT memberships.id, memberships.workspace_id, memberships.user_id, memberships.role,
+                       memberships.created_at, workspaces.name AS workspace_name,
+                       workspaces.created_at AS workspace_created_at
+                FROM memberships JOIN workspaces ON workspaces.id = memberships.workspace_id
+                WHERE memberships.workspace_id = \(bind: workspaceID) AND memberships.user_id = \(bind: user.requireID())
+                """).first()
         else { throw AppError.notFound("This workspace") }
-        return (try membership.joined(Workspace.self), membership)
+        // memberships.workspace_id is the workspace's id, read by both models.
+        return (try Workspace(stored: row), try Membership(stored: row))
     }
 
     func rename(_ workspace: Workspace, to rawName: String) async throws {
