@@ -9,18 +9,21 @@ import hashlib
 import html
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlparse
 
 
 class FakeMastodon:
-    def __init__(self, token: str, max_characters: int = 500, domain: str = "bakery.example"):
+    def __init__(self, token: str, max_characters: int = 500, domain: str = "bakery.example", latency: float = 0.0):
         self.token = token
+        self.latency = latency  # seconds every post takes, as a busy instance does
         self.max_characters = max_characters
         self.domain = domain
         self.codes = {}  # code → PKCE challenge it was issued for
         self.statuses = []  # every status posted, oldest first
         self.keys = {}  # Idempotency-Key → status
+        self.lock = threading.Lock()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -44,6 +47,8 @@ class FakeMastodon:
                 else:
                     body = {k: v[0] for k, v in parse_qs(raw).items()}
                 if self.path == "/api/v1/statuses":
+                    if fake.latency:
+                        time.sleep(fake.latency)
                     if self.headers.get("Authorization") != f"Bearer {fake.token}":
                         return self.answer(401, {"error": "The access token is invalid"})
                     key = self.headers.get("Idempotency-Key")
@@ -53,9 +58,14 @@ class FakeMastodon:
                     status = {"id": number, "url": f"https://{fake.domain}/@bakery/{number}",
                               "content": "<p>" + html.escape(body.get("status", "")) + "</p>", "text": body.get("status", ""),
                               "in_reply_to_id": body.get("in_reply_to_id"), "created_at": "2026-12-01T12:00:00.000Z"}
-                    fake.statuses.append(status)
-                    if key:
-                        fake.keys[key] = status
+                    with fake.lock:
+                        if key in fake.keys:
+                            return self.answer(200, fake.keys[key])
+                        status["id"] = str(110000 + len(fake.statuses))
+                        status["url"] = f"https://{fake.domain}/@bakery/{status['id']}"
+                        fake.statuses.append(status)
+                        if key:
+                            fake.keys[key] = status
                     return self.answer(200, status)
                 if self.path == "/api/v1/apps":
                     return self.answer(200, {"id": "1", "name": body.get("client_name"), "client_id": "cid",
@@ -97,6 +107,8 @@ class FakeMastodon:
                 return self.answer(404, {"error": "Record not found"})
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.server.request_queue_size = 128
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 

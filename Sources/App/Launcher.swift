@@ -26,7 +26,7 @@ public enum Launcher {
             try await configure(app, settings: settings)
             // On SQLite every command but `migrate` itself migrates first, so a fresh install
             // can start with `trestle user create`.
-            if ["serve", "worker", "user", "token"].contains(command) {
+            if ["serve", "worker", "user", "token", "benchmark"].contains(command) {
                 try await prepareDatabase(app, settings: settings)
             }
             if command == "serve", runsWorker {

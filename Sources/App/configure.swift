@@ -49,6 +49,7 @@ public func configure(_ app: Application, settings: TrestleSettings) async throw
     app.asyncCommands.use(UserCommands(), as: "user")
     app.asyncCommands.use(TokenCommands(), as: "token")
     app.asyncCommands.use(WorkerCommand(), as: "worker")
+    app.asyncCommands.use(BenchmarkCommand(), as: "benchmark")
 
     try routes(app)
     // Last, so that it reads the complete route table; inside ErrorPages, so its 405 is shown

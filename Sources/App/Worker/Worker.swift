@@ -9,6 +9,8 @@ import Vapor
 actor Worker {
     /// Deliveries published at once by one worker.
     static let publishingConcurrency = 8
+    /// How soon an idle claim loop looks again: a bound on how late a due post can go out.
+    static let jobPollInterval: Duration = .milliseconds(250)
 
     let node: String
     private let application: Application
@@ -33,7 +35,7 @@ actor Worker {
             JobKind(name: DeliveryService.publishJob, concurrency: Self.publishingConcurrency, lease: TimeInterval(application.settings.jobLease)) { job in
                 try await application.wiring.deliveries(on: application.db).publish(job: job)
             },
-        ])
+        ], pollInterval: Self.jobPollInterval)
         jobs = runner
         Task { await runner.start() }
     }

@@ -1,0 +1,171 @@
+import Fluent
+import Foundation
+import Networks
+import SQLKit
+import Vapor
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `trestle benchmark …`: measurements for `benchmarks/publishing.sh`, run against a database of
+/// their own (never an installation's): how late 10,000 deliveries go out with real worker
+/// processes, how fast the job runner claims and completes beside a bare SQL loop, and how much
+/// memory a worker uses with 100,000 deliveries scheduled.
+struct BenchmarkCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "what", help: "publishing | jobs | memory")
+        var what: String
+        @Option(name: "count", help: "deliveries or jobs")
+        var count: Int?
+        @Option(name: "workers", help: "worker processes (publishing)")
+        var workers: Int?
+        @Option(name: "instance", help: "the loopback fake instance's address (publishing, memory)")
+        var instance: String?
+        @Option(name: "concurrency", help: "claim loops (jobs)")
+        var concurrency: Int?
+    }
+
+    var help: String { "Measures publishing, the job runner and memory for benchmarks/publishing.sh (on a throwaway database)." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let app = context.application
+        switch signature.what {
+        case "publishing":
+            try await publishing(app, count: signature.count ?? 10_000, workers: signature.workers ?? 1, instance: signature.instance ?? "")
+        case "jobs":
+            try await jobs(app, count: signature.count ?? 20_000, concurrency: signature.concurrency ?? 16)
+        case "memory":
+            try await memory(app, count: signature.count ?? 100_000, instance: signature.instance ?? "")
+        default:
+            throw SettingsError("Say what to measure: publishing, jobs or memory.")
+        }
+    }
+
+    // MARK: Publishing
+
+    /// `count` deliveries due within one minute, published by `workers` real worker processes.
+    private func publishing(_ app: Application, count: Int, workers: Int, instance: String) async throws {
+        let start = Date().addingTimeInterval(15)
+        try await seed(app, deliveries: count, instance: instance) { index in start.addingTimeInterval(60 * Double(index) / Double(count)) }
+        let processes = try (0..<workers).map { _ in try Self.worker() }
+        defer { processes.forEach { kill($0.processIdentifier, SIGTERM); $0.waitUntilExit() } }
+        let sql = app.db as! any SQLDatabase
+        let deadline = Date().addingTimeInterval(600)
+        while Date() < deadline {
+            let row = try await sql.raw("SELECT COUNT(*) AS n FROM deliveries WHERE state = 'published'").first()
+            if try row?.decode(column: "n", as: Int.self) == count { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        let rows = try await sql.raw("SELECT scheduled_at, published_at FROM deliveries WHERE state = 'published'").all()
+        let lateness = try rows.map { try $0.decode(column: "published_at", as: Date.self).timeIntervalSince($0.decode(column: "scheduled_at", as: Date.self)) }.sorted()
+        let published = try rows.map { try $0.decode(column: "published_at", as: Date.self) }.sorted()
+        guard let first = published.first, let last = published.last, !lateness.isEmpty else {
+            return print("publishing: nothing was published")
+        }
+        let rate = Double(published.count) / max(last.timeIntervalSince(first), 0.001)
+        print(String(format: "publishing: %d of %d published by %d worker(s); lateness p50 %.3f s, p99 %.3f s, max %.3f s; %.0f deliveries/s while due",
+                     published.count, count, workers, Self.percentile(lateness, 0.5), Self.percentile(lateness, 0.99), lateness.last!, rate))
+    }
+
+    /// A workspace with one Mastodon channel on `instance`, and `deliveries` posts to it, due at
+    /// `due(index)`, with their publish jobs; written in batches, as a busy month would be.
+    private func seed(_ app: Application, deliveries: Int, instance: String, due: (Int) -> Date) async throws {
+        let db = app.db
+        let user = User(email: "bench-\(UUID().uuidString.prefix(8))@example.com", passwordHash: "-")
+        try await user.create(on: db)
+        let workspace = try await WorkspaceService(db: db).create(name: "Benchmark", owner: user)
+        let channel = Channel(id: UUID(), workspaceID: try workspace.requireID(), network: .mastodon, name: "Bench", handle: "@bench@bench.example",
+                              remoteID: "10984", serverURL: instance, timezone: "UTC")
+        channel.sealedCredentials = try app.wiring.sealer.seal(NetworkCredentials(accessToken: "bench-token"), for: channel.requireID())
+        try await channel.create(on: db)
+        let now = Date()
+        for batchStart in stride(from: 0, to: deliveries, by: 500) {
+            let range = batchStart..<min(batchStart + 500, deliveries)
+            let posts = range.map { Post(workspaceID: workspace.id!, authorID: user.id, text: "Benchmark post \($0)", thread: []) }
+            posts.forEach { $0.id = UUID(); $0.status = .scheduled }
+            try await posts.create(on: db)
+            let batch = try zip(posts, range).map { post, index in try Delivery(postID: post.requireID(), channel: channel, scheduledAt: due(index), now: now) }
+            try await batch.create(on: db)
+            let queue = app.wiring.jobs(on: db)
+            for delivery in batch {
+                try await queue.enqueue(DeliveryService.publishJob, payload: #"{"delivery":"\#(try delivery.requireID().uuidString)"}"#, runAt: delivery.scheduledAt)
+            }
+        }
+    }
+
+    /// `trestle worker`, this very binary, with this process's environment.
+    private static func worker() throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        process.arguments = ["worker"]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    // MARK: Job runner
+
+    /// No-op jobs claimed and completed by the job runner, and by a bare SQL loop beside it.
+    private func jobs(_ app: Application, count: Int, concurrency: Int) async throws {
+        let sql = app.db as! any SQLDatabase
+        let queue = app.wiring.jobs(on: app.db)
+        for batchStart in stride(from: 0, to: count, by: 1_000) {
+            var insert = SQLQueryString("INSERT INTO jobs (id, kind, payload, run_at, attempts, created_at) VALUES ")
+            let now = Date()
+            for index in batchStart..<min(batchStart + 1_000, count) {
+                if index > batchStart { insert.appendInterpolation(unsafeRaw: ", ") }
+                insert.appendInterpolation(unsafeRaw: "(")
+                insert.appendInterpolation(bind: UUID())
+                insert.appendInterpolation(unsafeRaw: ", 'bench.noop', '{}', ")
+                insert.appendInterpolation(bind: now)
+                insert.appendInterpolation(unsafeRaw: ", 0, ")
+                insert.appendInterpolation(bind: now)
+                insert.appendInterpolation(unsafeRaw: ")")
+            }
+            try await sql.raw(insert).run()
+        }
+        let runner = JobRunner(queue: queue, node: "bench", kinds: [JobKind(name: "bench.noop", concurrency: concurrency) { _ in .done }], pollInterval: .milliseconds(20))
+        let started = Date()
+        await runner.start()
+        while try await queue.pending("bench.noop") > 0 { try await Task.sleep(for: .milliseconds(20)) }
+        let runnerRate = Double(count) / Date().timeIntervalSince(started)
+        await runner.stop()
+        print(String(format: "jobs: job runner %.0f jobs/s (%d no-op jobs, %d claim loops)", runnerRate, count, concurrency))
+
+        guard sql.dialect.name == "postgresql" else { return }
+        try await sql.raw("CREATE TABLE IF NOT EXISTS bench_ceiling (id bigserial PRIMARY KEY, payload text NOT NULL)").run()
+        try await sql.raw("INSERT INTO bench_ceiling (payload) SELECT '{}' FROM generate_series(1, \(unsafeRaw: String(count)))").run()
+        let ceilingStarted = Date()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    while !(try await sql.raw("""
+                        DELETE FROM bench_ceiling WHERE id = (SELECT id FROM bench_ceiling ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id
+                        """).all()).isEmpty {}
+                }
+            }
+            try await group.waitForAll()
+        }
+        let ceiling = Double(count) / Date().timeIntervalSince(ceilingStarted)
+        try await sql.raw("DROP TABLE bench_ceiling").run()
+        print(String(format: "jobs: bare SQL FOR UPDATE SKIP LOCKED loop %.0f jobs/s; the job runner is %.0f %% of it", ceiling, 100 * runnerRate / ceiling))
+    }
+
+    // MARK: Memory
+
+    /// A worker's resident and peak memory with `count` deliveries scheduled ahead.
+    private func memory(_ app: Application, count: Int, instance: String) async throws {
+        let later = Date().addingTimeInterval(7 * 86_400)
+        try await seed(app, deliveries: count, instance: instance) { index in later.addingTimeInterval(Double(index)) }
+        let worker = try Self.worker()
+        defer { kill(worker.processIdentifier, SIGTERM); worker.waitUntilExit() }
+        try await Task.sleep(for: .seconds(20))
+        let status = (try? String(contentsOfFile: "/proc/\(worker.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let field = { (name: String) in status.split(separator: "\n").first { $0.hasPrefix(name) }.map { String($0.dropFirst(name.count)).trimmingCharacters(in: .whitespaces) } ?? "?" }
+        print("memory: worker with \(count) deliveries scheduled: resident \(field("VmRSS:")), peak \(field("VmHWM:"))")
+    }
+
+    private static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
+    }
+}
