@@ -19,7 +19,7 @@ async def main(dsn: str, count: int) -> None:
     for start in range(0, count, 1000):
         size = min(1000, count - start)
         await queries.enqueue(["noop"] * size, [None] * size, [0] * size)
-    manager = QueueManager(driver)
+    manager = QueueManager(queries)
 
     @manager.entrypoint("noop")
     async def noop(job: Job) -> None:

@@ -72,6 +72,26 @@ struct JobQueue: Sendable {
         try await stillOwned(db.raw("DELETE FROM jobs WHERE id = \(bind: job.id) AND lease_owner = \(bind: owner) RETURNING id"))
     }
 
+    /// Several jobs done at once, in one statement; a job whose lease passed to another worker
+    /// stays for that worker.
+    func complete(_ jobs: [Claimed], owner: String) async throws {
+        guard !jobs.isEmpty else { return }
+        var ids = SQLQueryString("")
+        for (index, job) in jobs.enumerated() {
+            if index > 0 { ids.appendInterpolation(unsafeRaw: ", ") }
+            ids.appendInterpolation(bind: job.id)
+        }
+        try await db.raw("DELETE FROM jobs WHERE lease_owner = \(bind: owner) AND id IN (\(ids))").run()
+    }
+
+    /// Renews every lease `owner` holds on jobs of `kind`.
+    func extendAll(_ kind: String, owner: String, lease: TimeInterval) async throws {
+        try await db.raw("""
+            UPDATE jobs SET lease_expires_at = \(bind: clock.now().addingTimeInterval(lease))
+            WHERE kind = \(bind: kind) AND lease_owner = \(bind: owner)
+            """).run()
+    }
+
     /// The job is due again at `runAt`, its lease given up, with the reason it did not finish.
     @discardableResult
     func retry(_ job: Claimed, owner: String, at runAt: Date, reason: String) async throws -> Bool {

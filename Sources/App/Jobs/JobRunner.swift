@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// What became of a job its handler ran.
 enum JobOutcome: Sendable, Equatable {
@@ -21,9 +22,11 @@ struct JobKind: Sendable {
     var handler: @Sendable (JobQueue.Claimed) async throws -> JobOutcome
 }
 
-/// Runs the queue's jobs on this worker: for each kind, as many loops as its concurrency, each
-/// claiming one due job at a time, so one slow kind never holds up another. While a job runs its
-/// lease is extended; a handler that throws has its job retried later, with exponential backoff.
+/// Runs the queue's jobs on this worker. For each kind, one loop claims due jobs in batches —
+/// as many as the kind has free slots — and runs them at once, up to its concurrency, so one
+/// slow kind never holds up another and a busy queue costs a query per batch, not per job. The
+/// leases of the jobs in hand are renewed together; the jobs that finished are completed
+/// together. A handler that throws has its job retried later, with exponential backoff.
 actor JobRunner {
     let queue: JobQueue
     /// This worker's name on the leases it holds; unique per runner.
@@ -44,9 +47,7 @@ actor JobRunner {
     func start() {
         guard loops.isEmpty else { return }
         for kind in kinds.values {
-            for _ in 0..<max(1, kind.concurrency) {
-                loops.append(Task { await self.loop(kind) })
-            }
+            loops.append(Task { await self.loop(kind) })
         }
     }
 
@@ -62,61 +63,107 @@ actor JobRunner {
         guard let kind = kinds[name] else { return 0 }
         var ran = 0
         while let job = try await queue.claim(kind.name, owner: owner, limit: 1, lease: kind.lease).first {
-            await run(job, as: kind)
+            let outcome = await Self.outcome(of: job, as: kind, clock: queue.clock)
+            try await record([(job, outcome)])
             ran += 1
         }
         return ran
     }
 
     private nonisolated func loop(_ kind: JobKind) async {
-        while !Task.isCancelled {
-            let job: JobQueue.Claimed?
-            do {
-                job = try await queue.claim(kind.name, owner: owner, limit: 1, lease: kind.lease).first
-            } catch {
-                logger.error("Claiming \(kind.name) jobs failed: \(String(reflecting: error))")
-                job = nil
+        let slots = max(1, kind.concurrency)
+        let keeper = Task { await keepLeases(of: kind) }
+        defer { keeper.cancel() }
+        let finished = FinishedJobs()
+        // Children are the running jobs (false) and at most one poll tick (true), so a runner
+        // with free slots looks for due jobs again while long ones still run.
+        await withTaskGroup(of: Bool.self) { group in
+            var running = 0
+            var ticking = false
+            while !Task.isCancelled {
+                var claimed: [JobQueue.Claimed] = []
+                if running < slots {
+                    do {
+                        claimed = try await queue.claim(kind.name, owner: owner, limit: slots - running, lease: kind.lease)
+                    } catch {
+                        logger.error("Claiming \(kind.name) jobs failed: \(String(reflecting: error))")
+                    }
+                }
+                for job in claimed {
+                    running += 1
+                    group.addTask {
+                        finished.add(job, await Self.outcome(of: job, as: kind, clock: self.queue.clock))
+                        return false
+                    }
+                }
+                if running == 0 {
+                    try? await Task.sleep(for: pollInterval)
+                    continue
+                }
+                // Wait for one to finish when the slots are full or nothing more is due (or, with
+                // free slots, for the next look); then every job that finished meanwhile is
+                // recorded together.
+                if claimed.isEmpty || running == slots {
+                    if running < slots, !ticking {
+                        ticking = true
+                        group.addTask {
+                            try? await Task.sleep(for: self.pollInterval)
+                            return true
+                        }
+                    }
+                    if await group.next() == true { ticking = false }
+                }
+                let outcomes = finished.takeAll()
+                running -= outcomes.count
+                guard !outcomes.isEmpty else { continue }
+                do {
+                    try await record(outcomes)
+                } catch {
+                    // The leases run out and another worker takes the jobs; nothing is lost.
+                    logger.error("Recording \(kind.name) jobs' outcomes failed: \(String(reflecting: error))")
+                }
             }
-            guard let job else {
-                try? await Task.sleep(for: pollInterval)
-                continue
-            }
-            await run(job, as: kind)
+            await group.waitForAll()
+            try? await record(finished.takeAll())
         }
     }
 
-    private nonisolated func run(_ job: JobQueue.Claimed, as kind: JobKind) async {
-        let owner = self.owner
-        let queue = self.queue
-        let outcome: JobOutcome
-        if job.attempt > kind.maximumAttempts {
-            outcome = .failed("Gave up after \(kind.maximumAttempts) attempts that never finished.")
-        } else {
-            // The lease is renewed at a third of its length, so a slow job is never taken over.
-            let keeper = Task {
-                while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(kind.lease / 3))
-                    try await queue.extend(job, owner: owner, lease: kind.lease)
-                }
-            }
+    /// Renews, at a third of their length, the leases of every job of `kind` this runner holds,
+    /// so a slow job is never taken over.
+    private nonisolated func keepLeases(of kind: JobKind) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(kind.lease / 3))
             do {
-                outcome = try await kind.handler(job)
-            } catch where job.attempt >= kind.maximumAttempts {
-                outcome = .failed("Gave up after \(job.attempt) attempts: \(error)")
+                try await queue.extendAll(kind.name, owner: owner, lease: kind.lease)
             } catch {
-                outcome = .retry(at: queue.clock.now().addingTimeInterval(Self.backoff(attempt: job.attempt)), reason: String(describing: error))
+                logger.error("Renewing \(kind.name) leases failed: \(String(reflecting: error))")
             }
-            keeper.cancel()
+        }
+    }
+
+    private static func outcome(of job: JobQueue.Claimed, as kind: JobKind, clock: any WallClock) async -> JobOutcome {
+        if job.attempt > kind.maximumAttempts {
+            return .failed("Gave up after \(kind.maximumAttempts) attempts that never finished.")
         }
         do {
+            return try await kind.handler(job)
+        } catch where job.attempt >= kind.maximumAttempts {
+            return .failed("Gave up after \(job.attempt) attempts: \(error)")
+        } catch {
+            return .retry(at: clock.now().addingTimeInterval(backoff(attempt: job.attempt)), reason: String(describing: error))
+        }
+    }
+
+    /// The finished jobs' outcomes: the done ones leave the queue in one statement.
+    private nonisolated func record(_ outcomes: [(JobQueue.Claimed, JobOutcome)]) async throws {
+        let done = outcomes.filter { $0.1 == .done }.map(\.0)
+        if !done.isEmpty { try await queue.complete(done, owner: owner) }
+        for (job, outcome) in outcomes {
             switch outcome {
-            case .done: try await queue.complete(job, owner: owner)
+            case .done: break
             case let .retry(at, reason): try await queue.retry(job, owner: owner, at: at, reason: reason)
             case let .failed(reason): try await queue.fail(job, owner: owner, reason: reason)
             }
-        } catch {
-            // The lease runs out and another worker takes the job; nothing is lost.
-            logger.error("Recording a \(kind.name) job's outcome failed: \(String(reflecting: error))")
         }
     }
 
@@ -124,5 +171,21 @@ actor JobRunner {
     static func backoff(attempt: Int) -> TimeInterval {
         let base = min(3600, 5 * pow(2, Double(min(max(attempt - 1, 0), 20))))
         return base * Double.random(in: 0.8...1.2)
+    }
+}
+
+/// The outcomes of the jobs that finished since the runner last looked.
+private final class FinishedJobs: Sendable {
+    private let outcomes = Mutex<[(JobQueue.Claimed, JobOutcome)]>([])
+
+    func add(_ job: JobQueue.Claimed, _ outcome: JobOutcome) {
+        outcomes.withLock { $0.append((job, outcome)) }
+    }
+
+    func takeAll() -> [(JobQueue.Claimed, JobOutcome)] {
+        outcomes.withLock { taken in
+            defer { taken.removeAll(keepingCapacity: true) }
+            return taken
+        }
     }
 }
