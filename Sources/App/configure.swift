@@ -20,6 +20,13 @@ public func configure(_ app: Application, settings: TrestleSettings) async throw
     if case .sqliteFile = settings.database {
         // WAL lets pages be read while the worker writes; the setting stays with the file.
         try await (app.db as! any SQLDatabase).raw("PRAGMA journal_mode=WAL").run()
+        // Each connection syncs the log at checkpoints rather than at every commit: a crash of
+        // Trestle loses nothing, a power cut may lose the last moments (SQLite's own advice for
+        // WAL). Without it every commit waits for the disk, and publishing is bound by fsync.
+        for eventLoop in app.eventLoopGroup.makeIterator() {
+            guard let connection = app.databases.database(logger: app.logger, on: eventLoop) else { continue }
+            try await (connection as! any SQLDatabase).raw("PRAGMA synchronous=NORMAL").run()
+        }
     }
     app.registerMigrations()
     app.useNetworkHTTP(policy: settings.outboundPolicy)

@@ -238,7 +238,9 @@ struct DeliveryService: Sendable {
                 }
                 parts.append(published)
                 delivery.publishedParts = parts
-                try await delivery.save(on: db)
+                // Each part is recorded as it goes, so a thread resumes after it; the last one
+                // is recorded with the delivery's end, in one write.
+                if parts.count < texts.count { try await delivery.save(on: db) }
             }
         } catch let error as NetworkError {
             return try await failed(delivery, channel: channel, error)
