@@ -50,6 +50,10 @@ func routes(_ app: Application) throws {
     workspace.patch("posts", ":post", use: PostsAPI.update)
     workspace.delete("posts", ":post", use: PostsAPI.delete)
     workspace.post("posts", ":post", "retry", use: PostsAPI.retry)
+    workspace.get("webhooks", use: WebhooksAPI.list)
+    workspace.post("webhooks", use: WebhooksAPI.create)
+    workspace.get("webhooks", ":webhook", use: WebhooksAPI.show)
+    workspace.delete("webhooks", ":webhook", use: WebhooksAPI.delete)
 
     // MARK: Web — session cookie + CSRF
     let web = app.grouped(app.sessions.middleware, SessionUserLoader(), CSRFProtection())
@@ -101,6 +105,9 @@ func routes(_ app: Application) throws {
     page.post("invitations", ":invitation", "revoke", use: WorkspaceSettingsPages.revokeInvitation)
     page.post("members", ":member", "remove", use: WorkspaceSettingsPages.removeMember)
     page.post("leave", use: WorkspaceSettingsPages.leave)
+    page.get("webhooks", use: WebhookPages.list)
+    page.post("webhooks", use: WebhookPages.create)
+    page.post("webhooks", ":webhook", "delete", use: WebhookPages.delete)
     page.get("delete", use: WorkspaceSettingsPages.deleteForm)
     page.post("delete", use: WorkspaceSettingsPages.delete)
 }

@@ -19,7 +19,9 @@ import VaporTesting
         let queued = try await app.wiring.posts(on: app.db).create(.init(text: "Victim's queued post", thread: []), in: victim.workspace, by: victim.user)
         let delivery = try Delivery(postID: queued.requireID(), channel: channel, scheduledAt: Date().addingTimeInterval(86_400), now: Date())
         try await delivery.create(on: app.db)
+        let (webhook, _) = try await app.wiring.webhooks(on: app.db).create(url: "https://victim.example.com/hooks", events: ["delivery.failed"], in: victim.workspace)
         return [
+            "webhook": try webhook.requireID().uuidString,
             "delivery": try delivery.requireID().uuidString,
             "direction": "earlier",
             "channel": try channel.requireID().uuidString,
@@ -68,6 +70,7 @@ import VaporTesting
             #expect(try await Invitation.query(on: app.db).count() == 1)
             #expect(try await Post.query(on: app.db).filter(\.$text == "Victim's draft").count() == 1)
             #expect(try await App.Channel.query(on: app.db).count() == 1)
+            #expect(try await Webhook.query(on: app.db).count() == 1)
         }
     }
 
@@ -101,6 +104,7 @@ import VaporTesting
             #expect(try await Post.query(on: app.db).filter(\.$text == "Victim's draft").count() == 1)
             #expect(try await MediaItem.query(on: app.db).count() == 1)
             #expect(try await App.Channel.query(on: app.db).count() == 1)
+            #expect(try await Webhook.query(on: app.db).count() == 1)
         }
     }
 }

@@ -29,6 +29,7 @@ final class Wiring: @unchecked Sendable {
     func channels(on db: any Database) -> ChannelService { ChannelService(db: db, http: http, sealer: sealer, wiring: self) }
     func deliveries(on db: any Database) -> DeliveryService { DeliveryService(db: db, wiring: self) }
     func posts(on db: any Database) -> PostService { PostService(db: db, wiring: self) }
+    func webhooks(on db: any Database) -> WebhookService { WebhookService(db: db, wiring: self) }
 }
 
 /// Which network publishes how: the app asks here and never switches on the network.

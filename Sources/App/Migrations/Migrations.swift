@@ -21,5 +21,6 @@ extension Application {
         migrations.add(M015_CreateDeliveries())
         migrations.add(M016_IndexMembershipsByUser())
         migrations.add(M018_IndexDeliveriesByTime())
+        migrations.add(M017_CreateWebhooks())
     }
 }

@@ -64,6 +64,10 @@ enum APIOperations {
         .init(method: "patch", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "Change a post; fields left out stay as they are. A new `schedule` moves its pending deliveries", request: "PostChange", status: 200, response: APISchemas.ref("Post")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "Delete a post (cancelling what has not been published); 409 while a delivery is being sent", status: 204, refuses: [409]),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/posts/{post}/retry", summary: "Send the failed deliveries again, now; the others are left as they are", status: 200, response: APISchemas.ref("Post")),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/webhooks", summary: "The workspace's webhooks (never their secrets)", status: 200, response: APISchemas.list("Webhook")),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/webhooks", summary: "Add a webhook (at most 10 per workspace); the answer has its signing secret, shown this once", request: "WebhookInput", status: 201, response: APISchemas.ref("Webhook")),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/webhooks/{webhook}", summary: "A webhook and its recent attempts, newest first", status: 200, response: APISchemas.ref("Webhook")),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}/webhooks/{webhook}", summary: "Delete a webhook; events not yet sent to it are dropped", status: 204),
     ]
 }
 

@@ -12,6 +12,7 @@ enum APISchemas {
     private static let instant: JSONValue = ["type": "string", "format": "date-time"]
     private static let optionalInstant: JSONValue = ["type": ["string", "null"], "format": "date-time"]
     private static let id: JSONValue = ["type": "string", "format": "uuid"]
+    private static let webhookEvents: JSONValue = ["type": "string", "enum": .array(WebhookEvent.allCases.map { .string($0.rawValue) })]
     private static let networks: JSONValue = ["type": "string", "enum": .array(Network.allCases.map { .string($0.rawValue) })]
 
     /// What the services trim away before they look at a value (`whitespacesAndNewlines`,
@@ -284,6 +285,30 @@ enum APISchemas {
                 ],
                 "problem": ["type": ["string", "null"], "description": "Why the channel needs reconnecting"],
                 "checkedAt": optionalInstant, "createdAt": instant,
+            ],
+        ]),
+        ("WebhookInput", [
+            "type": "object", "required": ["url", "events"], "additionalProperties": false,
+            "properties": [
+                "url": ["type": "string", "maxLength": .int(WebhookService.maximumURLLength), "pattern": .string(WebhookService.urlPattern),
+                        "description": "Where Trestle POSTs the events; nothing is sent until an event happens"],
+                "events": ["type": "array", "minItems": 1, "items": webhookEvents],
+            ],
+        ]),
+        ("Webhook", [
+            "type": "object", "required": ["id", "url", "events"],
+            "properties": [
+                "id": string, "url": string, "events": ["type": "array", "items": webhookEvents], "createdAt": instant,
+                "secret": ["type": "string", "description": "Signs every call (`Trestle-Signature`); only in the answer that creates it."],
+                "attempts": ["type": "array", "description": "The latest calls, newest first; in the answer for one webhook.", "items": [
+                    "type": "object", "required": ["event", "type", "attempt", "succeeded", "attemptedAt"],
+                    "properties": [
+                        "event": ["type": "string", "description": "The event's id, the same on every try"], "type": webhookEvents,
+                        "attempt": ["type": "integer", "minimum": 1], "statusCode": ["type": ["integer", "null"]],
+                        "error": ["type": ["string", "null"], "description": "Why it did not arrive"], "succeeded": ["type": "boolean"],
+                        "attemptedAt": instant,
+                    ],
+                ]],
             ],
         ]),
         ("TokenName", [

@@ -169,6 +169,7 @@ struct ChannelService: Sendable {
                 delivery.state = .failed
                 delivery.error = "\(channel.handle) was disconnected before this was published."
                 try await delivery.save(on: db)
+                try await wiring?.webhooks(on: db).emit(.deliveryFailed, for: delivery)
             }
             try await channel.delete(on: db)
         }

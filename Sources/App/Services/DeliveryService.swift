@@ -251,6 +251,7 @@ struct DeliveryService: Sendable {
         delivery.remoteURL = parts.first?.url
         delivery.error = nil
         try await delivery.save(on: db)
+        try await wiring.webhooks(on: db).emit(.deliveryPublished, for: delivery)
     }
 
     /// The post's images or video, with their bytes and descriptions, in order.
@@ -309,5 +310,6 @@ struct DeliveryService: Sendable {
         delivery.state = state
         delivery.error = reason
         try await delivery.save(on: db)
+        if state == .failed { try await wiring.webhooks(on: db).emit(.deliveryFailed, for: delivery) }
     }
 }

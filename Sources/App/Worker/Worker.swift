@@ -3,14 +3,17 @@ import Vapor
 
 /// The background worker. Its heartbeat runs on a task of its own, so slow work (a network that
 /// takes its time answering) never makes `/healthz` say the worker stopped. Beside it: the job
-/// runner, which publishes deliveries; and upkeep, checking channels' credentials once a day
-/// and clearing what has expired. Runs inside `serve` (unless `--no-worker`) or as
-/// `trestle worker`; any number of workers share the work through the job queue.
+/// runner, which publishes deliveries and calls webhooks; and upkeep, checking channels'
+/// credentials once a day and clearing what has expired. Runs inside `serve` (unless
+/// `--no-worker`) or as `trestle worker`; any number of workers share the work through the job
+/// queue.
 actor Worker {
     /// Deliveries published at once by one worker.
     static let publishingConcurrency = 8
     /// How soon an idle claim loop looks again: a bound on how late a due post can go out.
     static let jobPollInterval: Duration = .milliseconds(250)
+    /// Webhook calls made at once by one worker.
+    static let webhookConcurrency = 4
 
     let node: String
     private let application: Application
@@ -34,6 +37,9 @@ actor Worker {
         let runner = JobRunner(queue: application.wiring.jobs(on: application.db), node: node, kinds: [
             JobKind(name: DeliveryService.publishJob, concurrency: Self.publishingConcurrency, lease: TimeInterval(application.settings.jobLease)) { job in
                 try await application.wiring.deliveries(on: application.db).publish(job: job)
+            },
+            JobKind(name: WebhookService.job, concurrency: Self.webhookConcurrency, lease: TimeInterval(application.settings.jobLease)) { job in
+                try await application.wiring.webhooks(on: application.db).send(job: job)
             },
         ], pollInterval: Self.jobPollInterval)
         jobs = runner
