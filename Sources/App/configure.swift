@@ -48,6 +48,7 @@ public func configure(_ app: Application, settings: TrestleSettings) async throw
 
     app.routes.defaultMaxBodySize = "1mb"
     app.middleware = Middlewares()
+    app.middleware.use(RequestMetrics(metrics: app.wiring.metrics))
     app.middleware.use(SecurityHeaders())
     app.middleware.use(ErrorPages())
     app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))

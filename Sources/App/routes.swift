@@ -4,6 +4,7 @@ import Vapor
 func routes(_ app: Application) throws {
     // MARK: Health
     app.get("healthz", use: HealthAPI.health)
+    app.get("metrics", use: MetricsAPI.scrape)
 
     // MARK: API v1 — bearer tokens
     let api = app.grouped("api", "v1")

@@ -38,6 +38,8 @@ public struct TrestleSettings: Sendable {
     /// How long a worker holds a job before another may take it over, unless it renews the
     /// lease (`TRESTLE_JOB_LEASE`, seconds): how soon the work of a worker that died goes on.
     public var jobLease: Int = 60
+    /// When set, `/metrics` answers only a request bearing it (`TRESTLE_METRICS_TOKEN`).
+    public var metricsToken: String?
 
     public init(
         dataDirectory: String,
@@ -61,7 +63,8 @@ public struct TrestleSettings: Sendable {
     public var servesHTTPS: Bool { publicURL?.scheme?.lowercased() == "https" }
 
     /// Reads `TRESTLE_DATA_DIR`, `DATABASE_URL`, `TRESTLE_PUBLIC_URL`, `TRESTLE_SECRET_KEY`,
-    /// `TRESTLE_TRUSTED_PROXIES`, `TRESTLE_FETCH_ALLOW`, `TRESTLE_NETWORK_TIMEOUT` and `TRESTLE_JOB_LEASE`,
+    /// `TRESTLE_TRUSTED_PROXIES`, `TRESTLE_FETCH_ALLOW`, `TRESTLE_NETWORK_TIMEOUT`, `TRESTLE_JOB_LEASE` and
+    /// `TRESTLE_METRICS_TOKEN`,
     /// creating the data directory and the secret key file on first run.
     public static func fromEnvironment() throws -> TrestleSettings {
         let env = ProcessInfo.processInfo.environment
@@ -106,6 +109,7 @@ public struct TrestleSettings: Sendable {
         )
         settings.networkTimeout = try seconds(env, "TRESTLE_NETWORK_TIMEOUT", default: 15, within: 1...300)
         settings.jobLease = try seconds(env, "TRESTLE_JOB_LEASE", default: 60, within: 2...3600)
+        settings.metricsToken = env["TRESTLE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         return settings
     }
 

@@ -5,7 +5,8 @@ import TextRules
 import Vapor
 
 /// The one place the services are wired, for the server, the worker and the tests alike: the
-/// clock they read, the network client and publishers they call, the sealer for secrets.
+/// clock they read, the network client and publishers they call, the sealer for secrets, the
+/// metrics they count into.
 /// Made by `configure`; a test replaces the clock to move time.
 final class Wiring: @unchecked Sendable {
     private let lock = NSLock()
@@ -13,6 +14,8 @@ final class Wiring: @unchecked Sendable {
     let http: NetworkHTTPClient
     let sealer: CredentialSealer
     let publishers: Publishers
+    /// What `/metrics` shows; one registry per application.
+    let metrics = TrestleMetrics()
 
     init(http: NetworkHTTPClient, sealer: CredentialSealer) {
         self.http = http
@@ -25,7 +28,7 @@ final class Wiring: @unchecked Sendable {
         set { lock.withLock { _clock = newValue } }
     }
 
-    func jobs(on db: any Database) -> JobQueue { JobQueue(db: db as! any SQLDatabase, clock: clock) }
+    func jobs(on db: any Database) -> JobQueue { JobQueue(db: db as! any SQLDatabase, clock: clock, metrics: metrics) }
     func channels(on db: any Database) -> ChannelService { ChannelService(db: db, http: http, sealer: sealer, wiring: self) }
     func deliveries(on db: any Database) -> DeliveryService { DeliveryService(db: db, wiring: self) }
     func posts(on db: any Database) -> PostService { PostService(db: db, wiring: self) }

@@ -24,6 +24,8 @@ struct JobQueue: Sendable {
 
     let db: any SQLDatabase
     let clock: any WallClock
+    /// Counts claims and failures for `/metrics`; nil counts nothing.
+    var metrics: TrestleMetrics?
 
     /// Adds a job, due at `runAt` (now when nil).
     @discardableResult
@@ -51,6 +53,7 @@ struct JobQueue: Sendable {
             )
             RETURNING id, kind, payload, attempts
             """).all()
+        metrics?.jobsClaimed(kind, count: rows.count)
         return try rows.map {
             Claimed(id: try $0.decode(column: "id", as: UUID.self), kind: try $0.decode(column: "kind", as: String.self),
                     payload: try $0.decode(column: "payload", as: String.self), attempt: try $0.decode(column: "attempts", as: Int.self))
@@ -95,7 +98,8 @@ struct JobQueue: Sendable {
     /// The job is due again at `runAt`, its lease given up, with the reason it did not finish.
     @discardableResult
     func retry(_ job: Claimed, owner: String, at runAt: Date, reason: String) async throws -> Bool {
-        try await stillOwned(db.raw("""
+        metrics?.jobFailed(job.kind, outcome: "retry")
+        return try await stillOwned(db.raw("""
             UPDATE jobs SET run_at = \(bind: runAt), lease_owner = NULL, lease_expires_at = NULL, last_error = \(bind: reason)
             WHERE id = \(bind: job.id) AND lease_owner = \(bind: owner) RETURNING id
             """))
@@ -104,7 +108,8 @@ struct JobQueue: Sendable {
     /// The job will not be tried again; it stays in the queue with its reason, for a person.
     @discardableResult
     func fail(_ job: Claimed, owner: String, reason: String) async throws -> Bool {
-        try await stillOwned(db.raw("""
+        metrics?.jobFailed(job.kind, outcome: "failed")
+        return try await stillOwned(db.raw("""
             UPDATE jobs SET failed_at = \(bind: clock.now()), lease_owner = NULL, lease_expires_at = NULL, last_error = \(bind: reason)
             WHERE id = \(bind: job.id) AND lease_owner = \(bind: owner) RETURNING id
             """))

@@ -251,6 +251,7 @@ struct DeliveryService: Sendable {
         delivery.remoteURL = parts.first?.url
         delivery.error = nil
         try await delivery.save(on: db)
+        wiring.metrics.published(delivery)
         try await wiring.webhooks(on: db).emit(.deliveryPublished, for: delivery)
     }
 
