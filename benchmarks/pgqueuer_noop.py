@@ -1,6 +1,6 @@
 """No-op jobs through pgqueuer (PyPI), a peer PostgreSQL job queue, for comparison with
 Trestle's job runner: enqueue N, then drain them with one consumer; prints jobs/s.
-   usage: python3 benchmarks/pgqueuer_noop.py DSN N"""
+   usage: python3 benchmarks/pgqueuer_noop.py DSN N [BATCH]"""
 import asyncio
 import sys
 import time
@@ -26,9 +26,9 @@ async def main(dsn: str, count: int) -> None:
         return None
 
     started = time.perf_counter()
-    await manager.run(mode=QueueExecutionMode.drain, batch_size=10)
+    await manager.run(mode=QueueExecutionMode.drain, batch_size=int(sys.argv[3]) if len(sys.argv) > 3 else 10)
     elapsed = time.perf_counter() - started
-    print(f"jobs: pgqueuer {count / elapsed:.0f} jobs/s ({count} no-op jobs, one consumer, batches of 10)")
+    print(f"jobs: pgqueuer {count / elapsed:.0f} jobs/s ({count} no-op jobs, one consumer, batches of {sys.argv[3] if len(sys.argv) > 3 else 10})")
 
 
 asyncio.run(main(sys.argv[1], int(sys.argv[2])))

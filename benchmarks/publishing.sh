@@ -6,12 +6,12 @@
 # - on the same PostgreSQL cluster: the job runner's claim-and-complete rate on no-op jobs,
 #   a bare SQL FOR UPDATE SKIP LOCKED loop (the ceiling), and pgqueuer (PyPI) on no-op jobs;
 # - a worker's memory with 100,000 deliveries scheduled.
-#   usage: benchmarks/publishing.sh [deliveries, default 10000] [jobs, default 20000]
+#   usage: benchmarks/publishing.sh [deliveries, default 10000] [jobs, default 50000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source benchmarks/server.sh
 deliveries=${1:-10000}
-jobs=${2:-20000}
+jobs=${2:-50000}
 build_trestle
 python3 -c "import pgqueuer, asyncpg" 2>/dev/null || python3 -m pip install --quiet pgqueuer asyncpg
 
@@ -44,10 +44,16 @@ if pgurl=$(scripts/postgres-start "$pgdir" 55435 2>/dev/null); then
     psql "$pgurl" -qc "CREATE DATABASE bench_publishing_$workers" >/dev/null
     run_on "${pgurl%/*}/bench_publishing_$workers" publishing --count "$deliveries" --workers "$workers"
   done
-  psql "$pgurl" -qc "CREATE DATABASE bench_jobs" >/dev/null
-  run_on "${pgurl%/*}/bench_jobs" jobs --count "$jobs" --concurrency 16
-  psql "$pgurl" -qc "CREATE DATABASE bench_pgqueuer" >/dev/null
-  python3 benchmarks/pgqueuer_noop.py "${pgurl%/*}/bench_pgqueuer" "$jobs"
+  # At a worker's everyday 16 at a time, and at 250 (the size of a claim batch); pgqueuer in
+  # batches of 10 (its default) and 100.
+  for concurrency in 16 250; do
+    psql "$pgurl" -qc "CREATE DATABASE bench_jobs_$concurrency" >/dev/null
+    run_on "${pgurl%/*}/bench_jobs_$concurrency" jobs --count "$jobs" --concurrency "$concurrency"
+  done
+  for batch in 10 100; do
+    psql "$pgurl" -qc "CREATE DATABASE bench_pgqueuer_$batch" >/dev/null
+    python3 benchmarks/pgqueuer_noop.py "${pgurl%/*}/bench_pgqueuer_$batch" "$jobs" "$batch"
+  done
 else
   echo "postgres (skipped: could not start PostgreSQL)"
   trap 'kill $fake_pid 2>/dev/null || true' EXIT

@@ -79,9 +79,11 @@ struct BenchmarkCommand: AsyncCommand {
         channel.sealedCredentials = try app.wiring.sealer.seal(NetworkCredentials(accessToken: "bench-token"), for: channel.requireID())
         try await channel.create(on: db)
         let now = Date()
+        // Texts of their own per run, so the instance can tell a post sent twice from another run's.
+        let run = UUID().uuidString.prefix(8)
         for batchStart in stride(from: 0, to: deliveries, by: 500) {
             let range = batchStart..<min(batchStart + 500, deliveries)
-            let posts = range.map { Post(workspaceID: workspace.id!, authorID: user.id, text: "Benchmark post \($0)", thread: []) }
+            let posts = range.map { Post(workspaceID: workspace.id!, authorID: user.id, text: "Benchmark \(run) post \($0)", thread: []) }
             posts.forEach { $0.id = UUID(); $0.status = .scheduled }
             try await posts.create(on: db)
             let batch = try zip(posts, range).map { post, index in try Delivery(postID: post.requireID(), channel: channel, scheduledAt: due(index), now: now) }
