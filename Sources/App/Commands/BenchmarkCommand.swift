@@ -13,7 +13,7 @@ import Glibc
 /// memory a worker uses with 100,000 deliveries scheduled.
 struct BenchmarkCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "what", help: "publishing | jobs | memory")
+        @Argument(name: "what", help: "publishing | jobs | memory | calendar")
         var what: String
         @Option(name: "count", help: "deliveries or jobs")
         var count: Int?
@@ -36,6 +36,8 @@ struct BenchmarkCommand: AsyncCommand {
             try await jobs(app, count: signature.count ?? 20_000, concurrency: signature.concurrency ?? 16)
         case "memory":
             try await memory(app, count: signature.count ?? 100_000, instance: signature.instance ?? "")
+        case "calendar":
+            try await calendar(app, count: signature.count ?? 10_000)
         default:
             throw SettingsError("Say what to measure: publishing, jobs or memory.")
         }
@@ -67,11 +69,29 @@ struct BenchmarkCommand: AsyncCommand {
                      published.count, count, workers, Self.percentile(lateness, 0.5), Self.percentile(lateness, 0.99), lateness.last!, rate))
     }
 
+    // MARK: Calendar
+
+    /// `count` deliveries spread over this month, for a person who signs in with the email and
+    /// password printed, to measure the calendar with (run `serve --no-worker` beside it).
+    private func calendar(_ app: Application, count: Int) async throws {
+        var utc = Calendar(identifier: .gregorian)
+        utc.timeZone = TimeZone(identifier: "UTC")!
+        let month = utc.dateInterval(of: .month, for: Date())!
+        let password = "calendar benchmark"
+        let email = try await seed(app, deliveries: count, instance: "https://bench.example", password: password) { index in
+            month.start.addingTimeInterval(month.duration * Double(index) / Double(count))
+        }
+        print("\(email) \(password)")
+    }
+
     /// A workspace with one Mastodon channel on `instance`, and `deliveries` posts to it, due at
     /// `due(index)`, with their publish jobs; written in batches, as a busy month would be.
-    private func seed(_ app: Application, deliveries: Int, instance: String, due: (Int) -> Date) async throws {
+    /// Returns the email of the workspace's owner, who signs in with `password` when one is given.
+    @discardableResult
+    private func seed(_ app: Application, deliveries: Int, instance: String, password: String? = nil, due: (Int) -> Date) async throws -> String {
         let db = app.db
-        let user = User(email: "bench-\(UUID().uuidString.prefix(8))@example.com", passwordHash: "-")
+        let hash = try await password.asyncMap { try await PasswordHashing(application: app).hash($0) } ?? "-"
+        let user = User(email: "bench-\(UUID().uuidString.prefix(8).lowercased())@example.com", passwordHash: hash)
         try await user.create(on: db)
         let workspace = try await WorkspaceService(db: db).create(name: "Benchmark", owner: user)
         let channel = Channel(id: UUID(), workspaceID: try workspace.requireID(), network: .mastodon, name: "Bench", handle: "@bench@bench.example",
@@ -93,6 +113,7 @@ struct BenchmarkCommand: AsyncCommand {
                 try await queue.enqueue(DeliveryService.publishJob, payload: #"{"delivery":"\#(try delivery.requireID().uuidString)"}"#, runAt: delivery.scheduledAt)
             }
         }
+        return user.email
     }
 
     /// `trestle worker`, this very binary, with this process's environment.
