@@ -90,14 +90,7 @@ struct DeliveryService: Sendable {
     @discardableResult
     func retryFailed(of post: Post) async throws -> Int {
         let failed = try await Delivery.query(on: db).filter(\.$post.$id == post.requireID()).filter(\.$state == .failed).all()
-        for delivery in failed {
-            delivery.state = .scheduled
-            delivery.scheduledAt = wiring.clock.now()
-            delivery.error = nil
-            delivery.waitingForReconnect = false
-            try await delivery.save(on: db)
-            try await wake(delivery)
-        }
+        for delivery in failed { try await sendNow(delivery) }
         return failed.count
     }
 
@@ -108,14 +101,17 @@ struct DeliveryService: Sendable {
             .filter(\.$waitingForReconnect == true)
             .filter(\.$state == .failed)
             .all()
-        for delivery in waiting {
-            delivery.state = .scheduled
-            delivery.scheduledAt = wiring.clock.now()
-            delivery.error = nil
-            delivery.waitingForReconnect = false
-            try await delivery.save(on: db)
-            try await wake(delivery)
-        }
+        for delivery in waiting { try await sendNow(delivery) }
+    }
+
+    /// A failed delivery goes again, now, its reason cleared.
+    private func sendNow(_ delivery: Delivery) async throws {
+        delivery.state = .scheduled
+        delivery.scheduledAt = wiring.clock.now()
+        delivery.error = nil
+        delivery.waitingForReconnect = false
+        try await delivery.save(on: db)
+        try await wake(delivery)
     }
 
     /// A job that runs the delivery at its time. A job for a time since moved finds the
