@@ -215,11 +215,20 @@ enum CalendarPages {
         return LocalTime.instant(year: pieces[0], month: pieces[1], day: pieces[2], hour: 12, minute: 0, in: zone)
     }
 
+    /// Making a DateFormatter costs far more than using one: they are kept per thread, zone
+    /// and pattern (a formatter is not safe to share between threads).
     private static func format(_ date: Date, _ pattern: String, _ zone: TimeZone) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = zone
-        formatter.dateFormat = pattern
+        let key = "trestle.calendar.\(zone.identifier).\(pattern)"
+        let formatter: DateFormatter
+        if let kept = Thread.current.threadDictionary[key] as? DateFormatter {
+            formatter = kept
+        } else {
+            formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_GB")
+            formatter.timeZone = zone
+            formatter.dateFormat = pattern
+            Thread.current.threadDictionary[key] = formatter
+        }
         return formatter.string(from: date)
     }
 }
