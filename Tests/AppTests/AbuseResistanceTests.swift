@@ -20,7 +20,7 @@ import VaporTesting
                         do {
                             _ = try await account.authenticate(email: "ana@example.com", password: "guess \(attempt)", address: "203.0.113.\(attempt)")
                             return .ok
-                        } catch let error as AppError {
+                        } catch let error as ServiceError {
                             return error.status
                         }
                     }
@@ -62,7 +62,7 @@ import VaporTesting
             do {
                 try await signUp(100, from: "203.0.113.7")
                 Issue.record("expected 429")
-            } catch let error as AppError {
+            } catch let error as ServiceError {
                 #expect(error.status == .tooManyRequests)
                 #expect(Int(error.headers.first(name: "Retry-After") ?? "") ?? 0 > 0)
             }

@@ -154,20 +154,20 @@ import VaporTesting
         try await withTrestle(database) { app in
             let account = AccountService(db: app.db, passwords: PasswordHashing(application: app))
             for attempt in 0..<LoginThrottle.addressLimit {
-                await #expect(throws: AppError.self) {
+                await #expect(throws: ServiceError.self) {
                     _ = try await account.authenticate(email: "user\(attempt)@example.com", password: "guess", address: "203.0.113.9")
                 }
             }
             do {
                 _ = try await account.authenticate(email: "someone-else@example.com", password: "guess", address: "203.0.113.9")
                 Issue.record("expected 429")
-            } catch let error as AppError {
+            } catch let error as ServiceError {
                 #expect(error.status == .tooManyRequests)
             }
             // Another address is not affected.
             do {
                 _ = try await account.authenticate(email: "someone-else@example.com", password: "guess", address: "198.51.100.7")
-            } catch let error as AppError {
+            } catch let error as ServiceError {
                 #expect(error.status == .unauthorized)
             }
         }

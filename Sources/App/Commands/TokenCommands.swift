@@ -18,12 +18,12 @@ struct TokenCommands: AsyncCommandGroup {
             let db = context.application.db
             let email = FieldRules.email(signature.email ?? "").value
             guard let user = try await User.query(on: db).filter(\.$email == email).first() else {
-                throw CommandFailure(AppError.notFound("A user with the email \(email.isEmpty ? "(none given)" : email)"))
+                throw CommandFailure(ServiceError.notFound("A user with the email \(email.isEmpty ? "(none given)" : email)"))
             }
             do {
                 let (_, secret) = try await APITokenService(db: db).create(for: user, name: signature.name ?? "command line")
                 context.console.output(secret.consoleText())
-            } catch let error as AppError {
+            } catch let error as ServiceError {
                 throw CommandFailure(error)
             }
         }

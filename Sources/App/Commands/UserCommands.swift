@@ -24,18 +24,18 @@ struct UserCommands: AsyncCommandGroup {
                 var line = "Created user \(user.email)"
                 if let workspace { line += " and workspace \(workspace.name) (\(try workspace.requireID()))" }
                 context.console.output(line.consoleText())
-            } catch let error as AppError {
+            } catch let error as ServiceError {
                 throw CommandFailure(error)
             }
         }
     }
 }
 
-/// An `AppError` told on the command line: the message and each field's problem.
+/// A service's refusal told on the command line: the message and each field's problem.
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
 
-    init(_ error: AppError) {
+    init(_ error: ServiceError) {
         let fields = error.fields.sorted { $0.key < $1.key }.map { "  --\($0.key): \($0.value)" }
         description = ([error.message] + fields).joined(separator: "\n")
     }

@@ -8,6 +8,8 @@ extension AppError {
         switch error {
         case let error as AppError:
             return (error, false)
+        case let error as ServiceError:
+            return (AppError(error), false)
         case let error as DecodingError:
             return (.badRequest("invalid_body", "The request body could not be read: \(error.personDescription)", fields: error.field.map { [$0: error.fieldMessage] } ?? [:]), false)
         case let error as any AbortError:

@@ -13,7 +13,7 @@ struct APITokenService: Sendable {
 
     func create(for user: User, name rawName: String) async throws -> (token: APIToken, secret: String) {
         let name = FieldRules.tokenName(rawName)
-        if let problem = name.problem { throw AppError.invalid(["name": problem]) }
+        if let problem = name.problem { throw ServiceError.invalid(["name": problem]) }
         let secret = SecretToken.generate(prefix: Self.tokenPrefix)
         let token = APIToken(
             userID: try user.requireID(), name: name.value, tokenHash: secret.hash,
@@ -36,7 +36,7 @@ struct APITokenService: Sendable {
                 .filter(\.$id == tokenID)
                 .filter(\.$user.$id == user.requireID())
                 .first()
-        else { throw AppError.notFound("This token") }
+        else { throw ServiceError.notFound("This token") }
         try await token.delete(on: db)
     }
 

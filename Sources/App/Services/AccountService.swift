@@ -31,7 +31,7 @@ struct AccountService: Sendable {
         if problems.isEmpty, try await User.query(on: db).filter(\.$email == email.value).first() != nil {
             problems["email"] = "An account with this email already exists. Log in instead."
         }
-        guard problems.isEmpty else { throw AppError.invalid(problems) }
+        guard problems.isEmpty else { throw ServiceError.invalid(problems) }
         if let token = input.invitationToken {
             _ = try await InvitationService(db: db).usable(token: token)
         }
@@ -55,7 +55,7 @@ struct AccountService: Sendable {
         let attempt = try await throttle.beginSignIn(email: email, address: address)
         let user = try await User.query(on: db).filter(\.$email == email).first()
         guard let user, try await passwords.verify(password, against: user.passwordHash) else {
-            throw AppError(status: .unauthorized, code: "wrong_credentials", message: "That email and password do not match an account.", fields: ["password": "That email and password do not match an account."])
+            throw ServiceError(kind: .wrongCredentials, code: "wrong_credentials", message: "That email and password do not match an account.", fields: ["password": "That email and password do not match an account."])
         }
         try await throttle.succeeded(attempt)
         return user

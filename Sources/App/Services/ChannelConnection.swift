@@ -19,10 +19,10 @@ enum ChannelConnection: Sendable {
         case .bluesky:
             self = .bluesky(service: service, identifier: identifier ?? "", appPassword: appPassword ?? "")
         case let network? where Self.oauthNetworks.contains(network):
-            throw AppError.invalid(["network": "\(network.displayName) accounts connect by signing in to \(network.displayName) (OAuth), which Trestle does not offer yet. Mastodon and Bluesky connect now."])
+            throw ServiceError.invalid(["network": "\(network.displayName) accounts connect by signing in to \(network.displayName) (OAuth), which Trestle does not offer yet. Mastodon and Bluesky connect now."])
         default:
             let site = name.lowercased() == "site" ? "The Site channel (your own page and feed) is not available yet. " : "Unknown network \"\(name.prefix(40))\". "
-            throw AppError.invalid(["network": site + "Connect mastodon or bluesky."])
+            throw ServiceError.invalid(["network": site + "Connect mastodon or bluesky."])
         }
     }
 
@@ -66,7 +66,7 @@ enum ChannelConnection: Sendable {
             if password.isEmpty { problems["appPassword"] = "Paste an app password: Bluesky → Settings → Privacy and security → App passwords." }
             result = (problems.isEmpty ? try server { try BlueskyClient.serviceURL(from: service) } : nil, NetworkCredentials(identifier: identifier, appPassword: password))
         }
-        guard problems.isEmpty, let server = result.0 else { throw AppError.invalid(problems, message: "The channel was not connected.") }
+        guard problems.isEmpty, let server = result.0 else { throw ServiceError.invalid(problems, message: "The channel was not connected.") }
         return (server, result.1)
     }
 
@@ -74,7 +74,7 @@ enum ChannelConnection: Sendable {
         do {
             return try parse()
         } catch let error as NetworkError {
-            throw AppError.network(error, field: serverField, networkName: network.displayName)
+            throw ServiceError.network(error, field: serverField, networkName: network.displayName)
         }
     }
 }

@@ -29,7 +29,7 @@ struct ChannelService: Sendable {
         let zone = try Self.timezone(timezone)
         let ownName = name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if ownName.count > FieldRules.maximumNameLength {
-            throw AppError.invalid(["name": "Keep the channel's name to \(FieldRules.maximumNameLength) characters."])
+            throw ServiceError.invalid(["name": "Keep the channel's name to \(FieldRules.maximumNameLength) characters."])
         }
         let (server, credentials) = try connection.prepared()
         let account: NetworkAccount
@@ -38,7 +38,7 @@ struct ChannelService: Sendable {
             account = try await verifier.account(on: server, with: credentials)
         } catch let error as NetworkError {
             let field = if case .unauthorized = error { connection.secretField } else { connection.serverField }
-            throw AppError.network(error, field: field, networkName: connection.network.displayName)
+            throw ServiceError.network(error, field: field, networkName: connection.network.displayName)
         }
 
         let workspaceID = try workspace.requireID()
@@ -92,7 +92,7 @@ struct ChannelService: Sendable {
                 .filter(\.$id == id)
                 .filter(\.$workspace.$id == workspace.requireID())
                 .first()
-        else { throw AppError.notFound("This channel") }
+        else { throw ServiceError.notFound("This channel") }
         return channel
     }
 
@@ -110,7 +110,7 @@ struct ChannelService: Sendable {
             try apply(try await verifier.account(on: server, with: credentials), to: channel, checkedAt: now)
         } catch let error as NetworkError {
             guard case let .unauthorized(reason) = error else {
-                throw AppError.network(error, field: "channel", networkName: channel.network.displayName)
+                throw ServiceError.network(error, field: "channel", networkName: channel.network.displayName)
             }
             channel.status = .needsReconnect
             channel.problem = reason
@@ -136,17 +136,17 @@ struct ChannelService: Sendable {
         }
         do {
             if let zone = try Self.timezone(timezone) { channel.timezone = zone }
-        } catch let error as AppError {
+        } catch let error as ServiceError {
             problems.merge(error.fields) { first, _ in first }
         }
-        guard problems.isEmpty else { throw AppError.invalid(problems, message: "The channel was not changed.") }
+        guard problems.isEmpty else { throw ServiceError.invalid(problems, message: "The channel was not changed.") }
         try await channel.save(on: db)
     }
 
     /// The channel's posting times, replaced whole; local to its zone.
     func setPostingSlots(_ slots: [PostingSlot], of channel: Channel) async throws {
         guard slots.count <= 7 * 24 else {
-            throw AppError.invalid(["slots": "A channel can have at most \(7 * 24) posting times a week."])
+            throw ServiceError.invalid(["slots": "A channel can have at most \(7 * 24) posting times a week."])
         }
         channel.postingSlots = Array(Set(slots))
         try await channel.save(on: db)
@@ -184,7 +184,7 @@ struct ChannelService: Sendable {
     static func timezone(_ typed: String?) throws -> String? {
         guard let typed = typed?.trimmingCharacters(in: .whitespaces), !typed.isEmpty else { return nil }
         guard TimeZone(identifier: typed) != nil else {
-            throw AppError.invalid(["timezone": "\(typed.prefix(60)) is not a time zone; use a name such as Europe/Berlin or America/New_York."])
+            throw ServiceError.invalid(["timezone": "\(typed.prefix(60)) is not a time zone; use a name such as Europe/Berlin or America/New_York."])
         }
         return typed
     }

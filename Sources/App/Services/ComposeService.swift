@@ -13,12 +13,12 @@ struct ComposeService: Sendable {
     /// The networks named in a request, or field errors saying which names are unknown.
     static func networks(from names: [String]) throws -> [Network] {
         if names.isEmpty {
-            throw AppError.invalid(["networks": "Choose at least one network: \(Network.allCases.map(\.rawValue).joined(separator: ", "))."])
+            throw ServiceError.invalid(["networks": "Choose at least one network: \(Network.allCases.map(\.rawValue).joined(separator: ", "))."])
         }
         var networks: [Network] = []
         for name in names {
             guard let network = Network(rawValue: name) else {
-                throw AppError.invalid(["networks": "Unknown network \"\(name.prefix(40))\". Use one of: \(Network.allCases.map(\.rawValue).joined(separator: ", "))."])
+                throw ServiceError.invalid(["networks": "Unknown network \"\(name.prefix(40))\". Use one of: \(Network.allCases.map(\.rawValue).joined(separator: ", "))."])
             }
             if !networks.contains(network) { networks.append(network) }
         }
@@ -39,7 +39,7 @@ struct ComposeService: Sendable {
 
     private static func checkLength(_ text: String) throws {
         if text.utf16.count > maximumTextLength {
-            throw AppError.invalid(["text": "This text is longer than any network accepts (\(maximumTextLength.formatted()) characters at most here)."])
+            throw ServiceError.invalid(["text": "This text is longer than any network accepts (\(maximumTextLength.formatted()) characters at most here)."])
         }
     }
 }

@@ -53,7 +53,7 @@ struct DeliveryService: Sendable {
                     .filter(\.$scheduledAt >= now)
                     .all(\.$scheduledAt)
                 guard let free = channel.postingSchedule.nextFree(from: now, taken: Set(taken)) else {
-                    throw AppError.invalid(["schedule": "\(channel.handle) has no posting times yet: set them for the channel, or choose a time."],
+                    throw ServiceError.invalid(["schedule": "\(channel.handle) has no posting times yet: set them for the channel, or choose a time."],
                                            message: "The post was not scheduled.")
                 }
                 at = free
@@ -124,10 +124,10 @@ struct DeliveryService: Sendable {
     /// Moves one pending delivery to `instant` (dragged on the calendar).
     func move(_ delivery: Delivery, to instant: Date) async throws {
         guard delivery.state.isPending else {
-            throw AppError(status: .conflict, code: "not_pending", message: "Only a delivery that has not gone out yet can be moved.")
+            throw ServiceError.conflict("not_pending", "Only a delivery that has not gone out yet can be moved.")
         }
         guard instant >= wiring.clock.now().addingTimeInterval(-60) else {
-            throw AppError.invalid(["at": "That time has passed; choose a later one."])
+            throw ServiceError.invalid(["at": "That time has passed; choose a later one."])
         }
         delivery.scheduledAt = instant
         delivery.state = .scheduled
@@ -149,7 +149,7 @@ struct DeliveryService: Sendable {
     /// the queue's order changes and its times stay.
     func swapInQueue(_ delivery: Delivery, of channel: Channel, earlier: Bool) async throws {
         let queue = try await queue(of: channel)
-        guard let index = queue.firstIndex(where: { $0.id == delivery.id }) else { throw AppError.notFound("This queued post") }
+        guard let index = queue.firstIndex(where: { $0.id == delivery.id }) else { throw ServiceError.notFound("This queued post") }
         let other = earlier ? index - 1 : index + 1
         guard queue.indices.contains(other) else { return }
         let (first, second) = (queue[index], queue[other])
@@ -278,7 +278,12 @@ struct DeliveryService: Sendable {
             try await channel.save(on: db)
             try await park(delivery, reason: reason)
         case .rateLimited, .unreachable, .timedOut, .rejected where error.isTransient:
-            let reason = "\(name): \(error.description)"
+            // A reason in words, never an HTTP status: a network's own fault is said as such.
+            let reason = if case let .rejected(_, message) = error {
+                "\(name) had a problem on its side (\(message)); Trestle tries again."
+            } else {
+                "\(name): \(error.description)"
+            }
             guard delivery.attempts < Self.mostAttempts else {
                 return try await end(delivery, as: .failed, reason: "Gave up after \(delivery.attempts) tries. \(reason)")
             }

@@ -36,7 +36,7 @@ struct InvitationService: Sendable {
                 .filter(\.$id == invitationID)
                 .filter(\.$workspace.$id == workspace.requireID())
                 .first()
-        else { throw AppError.notFound("This invitation") }
+        else { throw ServiceError.notFound("This invitation") }
         try await invitation.delete(on: db)
     }
 
@@ -85,7 +85,7 @@ struct InvitationService: Sendable {
         }
     }
 
-    private static func unusable(_ message: String) -> AppError {
-        AppError(status: .gone, code: "invitation_unusable", message: message)
+    private static func unusable(_ message: String) -> ServiceError {
+        ServiceError(kind: .gone, code: "invitation_unusable", message: message)
     }
 }

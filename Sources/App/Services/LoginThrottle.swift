@@ -72,7 +72,7 @@ struct LoginThrottle: Sendable {
             try await LoginFailure.query(on: db).filter(\.$id ~~ rows).delete()
             let oldest = try await recent.sort(\.$occurredAt, .ascending).first()?.occurredAt ?? at
             let wait = max(1, Int(oldest.addingTimeInterval(window).timeIntervalSince(at).rounded(.up)))
-            throw AppError.tooManyRequests(message((wait + 59) / 60), retryAfter: wait)
+            throw ServiceError.tooManyAttempts(message((wait + 59) / 60), retryAfter: wait)
         }
         return rows
     }

@@ -26,7 +26,7 @@ struct MastodonSignIn: Sendable {
 
     func start(instanceURL typed: String, timezone: String?, for workspace: Workspace, redirectURI: String) async throws -> (authorize: URL, pending: Pending) {
         guard !typed.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw AppError.invalid(["instanceURL": "Type your instance's address, such as mastodon.social."], message: "The channel was not connected.")
+            throw ServiceError.invalid(["instanceURL": "Type your instance's address, such as mastodon.social."], message: "The channel was not connected.")
         }
         let zone = try ChannelService.timezone(timezone)
         do {
@@ -40,7 +40,7 @@ struct MastodonSignIn: Sendable {
             )
             return (client.authorizationURL(clientID: application.clientID, redirectURI: redirectURI, state: state, pkce: pkce), pending)
         } catch let error as NetworkError {
-            throw AppError.network(error, field: "instanceURL", networkName: "Mastodon")
+            throw ServiceError.network(error, field: "instanceURL", networkName: "Mastodon")
         }
     }
 
@@ -48,19 +48,19 @@ struct MastodonSignIn: Sendable {
     /// the account to the workspace.
     func finish(code: String?, state: String?, refusal: String?, pending: Pending, into workspace: Workspace, channels: ChannelService) async throws -> Channel {
         guard let state, state == pending.state else {
-            throw AppError.badRequest("invalid_state", "This sign-in answer does not belong to the sign-in Trestle started. Connect the account again from Channels.")
+            throw ServiceError.malformed("invalid_state", "This sign-in answer does not belong to the sign-in Trestle started. Connect the account again from Channels.")
         }
         guard Date().timeIntervalSince(pending.startedAt) < Self.lifetime else {
-            throw AppError.badRequest("expired", "The sign-in took longer than 15 minutes. Connect the account again from Channels.")
+            throw ServiceError.malformed("expired", "The sign-in took longer than 15 minutes. Connect the account again from Channels.")
         }
         let host = URL(string: pending.instanceURL)?.host ?? pending.instanceURL
         if let refusal {
-            throw AppError.invalid(["form": refusal == "access_denied"
+            throw ServiceError.invalid(["form": refusal == "access_denied"
                 ? "You did not allow Trestle on \(host), so nothing was connected."
                 : "\(host) did not sign you in (\(refusal.prefix(60))). Try again."])
         }
         guard let code, !code.isEmpty else {
-            throw AppError.badRequest("invalid_state", "\(host) sent no authorization code. Connect the account again from Channels.")
+            throw ServiceError.malformed("invalid_state", "\(host) sent no authorization code. Connect the account again from Channels.")
         }
         do {
             guard let instanceURL = URL(string: pending.instanceURL) else { throw NetworkError.invalidURL(pending.instanceURL) }
@@ -69,7 +69,7 @@ struct MastodonSignIn: Sendable {
             let token = try await client.accessToken(code: code, application: application, redirectURI: pending.redirectURI, pkce: PKCE(verifier: pending.verifier))
             return try await channels.connect(.mastodon(instanceURL: pending.instanceURL, accessToken: token), timezone: pending.timezone, to: workspace).0
         } catch let error as NetworkError {
-            throw AppError.network(error, field: "form", networkName: "Mastodon")
+            throw ServiceError.network(error, field: "form", networkName: "Mastodon")
         }
     }
 

@@ -13,11 +13,11 @@ struct MediaService: Sendable {
     func upload(_ bytes: Data, filename rawName: String, altText: String, to workspace: Workspace, by user: User) async throws -> MediaItem {
         let filename = Self.cleanFilename(rawName)
         guard !bytes.isEmpty else {
-            throw AppError.badRequest("empty_file", "\(filename) is empty.", fields: ["file": "Choose a file that is not empty."])
+            throw ServiceError.malformed("empty_file", "\(filename) is empty.", fields: ["file": "Choose a file that is not empty."])
         }
         guard let format = MediaFormat.detect(bytes) else {
-            throw AppError(
-                status: .unsupportedMediaType, code: "unsupported_media_type",
+            throw ServiceError(
+                kind: .unsupported, code: "unsupported_media_type",
                 message: "\(filename) is not an image or video Trestle can post: use JPEG, PNG, GIF, WebP, MP4 or MOV.",
                 fields: ["file": "Not a JPEG, PNG, GIF, WebP, MP4 or MOV file."]
             )
@@ -52,7 +52,7 @@ struct MediaService: Sendable {
                 .filter(\.$id == id)
                 .filter(\.$workspace.$id == workspace.requireID())
                 .first()
-        else { throw AppError.notFound("This image or video") }
+        else { throw ServiceError.notFound("This image or video") }
         return item
     }
 
@@ -65,14 +65,14 @@ struct MediaService: Sendable {
             .all()
         let byID = Dictionary(uniqueKeysWithValues: found.compactMap { item in item.id.map { ($0, item) } })
         if let missing = ids.first(where: { byID[$0] == nil }) {
-            throw AppError.invalid(["media": "No image or video \(missing.uuidString) in this workspace; upload it first."])
+            throw ServiceError.invalid(["media": "No image or video \(missing.uuidString) in this workspace; upload it first."])
         }
         return ids.compactMap { byID[$0] }
     }
 
     func content(of item: MediaItem) async throws -> Data {
         guard let content = try await MediaContent.find(item.requireID(), on: db) else {
-            throw AppError.notFound("This file")
+            throw ServiceError.notFound("This file")
         }
         return content.bytes
     }
@@ -99,7 +99,7 @@ struct MediaService: Sendable {
 
     private static func checkAltText(_ text: String) throws {
         if text.count > maximumAltTextLength {
-            throw AppError.invalid(["alt": "Alt text can be at most \(maximumAltTextLength.formatted()) characters."])
+            throw ServiceError.invalid(["alt": "Alt text can be at most \(maximumAltTextLength.formatted()) characters."])
         }
     }
 

@@ -94,7 +94,7 @@ struct PostService: Sendable {
                 .with(\.$channels)
                 .with(\.$deliveries)
                 .first()
-        else { throw AppError.notFound("This post") }
+        else { throw ServiceError.notFound("This post") }
         return post
     }
 
@@ -103,8 +103,7 @@ struct PostService: Sendable {
     func delete(_ post: Post) async throws {
         try await db.transaction { db in
             guard try await wiring.deliveries(on: db).cancelPending(of: post) else {
-                throw AppError(status: .conflict, code: "publishing_now",
-                               message: "This post is being published right now. Try again in a moment.")
+                throw ServiceError.conflict("publishing_now", "This post is being published right now. Try again in a moment.")
             }
             try await post.delete(on: db)
         }
@@ -133,7 +132,7 @@ struct PostService: Sendable {
         if let ids = draft.channels {
             do {
                 channels = try await self.channels(ids, in: workspace)
-            } catch let error as AppError {
+            } catch let error as ServiceError {
                 problems.merge(error.fields) { first, _ in first }
             }
         } else if !creating {
@@ -165,12 +164,12 @@ struct PostService: Sendable {
         } else if problems.isEmpty {
             do {
                 mediaItems = try await MediaService(db: db).items(media, in: workspace)
-            } catch let error as AppError {
+            } catch let error as ServiceError {
                 problems.merge(error.fields) { first, _ in first }
             }
         }
         guard problems.isEmpty else {
-            throw AppError.invalid(problems, message: creating ? "The post was not saved." : "The post was not changed.")
+            throw ServiceError.invalid(problems, message: creating ? "The post was not saved." : "The post was not changed.")
         }
         if checksChannels {
             let content = PostContent(text: text, thread: thread, variants: variants)
@@ -179,10 +178,10 @@ struct PostService: Sendable {
                     + content.problems(on: channel, media: mediaItems)
             }
             guard unfit.isEmpty else {
-                throw AppError.invalid(["schedule": unfit.joined(separator: " ")], message: "The post does not fit every channel, so it was not scheduled.")
+                throw ServiceError.invalid(["schedule": unfit.joined(separator: " ")], message: "The post does not fit every channel, so it was not scheduled.")
             }
             if case let .at(instant) = draft.schedule, instant < wiring.clock.now().addingTimeInterval(-60) {
-                throw AppError.invalid(["schedule": "That time has passed; choose a later one, or post now."], message: "The post was not scheduled.")
+                throw ServiceError.invalid(["schedule": "That time has passed; choose a later one, or post now."], message: "The post was not scheduled.")
             }
         }
         post.text = text
@@ -198,7 +197,7 @@ struct PostService: Sendable {
         var uuids: [UUID] = []
         for id in ids {
             guard let uuid = UUID(uuidString: id) else {
-                throw AppError.invalid(["channels": "Unknown channel \(id.prefix(40)). Connect the channel first, then choose it."])
+                throw ServiceError.invalid(["channels": "Unknown channel \(id.prefix(40)). Connect the channel first, then choose it."])
             }
             if !uuids.contains(uuid) { uuids.append(uuid) }
         }
@@ -209,7 +208,7 @@ struct PostService: Sendable {
             .all()
         let byID = Dictionary(uniqueKeysWithValues: found.compactMap { channel in channel.id.map { ($0, channel) } })
         if let missing = uuids.first(where: { byID[$0] == nil }) {
-            throw AppError.invalid(["channels": "Unknown channel \(missing.uuidString). Connect the channel first, then choose it."])
+            throw ServiceError.invalid(["channels": "Unknown channel \(missing.uuidString). Connect the channel first, then choose it."])
         }
         return uuids.compactMap { byID[$0] }
     }

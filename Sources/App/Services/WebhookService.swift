@@ -41,11 +41,11 @@ struct WebhookService: Sendable {
             if !chosen.contains(event) { chosen.append(event) }
         }
         if chosen.isEmpty, problems["events"] == nil { problems["events"] = "Choose at least one event." }
-        guard problems.isEmpty else { throw AppError.invalid(problems, message: "The webhook was not added.") }
+        guard problems.isEmpty else { throw ServiceError.invalid(problems, message: "The webhook was not added.") }
 
         let workspaceID = try workspace.requireID()
         guard try await Webhook.query(on: db).filter(\.$workspace.$id == workspaceID).count() < Self.mostPerWorkspace else {
-            throw AppError.invalid(["url": "A workspace can have \(Self.mostPerWorkspace) webhooks; delete one to add another."],
+            throw ServiceError.invalid(["url": "A workspace can have \(Self.mostPerWorkspace) webhooks; delete one to add another."],
                                    message: "The webhook was not added.")
         }
         let id = UUID()
@@ -62,7 +62,7 @@ struct WebhookService: Sendable {
     /// The workspace's webhook, or 404 (another workspace's too, by invariant 5).
     func webhook(_ id: UUID, in workspace: Workspace) async throws -> Webhook {
         guard let webhook = try await Webhook.query(on: db).filter(\.$id == id).filter(\.$workspace.$id == workspace.requireID()).first() else {
-            throw AppError.notFound("This webhook")
+            throw ServiceError.notFound("This webhook")
         }
         return webhook
     }

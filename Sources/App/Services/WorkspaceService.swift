@@ -15,7 +15,7 @@ struct WorkspaceService: Sendable {
 
     func create(name rawName: String, owner: User) async throws -> Workspace {
         let name = FieldRules.workspaceName(rawName)
-        if let problem = name.problem { throw AppError.invalid(["name": problem]) }
+        if let problem = name.problem { throw ServiceError.invalid(["name": problem]) }
         return try await db.transaction { tx in
             let workspace = Workspace(name: name.value)
             try await workspace.create(on: tx)
@@ -50,14 +50,14 @@ struct WorkspaceService: Sendable {
                 FROM memberships JOIN workspaces ON workspaces.id = memberships.workspace_id
                 WHERE memberships.workspace_id = \(bind: workspaceID) AND memberships.user_id = \(bind: user.requireID())
                 """).first()
-        else { throw AppError.notFound("This workspace") }
+        else { throw ServiceError.notFound("This workspace") }
         // memberships.workspace_id is the workspace's id, read by both models.
         return (try Workspace(stored: row), try Membership(stored: row))
     }
 
     func rename(_ workspace: Workspace, to rawName: String) async throws {
         let name = FieldRules.workspaceName(rawName)
-        if let problem = name.problem { throw AppError.invalid(["name": problem]) }
+        if let problem = name.problem { throw ServiceError.invalid(["name": problem]) }
         workspace.name = name.value
         try await workspace.save(on: db)
     }
@@ -74,16 +74,16 @@ struct WorkspaceService: Sendable {
     /// The owner removes a member; the owner cannot be removed, only the workspace deleted.
     func remove(memberID: UUID, from workspace: Workspace, by actor: Membership) async throws {
         guard actor.role == .owner else {
-            throw AppError.forbidden("Only the workspace's owner can remove members.")
+            throw ServiceError.forbidden("Only the workspace's owner can remove members.")
         }
         guard
             let target = try await Membership.query(on: db)
                 .filter(\.$workspace.$id == workspace.requireID())
                 .filter(\.$user.$id == memberID)
                 .first()
-        else { throw AppError.notFound("This member") }
+        else { throw ServiceError.notFound("This member") }
         guard target.role != .owner else {
-            throw AppError(status: .conflict, code: "owner_cannot_be_removed", message: "The owner cannot be removed. Delete the workspace instead.")
+            throw ServiceError.conflict("owner_cannot_be_removed", "The owner cannot be removed. Delete the workspace instead.")
         }
         try await target.delete(on: db)
     }
@@ -91,7 +91,7 @@ struct WorkspaceService: Sendable {
     /// A member leaves on their own; the owner would leave the workspace without one.
     func leave(_ workspace: Workspace, membership: Membership) async throws {
         guard membership.role != .owner else {
-            throw AppError(status: .conflict, code: "owner_cannot_leave", message: "The owner cannot leave. Delete the workspace instead.")
+            throw ServiceError.conflict("owner_cannot_leave", "The owner cannot leave. Delete the workspace instead.")
         }
         try await membership.delete(on: db)
     }
@@ -99,10 +99,10 @@ struct WorkspaceService: Sendable {
     /// Deletes the workspace and everything in it; the owner confirms by typing its name.
     func delete(_ workspace: Workspace, by actor: Membership, confirmation: String) async throws {
         guard actor.role == .owner else {
-            throw AppError.forbidden("Only the workspace's owner can delete it.")
+            throw ServiceError.forbidden("Only the workspace's owner can delete it.")
         }
         guard confirmation.trimmingCharacters(in: .whitespacesAndNewlines) == workspace.name else {
-            throw AppError.invalid(["confirm": "Type the workspace's name, \(workspace.name), to confirm."], message: "The workspace was not deleted.")
+            throw ServiceError.invalid(["confirm": "Type the workspace's name, \(workspace.name), to confirm."], message: "The workspace was not deleted.")
         }
         // Memberships, invitations, posts and media go with it: their foreign keys cascade
         // (SQLite enforces them too; the driver switches them on for every connection).

@@ -37,7 +37,7 @@ enum ChannelPages {
         do {
             _ = try await req.channelService.connect(form.connection(), timezone: form.timezone, to: access.workspace)
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/channels")
-        } catch let error as AppError {
+        } catch let error as ServiceError {
             // A field the network refused, or the network down or busy: said on the form, with
             // what was typed kept.
             return try await render(req, failed: form, errors: error.fields.isEmpty ? ["form": error.message] : error.fields, status: error.status)
@@ -71,7 +71,7 @@ enum ChannelPages {
                 page: .load(req, title: "Signing in · \(access.workspace.name)", in: access),
                 host: authorize.host ?? "your instance", authorizeURL: authorize.absoluteString
             ))
-        } catch let error as AppError {
+        } catch let error as ServiceError {
             let failed = ChannelConnectRequest(network: "mastodon-sign-in", instanceURL: form.instanceURL, timezone: form.timezone)
             return try await render(req, failed: failed, errors: error.fields.isEmpty ? ["form": error.message] : error.fields, status: error.status)
         }
@@ -97,7 +97,7 @@ enum ChannelPages {
                 refusal: req.query[String.self, at: "error"], pending: pending, into: workspace, channels: req.channelService
             )
             return req.redirect(to: "/workspaces/\(try workspace.requireID())/channels")
-        } catch let error as AppError where error.status != .badRequest {
+        } catch let error as ServiceError where error.status != .badRequest {
             let failed = ChannelConnectRequest(network: "mastodon-sign-in", instanceURL: pending.instanceURL, timezone: pending.timezone)
             return try await render(req, failed: failed, errors: error.fields.isEmpty ? ["form": error.message] : error.fields, status: error.status)
         }
@@ -116,7 +116,7 @@ enum ChannelPages {
         do {
             try await service.update(channel, name: form.name, timezone: form.timezone)
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/channels")
-        } catch let error as AppError {
+        } catch let error as ServiceError {
             return try await render(req, errors: error.fields.mapValues { "\(channel.handle): \($0)" }.merging(["list": error.message]) { first, _ in first }, status: error.status)
         }
     }
@@ -127,7 +127,7 @@ enum ChannelPages {
         do {
             try await service.check(service.channel(req.uuidParameter("channel"), in: access.workspace))
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/channels")
-        } catch let error as AppError where error.status != .notFound {
+        } catch let error as ServiceError where error.status != .notFound {
             return try await render(req, errors: ["list": error.message], status: error.status)
         }
     }

@@ -109,7 +109,7 @@ enum PostPages {
         do {
             let post = try await req.wiring.posts(on: req.db).create(draft(from: form), in: access.workspace, by: req.requireUser())
             return try after(saving: post, in: access)
-        } catch let error as AppError where !error.fields.isEmpty {
+        } catch let error as ServiceError where !error.fields.isEmpty {
             return try await ComposerPages.render(req, parts: parts, channels: form.channels ?? [], media: form.media ?? [], variants: form.variants ?? [:], errors: error.fields, status: error.status)
         }
     }
@@ -130,7 +130,7 @@ enum PostPages {
         do {
             try await service.update(post, in: access.workspace, with: draft(from: form))
             return try after(saving: post, in: access)
-        } catch let error as AppError where !error.fields.isEmpty {
+        } catch let error as ServiceError where !error.fields.isEmpty {
             return try await ComposerPages.render(req, parts: parts, channels: form.channels ?? [], media: form.media ?? [], variants: form.variants ?? [:], editing: post, errors: error.fields, status: error.status)
         }
     }
@@ -165,7 +165,7 @@ enum PostPages {
             let pieces = (form.at ?? "").split(whereSeparator: { $0 == "-" || $0 == "T" || $0 == ":" }).compactMap { Int($0) }
             guard pieces.count >= 5, (2000...2200).contains(pieces[0]), (1...12).contains(pieces[1]), (1...31).contains(pieces[2]),
                   (0...23).contains(pieces[3]), (0...59).contains(pieces[4]) else {
-                throw AppError.invalid(["schedule": "Choose the day and time to post."], message: "The post was not scheduled.")
+                throw ServiceError.invalid(["schedule": "Choose the day and time to post."], message: "The post was not scheduled.")
             }
             return .at(LocalTime.instant(year: pieces[0], month: pieces[1], day: pieces[2], hour: pieces[3], minute: pieces[4], in: zone))
         default: return nil

@@ -52,7 +52,7 @@ enum SignInPages {
             try await req.signIn(user)
             guard let workspace else { return req.redirect(to: "/") }
             return req.redirect(to: "/workspaces/\(try workspace.requireID())")
-        } catch let error as AppError where !error.fields.isEmpty || error.code == "invitation_unusable" || error.status == .tooManyRequests {
+        } catch let error as ServiceError where !error.fields.isEmpty || error.code == "invitation_unusable" || error.status == .tooManyRequests {
             form.password = nil
             let invitedTo = try? await invitation.asyncMap { try await InvitationService(db: req.db).usable(token: $0).workspace.name }
             let context = SignUpContext(
@@ -79,7 +79,7 @@ enum SignInPages {
             let user = try await account.authenticate(email: form.email ?? "", password: form.password ?? "", address: req.clientAddress)
             try await req.signIn(user)
             return req.redirect(to: next)
-        } catch let error as AppError where error.status == .unauthorized || error.status == .tooManyRequests {
+        } catch let error as ServiceError where error.status == .unauthorized || error.status == .tooManyRequests {
             let context = LogInContext(
                 page: PageContext(request: req, title: "Log in"), email: form.email ?? "", next: next,
                 errors: [:], message: error.message

@@ -24,7 +24,7 @@ enum TokenPages {
         do {
             let (_, secret) = try await APITokenService(db: req.db).create(for: req.requireUser(), name: form.name ?? "")
             return try await render(req, newToken: secret, status: .created)
-        } catch let error as AppError where !error.fields.isEmpty {
+        } catch let error as ServiceError where !error.fields.isEmpty {
             return try await render(req, name: form.name ?? "", errors: error.fields, status: error.status)
         }
     }

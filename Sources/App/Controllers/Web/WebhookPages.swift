@@ -46,7 +46,7 @@ enum WebhookPages {
         do {
             let (_, secret) = try await req.wiring.webhooks(on: req.db).create(url: form.url ?? "", events: form.events ?? [], in: req.requireWorkspace().workspace)
             return try await render(req, newSecret: secret, status: .created)
-        } catch let error as AppError where !error.fields.isEmpty {
+        } catch let error as ServiceError where !error.fields.isEmpty {
             return try await render(req, form: form, errors: error.fields, status: error.status)
         }
     }

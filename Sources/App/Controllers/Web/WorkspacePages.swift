@@ -57,7 +57,7 @@ enum WorkspacePages {
         do {
             let workspace = try await WorkspaceService(db: req.db).create(name: form.name ?? "", owner: req.requireUser())
             return req.redirect(to: "/workspaces/\(try workspace.requireID())")
-        } catch let error as AppError where !error.fields.isEmpty {
+        } catch let error as ServiceError where !error.fields.isEmpty {
             let context = NewContext(page: try await .load(req, title: "New workspace"), name: form.name ?? "", errors: error.fields)
             return try await req.page("workspace-new", context, status: error.status)
         }

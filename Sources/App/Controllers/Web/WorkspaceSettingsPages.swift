@@ -33,7 +33,7 @@ enum WorkspaceSettingsPages {
         do {
             try await WorkspaceService(db: req.db).rename(access.workspace, to: form.name ?? "")
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/settings")
-        } catch let error as AppError where !error.fields.isEmpty {
+        } catch let error as ServiceError where !error.fields.isEmpty {
             return try await render(req, name: form.name ?? "", errors: error.fields, status: error.status)
         }
     }
@@ -76,7 +76,7 @@ enum WorkspaceSettingsPages {
             try await WorkspaceService(db: req.db).delete(access.workspace, by: access.membership, confirmation: form.confirm ?? "")
             req.session.data[SessionKeys.lastWorkspace] = nil
             return req.redirect(to: "/")
-        } catch let error as AppError where !error.fields.isEmpty {
+        } catch let error as ServiceError where !error.fields.isEmpty {
             let context = DeleteContext(page: try await .load(req, title: "Delete \(access.workspace.name)", in: access), confirm: form.confirm ?? "", errors: error.fields)
             return try await req.page("workspace-delete", context, status: error.status)
         }
