@@ -106,6 +106,9 @@ import Vapor
                 #expect(reordered.status == .seeOther)
                 #expect(try await app.deliveries(of: second, ana).first?["scheduledAt"] as? String == "2026-12-08T14:00:00Z")
                 #expect(try await app.deliveries(of: first, ana).first?["scheduledAt"] as? String == "2026-12-09T14:00:00Z")
+                let sideways = try await browser.post("/workspaces/\(ana.workspaceID)/channels/\(channel)/queue/\(secondDelivery)/sideways")
+                #expect(sideways.status == .notFound, "only earlier or later")
+                #expect(try await app.deliveries(of: second, ana).first?["scheduledAt"] as? String == "2026-12-08T14:00:00Z", "nothing moved")
             }
         }
     }

@@ -48,13 +48,13 @@ import Vapor
             #expect(dead.attempt == 1)
             #expect(try await queue.claim("test.publish", owner: "alive", limit: 5, lease: 60).isEmpty, "leased")
             clock.advance(by: 30)
-            #expect(try await queue.extend(dead, owner: "dead", lease: 60), "a live worker keeps its lease")
+            #expect(try await queue.extendAll("test.publish", owner: "dead", lease: 60) == 1, "a live worker keeps its lease")
             clock.advance(by: 61)
             let taken = try #require(try await queue.claim("test.publish", owner: "alive", limit: 5, lease: 60).first)
             #expect(taken.id == dead.id && taken.attempt == 2)
-            #expect(try await queue.complete(dead, owner: "dead") == false, "the presumed dead cannot finish it")
+            #expect(try await queue.complete([dead], owner: "dead") == 0, "the presumed dead cannot finish it")
             #expect(try await queue.retry(dead, owner: "dead", at: clock.now(), reason: "late") == false)
-            #expect(try await queue.complete(taken, owner: "alive"))
+            #expect(try await queue.complete([taken], owner: "alive") == 1)
             #expect(try await queue.pending("test.publish") == 0)
         }
     }

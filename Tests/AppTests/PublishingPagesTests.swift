@@ -44,6 +44,9 @@ import Vapor
                 let missing = try await browser.post("/workspaces/\(ana.workspaceID)/posts", ["parts[]": "Stollen", "channels[]": channel, "when": "at", "at": ""])
                 #expect(missing.status == .unprocessableEntity)
                 #expect(missing.text.contains("Choose the day and time to post."))
+                let unknown = try await browser.post("/workspaces/\(ana.workspaceID)/posts", ["parts[]": "Stollen", "channels[]": channel, "when": "someday"])
+                #expect(unknown.status == .unprocessableEntity, "a button Trestle does not have is not taken as a draft")
+                #expect(try await Post.query(on: app.db).count() == 0)
                 let scheduled = try await browser.post("/workspaces/\(ana.workspaceID)/posts", [
                     "parts[]": "Stollen", "channels[]": channel, "when": "at", "at": "2026-12-24T09:00", "zone": "Europe/Berlin",
                 ])

@@ -60,39 +60,26 @@ struct JobQueue: Sendable {
         }
     }
 
-    /// Keeps the jobs leased while they run; false for any lease that is no longer the owner's.
+    /// These jobs are done and leave the queue, in one statement; a job whose lease passed to
+    /// another worker stays for that worker. Returns how many left.
     @discardableResult
-    func extend(_ job: Claimed, owner: String, lease: TimeInterval) async throws -> Bool {
-        try await stillOwned(db.raw("""
-            UPDATE jobs SET lease_expires_at = \(bind: clock.now().addingTimeInterval(lease))
-            WHERE id = \(bind: job.id) AND lease_owner = \(bind: owner) RETURNING id
-            """))
-    }
-
-    /// The job is done and leaves the queue; false when its lease had passed to another worker.
-    @discardableResult
-    func complete(_ job: Claimed, owner: String) async throws -> Bool {
-        try await stillOwned(db.raw("DELETE FROM jobs WHERE id = \(bind: job.id) AND lease_owner = \(bind: owner) RETURNING id"))
-    }
-
-    /// Several jobs done at once, in one statement; a job whose lease passed to another worker
-    /// stays for that worker.
-    func complete(_ jobs: [Claimed], owner: String) async throws {
-        guard !jobs.isEmpty else { return }
+    func complete(_ jobs: [Claimed], owner: String) async throws -> Int {
+        guard !jobs.isEmpty else { return 0 }
         var ids = SQLQueryString("")
         for (index, job) in jobs.enumerated() {
             if index > 0 { ids.appendInterpolation(unsafeRaw: ", ") }
             ids.appendInterpolation(bind: job.id)
         }
-        try await db.raw("DELETE FROM jobs WHERE lease_owner = \(bind: owner) AND id IN (\(ids))").run()
+        return try await db.raw("DELETE FROM jobs WHERE lease_owner = \(bind: owner) AND id IN (\(ids)) RETURNING id").all().count
     }
 
-    /// Renews every lease `owner` holds on jobs of `kind`.
-    func extendAll(_ kind: String, owner: String, lease: TimeInterval) async throws {
+    /// Renews every lease `owner` holds on jobs of `kind`; returns how many.
+    @discardableResult
+    func extendAll(_ kind: String, owner: String, lease: TimeInterval) async throws -> Int {
         try await db.raw("""
             UPDATE jobs SET lease_expires_at = \(bind: clock.now().addingTimeInterval(lease))
-            WHERE kind = \(bind: kind) AND lease_owner = \(bind: owner)
-            """).run()
+            WHERE kind = \(bind: kind) AND lease_owner = \(bind: owner) RETURNING id
+            """).all().count
     }
 
     /// The job is due again at `runAt`, its lease given up, with the reason it did not finish.

@@ -216,7 +216,8 @@ struct DeliveryService: Sendable {
         delivery.sendingSince = delivery.sendingSince ?? now
 
         let texts = PostContent(text: post.text, thread: post.thread, variants: post.variants).texts(for: channel.network, channelID: channelID)
-        let media = try await self.media(of: post)
+        // Media go with the first part; a thread resuming after it does not read them again.
+        let media = delivery.publishedParts.isEmpty ? try await self.media(of: post) : []
         var account = PublishingAccount(server: server, accountID: channel.remoteID, credentials: try wiring.channels(on: db).credentials(of: channel))
         var parts = delivery.publishedParts
         do {

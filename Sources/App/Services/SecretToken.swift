@@ -15,11 +15,15 @@ struct SecretToken: Sendable {
     var hash: String { Self.hash(value) }
 
     static func hash(_ value: String) -> String {
-        // Every API request hashes its token; formatting each byte with `String(format:)` cost
-        // more than the SHA-256 itself.
+        hex(SHA256.hash(data: Data(value.utf8)))
+    }
+
+    /// Lower-case hex. Every API request hashes its token; formatting each byte with
+    /// `String(format:)` cost more than the SHA-256 itself.
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
         var hex: [UInt8] = []
-        hex.reserveCapacity(2 * SHA256.byteCount)
-        for byte in SHA256.hash(data: Data(value.utf8)) {
+        hex.reserveCapacity(64)
+        for byte in bytes {
             hex.append(hexDigits[Int(byte >> 4)])
             hex.append(hexDigits[Int(byte & 0x0f)])
         }

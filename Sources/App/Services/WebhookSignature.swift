@@ -11,6 +11,6 @@ enum WebhookSignature {
         var message = Data("\(t).".utf8)
         message.append(body)
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(secret.utf8)))
-        return "t=\(t),v1=\(mac.map { String(format: "%02x", $0) }.joined())"
+        return "t=\(t),v1=\(SecretToken.hex(mac))"
     }
 }

@@ -91,12 +91,6 @@ struct IPAddress: Sendable, Equatable, CustomStringConvertible {
         return []
     }
 
-    /// The IPv4 address inside an IPv4-mapped IPv6 one (`::ffff:a.b.c.d`), which reaches the same host.
-    var unmappedIPv4: IPAddress? {
-        guard bytes.count == 16, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xff, bytes[11] == 0xff else { return nil }
-        return IPAddress(bytes: Array(bytes[12..<16]))
-    }
-
     /// Reachable from the internet: none of the special-purpose ranges, and neither is any
     /// IPv4 address it carries.
     var isPublic: Bool {

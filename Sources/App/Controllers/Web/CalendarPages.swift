@@ -88,7 +88,7 @@ enum CalendarPages {
         let month = calendar.component(.month, from: anchor)
         let cells = days.map { day in
             DayCell(
-                date: Self.format(day.start, "yyyy-MM-dd", zone), label: Self.format(day.start, isMonth ? "d" : "EEE d MMM", zone),
+                date: DateText.format(day.start, "yyyy-MM-dd", in: zone), label: DateText.format(day.start, isMonth ? "d" : "EEE d MMM", in: zone),
                 inMonth: !isMonth || calendar.component(.month, from: day.start) == month,
                 isToday: calendar.isDate(day.start, inSameDayAs: now),
                 items: day.entries.map { entry in
@@ -96,8 +96,8 @@ enum CalendarPages {
                     return Item(
                         id: entry.id.uuidString, postID: entry.postID.uuidString, handle: entry.handle,
                         colour: entry.channelID.flatMap { colours[$0] } ?? 7, state: entry.state.rawValue,
-                        time: Self.format(entry.scheduledAt, "HH:mm", zone),
-                        channelTime: "\(Self.format(entry.scheduledAt, "EEE HH:mm", TimeZone(identifier: channelZone) ?? zone)) \(channelZone)",
+                        time: DateText.format(entry.scheduledAt, "HH:mm", in: zone),
+                        channelTime: "\(DateText.format(entry.scheduledAt, "EEE HH:mm", in: TimeZone(identifier: channelZone) ?? zone)) \(channelZone)",
                         excerpt: entry.excerpt, movable: entry.state.isPending
                     )
                 },
@@ -105,11 +105,11 @@ enum CalendarPages {
             )
         }
         let step = isMonth ? Calendar.Component.month : .weekOfYear
-        let link = { (date: Date) in "?view=\(isMonth ? "month" : "week")&date=\(Self.format(date, "yyyy-MM-dd", zone))" }
+        let link = { (date: Date) in "?view=\(isMonth ? "month" : "week")&date=\(DateText.format(date, "yyyy-MM-dd", in: zone))" }
         let context = CalendarContext(
             page: try await .load(req, title: "Calendar · \(access.workspace.name)", in: access),
             view: isMonth ? "month" : "week",
-            title: isMonth ? Self.format(anchor, "MMMM yyyy", zone) : "Week of \(Self.format(first, "d MMMM yyyy", zone))",
+            title: isMonth ? DateText.format(anchor, "MMMM yyyy", in: zone) : "Week of \(DateText.format(first, "d MMMM yyyy", in: zone))",
             zone: zone.identifier,
             previous: link(calendar.date(byAdding: step, value: -1, to: anchor)!), next: link(calendar.date(byAdding: step, value: 1, to: anchor)!),
             today: "?view=\(isMonth ? "month" : "week")",
@@ -173,7 +173,7 @@ enum CalendarPages {
         let lines = try queue.enumerated().map { index, delivery in
             QueueContext.Line(
                 id: try delivery.requireID().uuidString, postID: delivery.$post.id.uuidString,
-                time: Self.format(delivery.scheduledAt, "EEE d MMM HH:mm", zone), excerpt: String(delivery.post.text.prefix(120)),
+                time: DateText.format(delivery.scheduledAt, "EEE d MMM HH:mm", in: zone), excerpt: String(delivery.post.text.prefix(120)),
                 first: index == 0, last: index == queue.count - 1
             )
         }
@@ -188,7 +188,12 @@ enum CalendarPages {
         let access = try req.requireWorkspace()
         let channel = try await req.channelService.channel(req.uuidParameter("channel"), in: access.workspace)
         let delivery = try await Self.delivery(req, in: access.workspace)
-        let earlier = req.parameters.get("direction") == "earlier"
+        let earlier: Bool
+        switch req.parameters.get("direction") {
+        case "earlier": earlier = true
+        case "later": earlier = false
+        default: throw AppError.notFound()
+        }
         try await req.db.transaction { db in
             try await req.wiring.deliveries(on: db).swapInQueue(delivery, of: channel, earlier: earlier)
         }
@@ -213,22 +218,5 @@ enum CalendarPages {
         let pieces = text.split(separator: "-").compactMap { Int($0) }
         guard pieces.count == 3, (2000...2200).contains(pieces[0]), (1...12).contains(pieces[1]), (1...31).contains(pieces[2]) else { return nil }
         return LocalTime.instant(year: pieces[0], month: pieces[1], day: pieces[2], hour: 12, minute: 0, in: zone)
-    }
-
-    /// Making a DateFormatter costs far more than using one: they are kept per thread, zone
-    /// and pattern (a formatter is not safe to share between threads).
-    private static func format(_ date: Date, _ pattern: String, _ zone: TimeZone) -> String {
-        let key = "trestle.calendar.\(zone.identifier).\(pattern)"
-        let formatter: DateFormatter
-        if let kept = Thread.current.threadDictionary[key] as? DateFormatter {
-            formatter = kept
-        } else {
-            formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_GB")
-            formatter.timeZone = zone
-            formatter.dateFormat = pattern
-            Thread.current.threadDictionary[key] = formatter
-        }
-        return formatter.string(from: date)
     }
 }

@@ -95,11 +95,7 @@ enum PostPages {
 
     /// "Tue 24 Dec 09:00 Europe/Berlin".
     private static func local(_ date: Date, _ zone: String) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE d MMM HH:mm"
-        return "\(formatter.string(from: date)) \(zone)"
+        "\(DateText.format(date, "EEE d MMM HH:mm", in: TimeZone(identifier: zone) ?? TimeZone(identifier: "UTC")!)) \(zone)"
     }
 
     @Sendable static func create(_ req: Request) async throws -> Response {
@@ -168,7 +164,10 @@ enum PostPages {
                 throw ServiceError.invalid(["schedule": "Choose the day and time to post."], message: "The post was not scheduled.")
             }
             return .at(LocalTime.instant(year: pieces[0], month: pieces[1], day: pieces[2], hour: pieces[3], minute: pieces[4], in: zone))
-        default: return nil
+        case nil, "draft": return nil
+        default:
+            throw ServiceError.invalid(["schedule": "Save the post as a draft, post it now, add it to the queue, or schedule it at a time."],
+                                       message: "The post was not saved.")
         }
     }
 }
