@@ -15,7 +15,9 @@ public func configure(_ app: Application, settings: TrestleSettings) async throw
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory), as: .sqlite)
     case let .postgres(url):
-        app.databases.use(try .postgres(url: url), as: .psql)
+        // A few connections per event loop, so a worker's claims, its jobs' transactions and
+        // the recording of finished jobs do not wait in line for one connection.
+        app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4), as: .psql)
     }
     if case .sqliteFile = settings.database {
         // WAL lets pages be read while the worker writes; the setting stays with the file.
@@ -31,6 +33,9 @@ public func configure(_ app: Application, settings: TrestleSettings) async throw
     app.registerMigrations()
     app.useNetworkHTTP(policy: settings.outboundPolicy)
     app.useWiring()
+    app.databases.middleware.use(CalendarChanges<Delivery>(cache: app.wiring.calendar))
+    app.databases.middleware.use(CalendarChanges<Post>(cache: app.wiring.calendar))
+    app.databases.middleware.use(CalendarChanges<Channel>(cache: app.wiring.calendar))
 
     app.sessions.use { _ in WebSessionStore() }
     let secure = settings.servesHTTPS

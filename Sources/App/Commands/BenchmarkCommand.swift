@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Networks
 import SQLKit
+import Synchronization
 import Vapor
 #if canImport(Glibc)
 import Glibc
@@ -21,8 +22,10 @@ struct BenchmarkCommand: AsyncCommand {
         var workers: Int?
         @Option(name: "instance", help: "the loopback fake instance's address (publishing, memory)")
         var instance: String?
-        @Option(name: "concurrency", help: "claim loops (jobs)")
+        @Option(name: "concurrency", help: "jobs run at once (jobs)")
         var concurrency: Int?
+        @Option(name: "claim-loops", help: "loops claiming at once, sharing the slots (jobs)")
+        var claimLoops: Int?
     }
 
     var help: String { "Measures publishing, the job runner and memory for benchmarks/publishing.sh (on a throwaway database)." }
@@ -33,7 +36,7 @@ struct BenchmarkCommand: AsyncCommand {
         case "publishing":
             try await publishing(app, count: signature.count ?? 10_000, workers: signature.workers ?? 1, instance: signature.instance ?? "")
         case "jobs":
-            try await jobs(app, count: signature.count ?? 20_000, concurrency: signature.concurrency ?? 16)
+            try await jobs(app, count: signature.count ?? 20_000, concurrency: signature.concurrency ?? 16, claimLoops: signature.claimLoops ?? 1)
         case "memory":
             try await memory(app, count: signature.count ?? 100_000, instance: signature.instance ?? "")
         case "calendar":
@@ -129,9 +132,51 @@ struct BenchmarkCommand: AsyncCommand {
     // MARK: Job runner
 
     /// No-op jobs claimed and completed by the job runner, and by a bare SQL loop beside it.
-    private func jobs(_ app: Application, count: Int, concurrency: Int) async throws {
+    private func jobs(_ app: Application, count: Int, concurrency: Int, claimLoops: Int) async throws {
         let sql = app.db as! any SQLDatabase
         let queue = app.wiring.jobs(on: app.db)
+        try await Self.insertNoOpJobs(sql, kind: "bench.noop", count: count)
+        // Done when every job ran and the last of them left the queue; the count is watched in
+        // memory so that watching costs the database nothing.
+        let ran = Atomic<Int>(0)
+        let runner = JobRunner(queue: queue, node: "bench", kinds: [JobKind(name: "bench.noop", concurrency: concurrency, claimLoops: claimLoops) { _ in
+            ran.add(1, ordering: .relaxed)
+            return .done
+        }], pollInterval: .milliseconds(20))
+        let started = Date()
+        await runner.start()
+        while ran.load(ordering: .relaxed) < count { try await Task.sleep(for: .milliseconds(1)) }
+        while try await queue.pending("bench.noop") > 0 { try await Task.sleep(for: .milliseconds(1)) }
+        let runnerRate = Double(count) / Date().timeIntervalSince(started)
+        await runner.stop()
+        print(String(format: "jobs: job runner %.0f jobs/s (%d no-op jobs, %d at once, %d claim loop(s))", runnerRate, count, concurrency, claimLoops))
+
+        guard sql.dialect.name == "postgresql" else { return }
+        // The ceiling: the runner's own two statements — claim a batch with its lease, complete
+        // it — in a bare loop with nothing between them, on as many connections as the runner's
+        // loops use (two each: a claim and a recording in flight). Beside it the textbook loop,
+        // one job per statement.
+        let batch = max(1, concurrency / max(1, claimLoops))
+        try await Self.insertNoOpJobs(sql, kind: "bench.bare", count: count)
+        let ceilingStarted = Date()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for loop in 0..<(2 * max(1, claimLoops)) {
+                group.addTask {
+                    while case let claimed = try await queue.claim("bench.bare", owner: "bare-\(loop)", limit: batch, lease: 60), !claimed.isEmpty {
+                        try await queue.complete(claimed, owner: "bare-\(loop)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let ceiling = Double(count) / Date().timeIntervalSince(ceilingStarted)
+        let single = try await Self.textbookLoop(sql, count: count, connections: 16)
+        print(String(format: "jobs: bare SQL FOR UPDATE SKIP LOCKED loop %.0f jobs/s in batches of %d (the ceiling; the job runner is %.0f %% of it), %.0f jobs/s one job per statement",
+                     ceiling, batch, 100 * runnerRate / ceiling, single))
+    }
+
+    /// `count` jobs of `kind` due now, a thousand rows per statement.
+    private static func insertNoOpJobs(_ sql: any SQLDatabase, kind: String, count: Int) async throws {
         for batchStart in stride(from: 0, to: count, by: 1_000) {
             var insert = SQLQueryString("INSERT INTO jobs (id, kind, payload, run_at, attempts, created_at) VALUES ")
             let now = Date()
@@ -139,7 +184,9 @@ struct BenchmarkCommand: AsyncCommand {
                 if index > batchStart { insert.appendInterpolation(unsafeRaw: ", ") }
                 insert.appendInterpolation(unsafeRaw: "(")
                 insert.appendInterpolation(bind: UUID())
-                insert.appendInterpolation(unsafeRaw: ", 'bench.noop', '{}', ")
+                insert.appendInterpolation(unsafeRaw: ", ")
+                insert.appendInterpolation(bind: kind)
+                insert.appendInterpolation(unsafeRaw: ", '{}', ")
                 insert.appendInterpolation(bind: now)
                 insert.appendInterpolation(unsafeRaw: ", 0, ")
                 insert.appendInterpolation(bind: now)
@@ -147,20 +194,15 @@ struct BenchmarkCommand: AsyncCommand {
             }
             try await sql.raw(insert).run()
         }
-        let runner = JobRunner(queue: queue, node: "bench", kinds: [JobKind(name: "bench.noop", concurrency: concurrency) { _ in .done }], pollInterval: .milliseconds(20))
-        let started = Date()
-        await runner.start()
-        while try await queue.pending("bench.noop") > 0 { try await Task.sleep(for: .milliseconds(20)) }
-        let runnerRate = Double(count) / Date().timeIntervalSince(started)
-        await runner.stop()
-        print(String(format: "jobs: job runner %.0f jobs/s (%d no-op jobs, %d claim loops)", runnerRate, count, concurrency))
+    }
 
-        guard sql.dialect.name == "postgresql" else { return }
+    /// No-op jobs taken one per statement, deleted as they are claimed, on `connections` at once.
+    private static func textbookLoop(_ sql: any SQLDatabase, count: Int, connections: Int) async throws -> Double {
         try await sql.raw("CREATE TABLE IF NOT EXISTS bench_ceiling (id bigserial PRIMARY KEY, payload text NOT NULL)").run()
         try await sql.raw("INSERT INTO bench_ceiling (payload) SELECT '{}' FROM generate_series(1, \(unsafeRaw: String(count)))").run()
-        let ceilingStarted = Date()
+        let started = Date()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<concurrency {
+            for _ in 0..<connections {
                 group.addTask {
                     while !(try await sql.raw("""
                         DELETE FROM bench_ceiling WHERE id = (SELECT id FROM bench_ceiling ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id
@@ -169,9 +211,9 @@ struct BenchmarkCommand: AsyncCommand {
             }
             try await group.waitForAll()
         }
-        let ceiling = Double(count) / Date().timeIntervalSince(ceilingStarted)
+        let rate = Double(count) / Date().timeIntervalSince(started)
         try await sql.raw("DROP TABLE bench_ceiling").run()
-        print(String(format: "jobs: bare SQL FOR UPDATE SKIP LOCKED loop %.0f jobs/s; the job runner is %.0f %% of it", ceiling, 100 * runnerRate / ceiling))
+        return rate
     }
 
     // MARK: Memory

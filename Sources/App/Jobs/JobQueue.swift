@@ -51,11 +51,11 @@ struct JobQueue: Sendable {
                   AND (lease_expires_at IS NULL OR lease_expires_at < \(bind: now))
                 ORDER BY run_at LIMIT \(bind: limit)\(lock)
             )
-            RETURNING id, kind, payload, attempts
+            RETURNING id, payload, attempts
             """).all()
         metrics?.jobsClaimed(kind, count: rows.count)
         return try rows.map {
-            Claimed(id: try $0.decode(column: "id", as: UUID.self), kind: try $0.decode(column: "kind", as: String.self),
+            Claimed(id: try $0.decode(column: "id", as: UUID.self), kind: kind,
                     payload: try $0.decode(column: "payload", as: String.self), attempt: try $0.decode(column: "attempts", as: Int.self))
         }
     }
@@ -65,12 +65,20 @@ struct JobQueue: Sendable {
     @discardableResult
     func complete(_ jobs: [Claimed], owner: String) async throws -> Int {
         guard !jobs.isEmpty else { return 0 }
-        var ids = SQLQueryString("")
-        for (index, job) in jobs.enumerated() {
-            if index > 0 { ids.appendInterpolation(unsafeRaw: ", ") }
-            ids.appendInterpolation(bind: job.id)
+        return try await db.raw("DELETE FROM jobs WHERE lease_owner = \(bind: owner) AND id \(Self.among(jobs.map(\.id), in: db)) RETURNING id").all().count
+    }
+
+    /// `= ANY($1)` with one array on PostgreSQL (one bind, the same statement for any count);
+    /// `IN (?, ?, …)` on SQLite, which has no arrays.
+    private static func among(_ ids: [UUID], in db: any SQLDatabase) -> SQLQueryString {
+        if db.dialect.name == "postgresql" { return "= ANY(\(bind: ids))" }
+        var list = SQLQueryString("IN (")
+        for (index, id) in ids.enumerated() {
+            if index > 0 { list.appendInterpolation(unsafeRaw: ", ") }
+            list.appendInterpolation(bind: id)
         }
-        return try await db.raw("DELETE FROM jobs WHERE lease_owner = \(bind: owner) AND id IN (\(ids)) RETURNING id").all().count
+        list.appendInterpolation(unsafeRaw: ")")
+        return list
     }
 
     /// Renews every lease `owner` holds on jobs of `kind`; returns how many.

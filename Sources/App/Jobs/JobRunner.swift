@@ -16,13 +16,16 @@ enum JobOutcome: Sendable, Equatable {
 struct JobKind: Sendable {
     var name: String
     var concurrency: Int
+    /// Loops claiming at once, each with its share of the slots: more than one only for kinds
+    /// of many short jobs, where one loop would wait on the database between batches.
+    var claimLoops = 1
     var lease: TimeInterval = 60
     /// A job claimed this often without finishing (its worker kept dying) is given up.
     var maximumAttempts = 10
     var handler: @Sendable (JobQueue.Claimed) async throws -> JobOutcome
 }
 
-/// Runs the queue's jobs on this worker. For each kind, one loop claims due jobs in batches —
+/// Runs the queue's jobs on this worker. For each kind, a loop claims due jobs in batches —
 /// as many as the kind has free slots — and runs them at once, up to its concurrency, so one
 /// slow kind never holds up another and a busy queue costs a query per batch, not per job. The
 /// leases of the jobs in hand are renewed together; the jobs that finished are completed
@@ -47,7 +50,13 @@ actor JobRunner {
     func start() {
         guard loops.isEmpty else { return }
         for kind in kinds.values {
-            loops.append(Task { await self.loop(kind) })
+            loops.append(Task { await self.keepLeases(of: kind) })
+            let claimLoops = min(max(1, kind.claimLoops), max(1, kind.concurrency))
+            for index in 0..<claimLoops {
+                // The slots shared out, the first loops taking what does not divide evenly.
+                let slots = kind.concurrency / claimLoops + (index < kind.concurrency % claimLoops ? 1 : 0)
+                loops.append(Task { await self.loop(kind, slots: max(1, slots)) })
+            }
         }
     }
 
@@ -70,16 +79,21 @@ actor JobRunner {
         return ran
     }
 
-    private nonisolated func loop(_ kind: JobKind) async {
-        let slots = max(1, kind.concurrency)
-        let keeper = Task { await keepLeases(of: kind) }
-        defer { keeper.cancel() }
+    private nonisolated func loop(_ kind: JobKind, slots: Int) async {
         let finished = FinishedJobs()
         // Children are the running jobs (false) and at most one poll tick (true), so a runner
         // with free slots looks for due jobs again while long ones still run.
         await withTaskGroup(of: Bool.self) { group in
             var running = 0
             var ticking = false
+            // Outcomes taken, and job children the group has handed back: a child whose outcome
+            // was taken is collected soon after, so the group never holds finished children.
+            var taken = 0
+            var collected = 0
+            var recording: Task<Void, Never>?
+            func collect(_ result: Bool?) {
+                if result == true { ticking = false } else if result == false { collected += 1 }
+            }
             while !Task.isCancelled {
                 var claimed: [JobQueue.Claimed] = []
                 if running < slots {
@@ -111,20 +125,33 @@ actor JobRunner {
                             return true
                         }
                     }
-                    if await group.next() == true { ticking = false }
+                    collect(await group.next())
+                    // Jobs finishing at this moment finish first, to be recorded, and their
+                    // slots filled, in one batch rather than one by one.
+                    await Task.yield()
                 }
                 let outcomes = finished.takeAll()
                 running -= outcomes.count
+                taken += outcomes.count
+                while collected < taken, let result = await group.next() { collect(result) }
                 guard !outcomes.isEmpty else { continue }
-                do {
-                    try await record(outcomes)
-                } catch {
-                    // The leases run out and another worker takes the jobs; nothing is lost.
-                    logger.error("Recording \(kind.name) jobs' outcomes failed: \(String(reflecting: error))")
-                }
+                // Recorded while the next batch is claimed, one recording at a time: a finished
+                // job keeps its lease until then, so no one claims it meanwhile.
+                await recording?.value
+                recording = Task { await self.record(outcomes, of: kind) }
             }
             await group.waitForAll()
-            try? await record(finished.takeAll())
+            await recording?.value
+            await record(finished.takeAll(), of: kind)
+        }
+    }
+
+    private nonisolated func record(_ outcomes: [(JobQueue.Claimed, JobOutcome)], of kind: JobKind) async {
+        do {
+            try await record(outcomes)
+        } catch {
+            // The leases run out and another worker takes the jobs; nothing is lost.
+            logger.error("Recording \(kind.name) jobs' outcomes failed: \(String(reflecting: error))")
         }
     }
 
@@ -156,6 +183,7 @@ actor JobRunner {
 
     /// The finished jobs' outcomes: the done ones leave the queue in one statement.
     private nonisolated func record(_ outcomes: [(JobQueue.Claimed, JobOutcome)]) async throws {
+        guard !outcomes.isEmpty else { return }
         let done = outcomes.filter { $0.1 == .done }.map(\.0)
         if !done.isEmpty { try await queue.complete(done, owner: owner) }
         for (job, outcome) in outcomes {
