@@ -1,6 +1,7 @@
 @testable import App
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import Vapor
 
@@ -109,6 +110,51 @@ import Vapor
                 let sideways = try await browser.post("/workspaces/\(ana.workspaceID)/channels/\(channel)/queue/\(secondDelivery)/sideways")
                 #expect(sideways.status == .notFound, "only earlier or later")
                 #expect(try await app.deliveries(of: second, ana).first?["scheduledAt"] as? String == "2026-12-08T14:00:00Z", "nothing moved")
+            }
+        }
+    }
+    @Test(arguments: TestDatabase.all)
+    func aMonthSeenAgainShowsWhatChangedSinceAtOnce(_ database: TestDatabase) async throws {
+        try await FakeMastodon.with { mastodon in
+            try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
+                let clock = ManualClock(Self.utc("2026-12-07T08:00:00Z"))
+                app.wiring.clock = clock
+                let ana = try await app.makeMember("ana@example.com")
+                let channel = try await app.connectMastodon(ana, mastodon)
+                _ = try await app.createPost(ana, #"{"text": "Stollen", "channels": ["\#(channel)"], "schedule": {"at": "2026-12-07T09:00:00Z"}}"#)
+                let browser = Browser(app)
+                try await browser.logIn("ana@example.com", ana.password)
+                let month = "/workspaces/\(ana.workspaceID)/calendar?view=month&zone=UTC&date=2026-12-01"
+                #expect(try await browser.get(month).text.contains("state-scheduled"))
+
+                // Published by this process's worker, and a post added: both at once, no waiting.
+                clock.set(Self.utc("2026-12-07T09:01:00Z"))
+                try await app.publishDueDeliveries()
+                _ = try await app.createPost(ana, #"{"text": "Lebkuchen", "channels": ["\#(channel)"], "schedule": {"at": "2026-12-20T09:00:00Z"}}"#)
+                let again = try await browser.get(month).text
+                #expect(again.contains("state-published"))
+                #expect(again.contains("Lebkuchen"))
+            }
+        }
+    }
+
+    @Test func aChangeByAnotherProcessShowsWithinSeconds() async throws {
+        try await FakeMastodon.with { mastodon in
+            try await withTrestle(.sqlite, fetchAllow: ["127.0.0.1"]) { app in
+                let clock = ManualClock(Self.utc("2026-12-07T08:00:00Z"))
+                app.wiring.clock = clock
+                let ana = try await app.makeMember("ana@example.com")
+                let channel = try await app.connectMastodon(ana, mastodon)
+                _ = try await app.createPost(ana, #"{"text": "Stollen", "channels": ["\#(channel)"], "schedule": {"at": "2026-12-09T09:00:00Z"}}"#)
+                let browser = Browser(app)
+                try await browser.logIn("ana@example.com", ana.password)
+                let month = "/workspaces/\(ana.workspaceID)/calendar?view=month&zone=UTC&date=2026-12-01"
+                #expect(try await browser.get(month).text.contains("Stollen"))
+
+                // A worker of its own moves it, writing the database directly.
+                try await (app.db as! any SQLDatabase).raw("UPDATE deliveries SET scheduled_at = \(bind: Self.utc("2027-01-05T09:00:00Z"))").run()
+                clock.advance(by: CalendarCache.maximumAge + 1)
+                #expect(!(try await browser.get(month).text.contains("Stollen")))
             }
         }
     }

@@ -16,6 +16,8 @@ final class Wiring: @unchecked Sendable {
     let publishers: Publishers
     /// What `/metrics` shows; one registry per application.
     let metrics = TrestleMetrics()
+    /// The calendar's recently read months, forgotten when this process changes what they show.
+    let calendar = CalendarCache()
 
     init(http: NetworkHTTPClient, sealer: CredentialSealer) {
         self.http = http

@@ -211,6 +211,7 @@ struct DeliveryService: Sendable {
             WHERE id = \(bind: id) AND state = \(bind: delivery.state.rawValue) RETURNING id
             """).all()
         guard !claimed.isEmpty else { return }
+        wiring.calendar.changed()
         delivery.state = .sending
         delivery.attempts += 1
         delivery.sendingSince = delivery.sendingSince ?? now

@@ -79,7 +79,11 @@ enum CalendarPages {
             let components = calendar.dateComponents([.year, .month, .day], from: calendar.date(byAdding: .day, value: offset, to: first)!)
             return LocalTime.instant(year: components.year!, month: components.month!, day: components.day!, hour: 0, minute: 0, in: zone)
         }
-        let days = try await PostCalendar(db: req.db).days(between: midnights, in: access.workspace, perDay: isMonth ? perDayInMonth : perDayInWeek)
+        let perDay = isMonth ? perDayInMonth : perDayInWeek
+        let key = CalendarCache.Key(workspace: try access.workspace.requireID(), first: first, days: dayCount, perDay: perDay)
+        let days = try await req.wiring.calendar.days(key, now: now) {
+            try await PostCalendar(db: req.db).days(between: midnights, in: access.workspace, perDay: perDay)
+        }
         let channels = try await req.channelService.channels(in: access.workspace).sorted { $0.handle < $1.handle }
         let colours = Dictionary(channels.enumerated().compactMap { index, channel in channel.id.map { ($0, index % 8) } }, uniquingKeysWith: { a, _ in a })
         let zones = Dictionary(channels.compactMap { channel in channel.id.map { ($0, channel.timezone) } }, uniquingKeysWith: { a, _ in a })
