@@ -44,7 +44,8 @@ enum FeedEncoding: Equatable {
         let body = bytes[min(skip, bytes.count)...]
         switch self {
         case .utf8:
-            // Decoding validates and repairs in one fast pass; the reader then never meets bad UTF-8.
+            // Most feeds are valid UTF-8: a copy. Others are repaired so the reader never meets bad UTF-8.
+            if Self.isValidUTF8(body) { return Array(body) }
             return Array(String(decoding: body, as: UTF8.self).utf8)
         case .utf16LittleEndian, .utf16BigEndian:
             var units: [UInt16] = []
@@ -70,6 +71,38 @@ enum FeedEncoding: Equatable {
                 out.append(contentsOf: Unicode.Scalar(scalar).map { Array(String($0).utf8) } ?? [0xEF, 0xBF, 0xBD])
             }
             return out
+        }
+    }
+
+    /// Whether `bytes` are well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
+    static func isValidUTF8(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { p in
+            var i = 0
+            let n = p.count
+            while i < n {
+                let lead = p[i]
+                if lead < 0x80 {
+                    i += 1
+                    continue
+                }
+                func continuation(_ k: Int, _ range: ClosedRange<UInt8> = 0x80...0xBF) -> Bool { k < n && range.contains(p[k]) }
+                switch lead {
+                case 0xC2...0xDF:
+                    guard continuation(i + 1) else { return false }
+                    i += 2
+                case 0xE0...0xEF:
+                    let second: ClosedRange<UInt8> = lead == 0xE0 ? 0xA0...0xBF : lead == 0xED ? 0x80...0x9F : 0x80...0xBF
+                    guard continuation(i + 1, second), continuation(i + 2) else { return false }
+                    i += 3
+                case 0xF0...0xF4:
+                    let second: ClosedRange<UInt8> = lead == 0xF0 ? 0x90...0xBF : lead == 0xF4 ? 0x80...0x8F : 0x80...0xBF
+                    guard continuation(i + 1, second), continuation(i + 2), continuation(i + 3) else { return false }
+                    i += 4
+                default:
+                    return false
+                }
+            }
+            return true
         }
     }
 

@@ -12,9 +12,7 @@ enum FeedText {
 
     /// `text` trimmed, nil when empty, cut to `limit` UTF-8 bytes on a character boundary.
     static func clean(_ text: String?, limit: Int = longestBody) -> String? {
-        guard let text else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { return nil }
+        guard let trimmed = text.map(trimmingSpace), !trimmed.isEmpty else { return nil }
         guard trimmed.utf8.count > limit else { return trimmed }
         var kept = ""
         for character in trimmed {
@@ -22,6 +20,17 @@ enum FeedText {
             kept.append(character)
         }
         return kept
+    }
+
+    /// `text` without white space at either end. (Foundation's `trimmingCharacters` is slow
+    /// on Linux, and contents run to megabytes.)
+    static func trimmingSpace(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return text }
+        return String(scalars[first...last])
     }
 
     /// A title as plain text: tags dropped, entities read, runs of white space made one space.
