@@ -80,6 +80,16 @@ import Testing
         #expect(clock.now - started < .seconds(2))
     }
 
+    @Test func thousandsOfNamespaceDeclarationsDoNotSlowEveryElement() throws {
+        let declarations = (0..<50_000).map { " xmlns:p\($0)=\"urn:x:\($0)\"" }.joined()
+        let items = String(repeating: "<item><title>t</title><zz:x/></item>", count: 5_000)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let feed = try FeedParser.parse(Array("<rss version=\"2.0\"\(declarations)><channel>\(items)</channel></rss>".utf8))
+        #expect(feed.items.count == 5_000)
+        #expect(clock.now - started < .seconds(5))
+    }
+
     @Test func itemsBeyondTheBoundAreLeftOut() throws {
         let items = String(repeating: "<item><title>t</title></item>", count: FeedParser.mostItems + 5)
         let feed = try FeedParser.parse(Array("<rss version=\"2.0\"><channel>\(items)</channel></rss>".utf8))
