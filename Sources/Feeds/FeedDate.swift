@@ -71,21 +71,24 @@ public enum FeedDate {
             } else if m.digits != 0 || extended {
                 return nil
             }
-            var seconds = 0.0
-            var offset = 0
+            var time = (seconds: 0.0, offset: 0)
             if current == UInt8(ascii: "T") || current == UInt8(ascii: "t") || current == 0x20 {
                 index += 1
                 // "10:00" or "1000": the basic form has no colon.
-                let separated = bytes[index..<min(index + 3, bytes.count)].contains(UInt8(ascii: ":"))
-                guard let time = clock(separated: separated) else { return nil }
-                seconds = time
-                skipSpace()
-                guard let zone = zoneOffset() else { return nil }
-                offset = zone
+                guard let read = timeAndZone(separated: bytes[index..<min(index + 3, bytes.count)].contains(UInt8(ascii: ":"))) else { return nil }
+                time = read
             }
             skipSpace()
             guard current == nil else { return nil }
-            return Self.date(year: year.value, month: month, day: day, seconds: seconds, offset: offset)
+            return Self.date(year: year.value, month: month, day: day, seconds: time.seconds, offset: time.offset)
+        }
+
+        /// A time of day and the zone after it: seconds into the day, seconds east of UTC.
+        mutating func timeAndZone(separated: Bool) -> (seconds: Double, offset: Int)? {
+            guard let seconds = clock(separated: separated) else { return nil }
+            skipSpace()
+            guard let offset = zoneOffset() else { return nil }
+            return (seconds, offset)
         }
 
         /// `hh:mm[:ss[.fff]]`, or `hhmm[ss]` when not `separated`: seconds into the day.
@@ -172,19 +175,15 @@ public enum FeedDate {
             default: return nil
             }
             skipSpace()
-            var seconds = 0.0
-            var offset = 0
+            var time = (seconds: 0.0, offset: 0)
             if current != nil {
-                guard let time = clock(separated: true) else { return nil }
-                seconds = time
-                skipSpace()
-                guard let zone = zoneOffset() else { return nil }
-                offset = zone
+                guard let read = timeAndZone(separated: true) else { return nil }
+                time = read
             }
             // A trailing comment such as "(UTC)" is allowed; anything else is not a date.
             skipSpace()
             guard current == nil || current == UInt8(ascii: "(") else { return nil }
-            return Self.date(year: fullYear, month: month, day: day.value, seconds: seconds, offset: offset)
+            return Self.date(year: fullYear, month: month, day: day.value, seconds: time.seconds, offset: time.offset)
         }
 
         mutating func skipSeparator() {
