@@ -14,7 +14,7 @@ enum AtomFeedReader {
             description: FeedText.clean(textConstruct(root.child("subtitle", in: Vocabulary.atom) ?? root.child("tagline", in: Vocabulary.atom), in: tree)),
             image: ["logo", "icon"].lazy.compactMap { name in
                 root.child(name, in: Vocabulary.atom).flatMap { FeedText.link($0.text, base: $0.base) }
-            }.first ?? Extensions.image(of: root),
+            }.first ?? FeedExtensions.image(of: root),
             items: entries.map { item(from: $0, in: tree, feedAuthors: feedAuthors) }
         )
     }
@@ -22,10 +22,10 @@ enum AtomFeedReader {
     private static func item(from entry: XMLTree.Element, in tree: XMLTree, feedAuthors: [FeedAuthor]) -> FeedItem {
         let title = title(entry.child("title", in: Vocabulary.atom), in: tree)
         let link = link(of: entry, rel: "alternate")
-        let publishedText = Extensions.text(of: entry, "published", in: Vocabulary.atom)
-            ?? Extensions.text(of: entry, "issued", in: Vocabulary.atom)
-            ?? Extensions.text(of: entry, "created", in: Vocabulary.atom)
-        let updatedText = Extensions.text(of: entry, "updated", in: Vocabulary.atom) ?? Extensions.text(of: entry, "modified", in: Vocabulary.atom)
+        let publishedText = FeedExtensions.text(of: entry, "published", in: Vocabulary.atom)
+            ?? FeedExtensions.text(of: entry, "issued", in: Vocabulary.atom)
+            ?? FeedExtensions.text(of: entry, "created", in: Vocabulary.atom)
+        let updatedText = FeedExtensions.text(of: entry, "updated", in: Vocabulary.atom) ?? FeedExtensions.text(of: entry, "modified", in: Vocabulary.atom)
         let summary = FeedText.clean(textConstruct(entry.child("summary", in: Vocabulary.atom), in: tree))
             ?? entry.children("group", in: [.media]).lazy.compactMap { FeedText.clean($0.child("description", in: [.media])?.text) }.first
         let contentElement = entry.child("content", in: Vocabulary.atom)
@@ -37,7 +37,7 @@ enum AtomFeedReader {
                 FeedText.link(element[attribute: "href"], base: element.base).map {
                     FeedEnclosure(url: $0, type: FeedText.clean(element[attribute: "type"], limit: 255), length: FeedText.length(element[attribute: "length"]))
                 }
-            } + Extensions.mediaEnclosures(of: entry)
+            } + FeedExtensions.mediaEnclosures(of: entry)
         let entryAuthors = authors(of: entry)
         let categories = entry.children("category", in: Vocabulary.atom).compactMap {
             FeedText.clean($0[attribute: "term"] ?? $0[attribute: "label"] ?? $0.text, limit: FeedText.longestTitle)
@@ -55,7 +55,7 @@ enum AtomFeedReader {
             authors: entryAuthors.isEmpty ? feedAuthors : entryAuthors,
             categories: FeedText.distinct(categories),
             enclosures: FeedText.distinct(enclosures),
-            image: Extensions.image(of: entry) ?? enclosures.first { $0.type?.hasPrefix("image/") == true }?.url
+            image: FeedExtensions.image(of: entry) ?? enclosures.first { $0.type?.hasPrefix("image/") == true }?.url
         )
     }
 

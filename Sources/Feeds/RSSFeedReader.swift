@@ -27,7 +27,7 @@ enum RSSFeedReader {
             link: FeedText.link(channel.child("link", in: Vocabulary.rss)?.text, base: channel.base)
                 ?? alternateLink(of: channel),
             description: FeedText.clean(html(channel.child("description", in: Vocabulary.rss), in: tree)),
-            image: image.flatMap { FeedText.link($0.child("url", in: Vocabulary.rss)?.text, base: $0.base) } ?? Extensions.image(of: channel),
+            image: image.flatMap { FeedText.link($0.child("url", in: Vocabulary.rss)?.text, base: $0.base) } ?? FeedExtensions.image(of: channel),
             items: itemElements.map { item(from: $0, in: tree) }
         )
     }
@@ -41,11 +41,11 @@ enum RSSFeedReader {
         if link == nil, guid?[attribute: "isPermaLink"]?.lowercased() != "false" {
             link = FeedText.link(guidText, base: nil)
         }
-        let dateText = Extensions.text(of: element, "pubDate", in: Vocabulary.rss)
-            ?? Extensions.text(of: element, "date", in: [.dublinCore])
-            ?? Extensions.text(of: element, "issued", in: [.dublinCoreTerms])
-            ?? Extensions.text(of: element, "created", in: [.dublinCoreTerms])
-        let updatedText = Extensions.text(of: element, "updated", in: [.atom10]) ?? Extensions.text(of: element, "modified", in: [.dublinCoreTerms])
+        let dateText = FeedExtensions.text(of: element, "pubDate", in: Vocabulary.rss)
+            ?? FeedExtensions.text(of: element, "date", in: [.dublinCore])
+            ?? FeedExtensions.text(of: element, "issued", in: [.dublinCoreTerms])
+            ?? FeedExtensions.text(of: element, "created", in: [.dublinCoreTerms])
+        let updatedText = FeedExtensions.text(of: element, "updated", in: [.atom10]) ?? FeedExtensions.text(of: element, "modified", in: [.dublinCoreTerms])
         let summary = FeedText.clean(html(element.child("description", in: Vocabulary.rss), in: tree))
             ?? FeedText.clean(html(element.child("description", in: [.dublinCore]), in: tree))
             ?? FeedText.clean(element.child("summary", in: [.itunes])?.text)
@@ -58,7 +58,7 @@ enum RSSFeedReader {
             FeedText.link(enclosure[attribute: "url"], base: enclosure.base).map {
                 FeedEnclosure(url: $0, type: FeedText.clean(enclosure[attribute: "type"], limit: 255), length: FeedText.length(enclosure[attribute: "length"]))
             }
-        } + Extensions.mediaEnclosures(of: element)
+        } + FeedExtensions.mediaEnclosures(of: element)
         let id = guidText ?? FeedText.clean(element[attribute: "about"], limit: 2_048) ?? link?.absoluteString
             ?? FeedText.stableID(title: title, date: dateText, summary: summary)
         return FeedItem(
@@ -72,7 +72,7 @@ enum RSSFeedReader {
             authors: FeedText.distinct(authors),
             categories: FeedText.distinct(categories),
             enclosures: FeedText.distinct(enclosures),
-            image: Extensions.image(of: element) ?? enclosures.first { $0.type?.hasPrefix("image/") == true }?.url
+            image: FeedExtensions.image(of: element) ?? enclosures.first { $0.type?.hasPrefix("image/") == true }?.url
         )
     }
 
@@ -87,44 +87,5 @@ enum RSSFeedReader {
     static func html(_ element: XMLTree.Element?, in tree: XMLTree) -> String? {
         guard let element else { return nil }
         return element.children.isEmpty ? element.text : tree.innerMarkup(of: element)
-    }
-}
-
-/// The extensions RSS and Atom feeds share: Media RSS, iTunes, Dublin Core.
-enum Extensions {
-    static func text(of element: XMLTree.Element, _ name: String, in vocabularies: Set<Vocabulary>) -> String? {
-        FeedText.clean(element.child(name, in: vocabularies)?.text, limit: 256)
-    }
-
-    /// The item's or feed's picture: a Media RSS thumbnail or image, or an iTunes image,
-    /// looking inside `media:group` too (as YouTube writes it).
-    static func image(of element: XMLTree.Element) -> URL? {
-        for candidate in [element] + element.children("group", in: [.media]) {
-            for thumbnail in candidate.children("thumbnail", in: [.media]) {
-                if let url = FeedText.link(thumbnail[attribute: "url"], base: thumbnail.base) { return url }
-            }
-            for content in candidate.children("content", in: [.media]) where isImage(content) {
-                if let url = FeedText.link(content[attribute: "url"], base: content.base) { return url }
-            }
-        }
-        for image in element.children("image", in: [.itunes]) {
-            if let url = FeedText.link(image[attribute: "href"] ?? image.text, base: image.base) { return url }
-        }
-        return nil
-    }
-
-    /// Media RSS `media:content` that is not a picture: a video or sound file.
-    static func mediaEnclosures(of element: XMLTree.Element) -> [FeedEnclosure] {
-        ([element] + element.children("group", in: [.media])).flatMap { $0.children("content", in: [.media]) }
-            .filter { !isImage($0) }
-            .compactMap { content in
-                FeedText.link(content[attribute: "url"], base: content.base).map {
-                    FeedEnclosure(url: $0, type: FeedText.clean(content[attribute: "type"], limit: 255), length: FeedText.length(content[attribute: "fileSize"]))
-                }
-            }
-    }
-
-    private static func isImage(_ content: XMLTree.Element) -> Bool {
-        content[attribute: "medium"] == "image" || content[attribute: "type"]?.hasPrefix("image/") == true
     }
 }
