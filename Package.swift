@@ -32,6 +32,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "Feeds",
+            swiftSettings: strict
+        ),
+        .target(
             name: "Networks",
             dependencies: [
                 "TextRules",
@@ -66,6 +70,11 @@ let package = Package(
             dependencies: ["TextRules"],
             swiftSettings: strict
         ),
+        .executableTarget(
+            name: "FeedsBenchmark",
+            dependencies: ["Feeds"],
+            swiftSettings: strict
+        ),
         // libFuzzer over the binary parsers; see scripts/fuzz-media. A plain build replays files.
         .executableTarget(
             name: "MediaFuzzer",
@@ -81,6 +90,13 @@ let package = Package(
         .testTarget(
             name: "MediaFilesTests",
             dependencies: ["MediaFiles", "Fuzzing"],
+            // Read by path, not bundled.
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "FeedsTests",
+            dependencies: ["Feeds", "Fuzzing"],
             // Read by path, not bundled.
             exclude: ["Fixtures"],
             swiftSettings: strict
