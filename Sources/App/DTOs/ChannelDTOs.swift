@@ -1,8 +1,9 @@
 import Foundation
 import Vapor
 
-/// `{"network": "mastodon", "instanceURL", "accessToken"}` or
-/// `{"network": "bluesky", "service", "identifier", "appPassword"}`, each with an optional `timezone`.
+/// `{"network": "mastodon", "instanceURL", "accessToken"}`,
+/// `{"network": "bluesky", "service", "identifier", "appPassword"}` or `{"network": "site", "name"}`,
+/// each with an optional `timezone`.
 struct ChannelConnectRequest: APIRequestBody {
     static let fields: Set<String> = ["network", "instanceURL", "accessToken", "service", "identifier", "appPassword", "name", "timezone"]
     var network: String
@@ -51,8 +52,18 @@ struct ChannelDTO: Content {
     /// When the network last confirmed or refused the credentials.
     var checkedAt: Date?
     var createdAt: Date?
+    /// A Site channel's public page and its three feeds, absolute; absent for other networks.
+    var site: SiteLinks?
 
-    init(_ channel: Channel) throws {
+    struct SiteLinks: Content {
+        var url: String
+        var rss: String
+        var atom: String
+        var json: String
+    }
+
+    /// `publicBase` is where people reach Trestle (`Request.publicBaseURL`), for a site's links.
+    init(_ channel: Channel, publicBase: String) throws {
         id = try channel.requireID().uuidString
         network = channel.network.rawValue
         name = channel.name
@@ -68,6 +79,11 @@ struct ChannelDTO: Content {
         problem = channel.problem
         checkedAt = channel.checkedAt
         createdAt = channel.createdAt
+        if channel.network == .site {
+            let slug = channel.remoteID
+            site = SiteLinks(url: publicBase + SiteURL.page(slug), rss: publicBase + SiteURL.rss(slug),
+                             atom: publicBase + SiteURL.atom(slug), json: publicBase + SiteURL.json(slug))
+        }
     }
 }
 
