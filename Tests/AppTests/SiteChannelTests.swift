@@ -70,11 +70,13 @@ import VaporTesting
             #expect(try await app.addSite(ana, "???").slug == "site")
 
             let (id, _) = try await app.addSite(ana, "Old Mill")
+            let etag = try #require(try await app.api(.GET, "/s/old-mill/atom.xml").headers.first(name: .eTag))
             let renamed = try await app.api(.PATCH, "/api/v1/workspaces/\(ana.workspaceID)/channels/\(id)", as: ana, json: #"{"name": "New Mill"}"#)
             #expect(try renamed.json()["name"] as? String == "New Mill")
             #expect((try renamed.json()["site"] as? [String: String])?["url"]?.hasSuffix("/s/old-mill") == true)
             #expect(try await app.api(.GET, "/s/old-mill").text.contains("New Mill"))
             #expect(try await app.api(.GET, "/s/new-mill").status == .notFound)
+            #expect(try await app.api(.GET, "/s/old-mill/atom.xml", headers: ["If-None-Match": etag]).status == .ok, "the new name is a new version")
         }
     }
 

@@ -53,14 +53,7 @@ struct ChannelDTO: Content {
     var checkedAt: Date?
     var createdAt: Date?
     /// A Site channel's public page and its three feeds, absolute; absent for other networks.
-    var site: SiteLinks?
-
-    struct SiteLinks: Content {
-        var url: String
-        var rss: String
-        var atom: String
-        var json: String
-    }
+    var site: SiteAddresses?
 
     /// `publicBase` is where people reach Trestle (`Request.publicBaseURL`), for a site's links.
     init(_ channel: Channel, publicBase: String) throws {
@@ -79,11 +72,7 @@ struct ChannelDTO: Content {
         problem = channel.problem
         checkedAt = channel.checkedAt
         createdAt = channel.createdAt
-        if channel.network == .site {
-            let slug = channel.remoteID
-            site = SiteLinks(url: publicBase + SiteURL.page(slug), rss: publicBase + SiteURL.rss(slug),
-                             atom: publicBase + SiteURL.atom(slug), json: publicBase + SiteURL.json(slug))
-        }
+        if channel.network == .site { site = SiteAddresses(slug: channel.remoteID, base: publicBase) }
     }
 }
 

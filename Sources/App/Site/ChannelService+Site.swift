@@ -1,6 +1,7 @@
 import Fluent
 import Foundation
 import Networks
+import Vapor
 
 extension ChannelService {
     /// Makes a Site channel: a public page and feeds under `/s/{slug}`, the slug made from the
@@ -95,4 +96,21 @@ enum SiteURL {
     static func rss(_ slug: String) -> String { "/s/\(slug)/rss.xml" }
     static func atom(_ slug: String) -> String { "/s/\(slug)/atom.xml" }
     static func json(_ slug: String) -> String { "/s/\(slug)/feed.json" }
+}
+
+/// A site's page and its three feeds as absolute addresses: the API's `"site"` object, and the
+/// links the page and the feeds give to each other.
+struct SiteAddresses: Content {
+    var url: String
+    var rss: String
+    var atom: String
+    var json: String
+
+    /// `base` is where people reach Trestle (`Request.publicBaseURL`).
+    init(slug: String, base: String) {
+        url = base + SiteURL.page(slug)
+        rss = base + SiteURL.rss(slug)
+        atom = base + SiteURL.atom(slug)
+        json = base + SiteURL.json(slug)
+    }
 }

@@ -11,16 +11,18 @@ struct ConditionalGET: Sendable {
     var etag: String
     var lastModified: Date
 
-    /// The validators of a representation made of `entries` (their ids and last changes, so an
-    /// edit, a new entry or a deleted one each change the tag), told apart by `variant`.
-    init(variant: String, entries: [SiteEntry], fallback: Date) {
+    /// The validators of a representation of `site` made of `entries`: their ids and last
+    /// changes, and the site's own (its name titles every page and feed), so an edit, a new or
+    /// deleted entry and a renamed site each change the tag. `variant` tells representations apart.
+    init(variant: String, entries: [SiteEntry], site: Channel) {
+        let siteChanged = site.updatedAt ?? site.createdAt ?? Date(timeIntervalSince1970: 0)
         var hasher = SHA256()
-        hasher.update(data: Data(variant.utf8))
+        hasher.update(data: Data("\(variant)\n\(site.name)\n\(siteChanged.timeIntervalSince1970)".utf8))
         for entry in entries {
             hasher.update(data: Data("\n\(entry.id) \(entry.updatedAt.timeIntervalSince1970)".utf8))
         }
         etag = "\"" + hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
-        lastModified = entries.map(\.updatedAt).max() ?? fallback
+        lastModified = max(entries.map(\.updatedAt).max() ?? siteChanged, siteChanged)
     }
 
     /// Whether the request's `If-None-Match` (or, without one, `If-Modified-Since`) says the

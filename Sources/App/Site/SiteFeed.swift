@@ -26,20 +26,14 @@ struct SiteFeed: Sendable {
     var title: String
     /// `urn:uuid:` and the channel's id.
     var id: String
-    var pageURL: String
-    var rssURL: String
-    var atomURL: String
-    var jsonURL: String
+    var addresses: SiteAddresses
     var updated: Date
     var items: [Item]
 
     init(site: Channel, slug: String, entries: [SiteEntry], base: String) throws {
         title = site.name
         id = "urn:uuid:\(try site.requireID().uuidString.lowercased())"
-        pageURL = base + SiteURL.page(slug)
-        rssURL = base + SiteURL.rss(slug)
-        atomURL = base + SiteURL.atom(slug)
-        jsonURL = base + SiteURL.json(slug)
+        addresses = SiteAddresses(slug: slug, base: base)
         updated = entries.map(\.updatedAt).max() ?? site.createdAt ?? Date(timeIntervalSince1970: 0)
         items = entries.map { entry in
             let attachments = entry.media.map { media in
@@ -65,9 +59,9 @@ struct SiteFeed: Sendable {
             <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">
             <channel>
             <title>\(x(title))</title>
-            <link>\(x(pageURL))</link>
+            <link>\(x(addresses.url))</link>
             <description>\(x("The posts of \(title)"))</description>
-            <atom:link href="\(x(rssURL))" rel="self" type="application/rss+xml"/>
+            <atom:link href="\(x(addresses.rss))" rel="self" type="application/rss+xml"/>
             <lastBuildDate>\(Self.rfc822(updated))</lastBuildDate>
             <generator>Trestle</generator>
 
@@ -99,8 +93,8 @@ struct SiteFeed: Sendable {
             <id>\(x(id))</id>
             <title>\(x(title))</title>
             <updated>\(Self.rfc3339(updated))</updated>
-            <link rel="alternate" type="text/html" href="\(x(pageURL))"/>
-            <link rel="self" type="application/atom+xml" href="\(x(atomURL))"/>
+            <link rel="alternate" type="text/html" href="\(x(addresses.url))"/>
+            <link rel="self" type="application/atom+xml" href="\(x(addresses.atom))"/>
             <author><name>\(x(title))</name></author>
             <generator>Trestle</generator>
 
@@ -128,7 +122,7 @@ struct SiteFeed: Sendable {
     func json() throws -> String {
         var feed: [String: Any] = [
             "version": "https://jsonfeed.org/version/1.1",
-            "title": title, "home_page_url": pageURL, "feed_url": jsonURL,
+            "title": title, "home_page_url": addresses.url, "feed_url": addresses.json,
             "authors": [["name": title]],
         ]
         feed["items"] = items.map { item -> [String: Any] in

@@ -21,12 +21,6 @@ enum SitePages {
         var media: [MediaView]
     }
 
-    struct FeedLinks: Encodable {
-        var rss: String
-        var atom: String
-        var json: String
-    }
-
     struct SiteContext: Encodable {
         var siteName: String
         var sitePath: String
@@ -36,7 +30,7 @@ enum SitePages {
         var url: String
         var ogType: String
         var ogImage: String?
-        var feeds: FeedLinks
+        var feeds: SiteAddresses
         var entries: [EntryView]
         /// The next (older) page, when there is one.
         var olderURL: String?
@@ -93,16 +87,17 @@ enum SitePages {
     private static func feed(_ req: Request, variant: String, contentType: String, write: @escaping @Sendable (SiteFeed) throws -> String) async throws -> Response {
         let (service, site, slug) = try await site(req)
         let entries = try await service.entries(of: site).entries
-        let validators = ConditionalGET(variant: variant, entries: entries, fallback: site.createdAt ?? Date(timeIntervalSince1970: 0))
+        let validators = ConditionalGET(variant: variant, entries: entries, site: site)
         return try await validators.response(for: req, contentType: contentType) {
             try write(try SiteFeed(site: site, slug: slug, entries: entries, base: req.publicBaseURL))
         }
     }
 
     private static func render(_ req: Request, site: Channel, slug: String, entries: [SiteEntry], older: String?, single: Bool, variant: String) async throws -> Response {
-        let validators = ConditionalGET(variant: variant, entries: entries, fallback: site.createdAt ?? Date(timeIntervalSince1970: 0))
+        let validators = ConditionalGET(variant: variant, entries: entries, site: site)
         return try await validators.response(for: req, contentType: "text/html; charset=utf-8") {
             let base = req.publicBaseURL
+            let addresses = SiteAddresses(slug: slug, base: base)
             let views = entries.map { entry in
                 EntryView(
                     id: entry.id, url: SiteURL.entry(slug, entry.id), published: entry.publishedAt,
@@ -119,9 +114,9 @@ enum SitePages {
             let context = SiteContext(
                 siteName: site.name, sitePath: SiteURL.page(slug),
                 title: single ? "\(SiteHTML.title(entries.first?.parts ?? [])) · \(site.name)" : site.name,
-                description: description, url: base + (single ? SiteURL.entry(slug, entries[0].id) : SiteURL.page(slug)),
+                description: description, url: single ? base + SiteURL.entry(slug, entries[0].id) : addresses.url,
                 ogType: single ? "article" : "website", ogImage: image.map { base + $0 },
-                feeds: FeedLinks(rss: base + SiteURL.rss(slug), atom: base + SiteURL.atom(slug), json: base + SiteURL.json(slug)),
+                feeds: addresses,
                 entries: views, olderURL: older, single: single
             )
             let view = try await req.view.render("site", context)
