@@ -54,6 +54,9 @@ import VaporTesting
             let response = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/channels", as: ana, json: #"{"network": "site", "name": "  "}"#)
             #expect(response.status == .unprocessableEntity)
             #expect(try response.apiError().fields["name"]?.contains("Give the site a name") == true)
+            let foreign = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/channels", as: ana, json: #"{"network": "site", "name": "Bakery", "appPassword": ""}"#)
+            #expect(foreign.status == .unprocessableEntity, "another network's field is refused, not ignored")
+            #expect(try foreign.apiError().fields["appPassword"] != nil)
             #expect(try await App.Channel.query(on: app.db).count() == 0)
         }
     }

@@ -83,6 +83,34 @@ struct PostingSlotsDTO: Content, APIRequestBody {
     struct Slot: Content {
         var weekday: Int
         var time: String
+
+        init(weekday: Int, time: String) {
+            self.weekday = weekday
+            self.time = time
+        }
+
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case weekday, time
+        }
+
+        private struct AnyKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        /// Known fields only, as in the body itself: a misspelt field in a slot is an error.
+        init(from decoder: any Decoder) throws {
+            let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+                .filter { CodingKeys(rawValue: $0) == nil }
+            if let field = unknown.sorted().first {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "A slot has only weekday and time, not \(field.prefix(40))."))
+            }
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            weekday = try container.decode(Int.self, forKey: .weekday)
+            time = try container.decode(String.self, forKey: .time)
+        }
     }
 
     var slots: [Slot]

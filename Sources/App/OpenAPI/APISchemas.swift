@@ -19,6 +19,8 @@ enum APISchemas {
     /// Unicode's White_Space), spelt out: regex engines disagree on `\s`.
     private static let space = #"\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"#
     /// Something besides whitespace.
+    /// A field that must be left out (or null) in this shape of a body.
+    private static let absent: JSONValue = ["type": "null"]
     private static let notBlank: JSONValue = ["type": "string", "minLength": 1, "pattern": .string("[^\(space)]")]
 
     private static func text(max: Int, notBlank required: Bool = false) -> JSONValue {
@@ -268,7 +270,9 @@ enum APISchemas {
                 ["if": ["properties": ["network": ["const": "bluesky"]]],
                  "then": ["required": ["identifier", "appPassword"], "properties": ["identifier": handle, "appPassword": notBlank]]],
                 ["if": ["properties": ["network": ["const": "site"]]],
-                 "then": ["required": ["name"], "properties": ["name": name]]],
+                 "then": ["required": ["name"], "properties": [
+                     "name": name, "instanceURL": absent, "accessToken": absent, "service": absent, "identifier": absent, "appPassword": absent,
+                 ]]],
             ],
         ])),
         ("ChannelChange", nullWhereOptional([

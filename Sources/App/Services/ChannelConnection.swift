@@ -21,6 +21,13 @@ enum ChannelConnection: Sendable {
         case .bluesky:
             self = .bluesky(service: service, identifier: identifier ?? "", appPassword: appPassword ?? "")
         case .site:
+            // A site takes only a name (and a zone): another network's field is a mistake to say.
+            let foreign = ["instanceURL": instanceURL, "accessToken": accessToken, "service": service, "identifier": identifier, "appPassword": appPassword]
+                .filter { $0.value != nil }.keys.sorted()
+            guard foreign.isEmpty else {
+                throw ServiceError.invalid(Dictionary(uniqueKeysWithValues: foreign.map { ($0, "A Site channel takes only a name and a time zone.") }),
+                                           message: "The site was not made.")
+            }
             self = .site
         case let network? where Self.oauthNetworks.contains(network):
             throw ServiceError.invalid(["network": "\(network.displayName) accounts connect by signing in to \(network.displayName) (OAuth), which Trestle does not offer yet. Mastodon and Bluesky connect now."])
