@@ -62,7 +62,7 @@ import VaporTesting
     }
 
     @Test(arguments: TestDatabase.all)
-    func slugsAreUniqueAcrossTheInstallationAndKeptWhenTheSiteIsRenamed(_ database: TestDatabase) async throws {
+    func slugsAreUniqueAcrossTheInstallationKeptOnRenameAndNeverHandedOutAgain(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in
             let ana = try await app.makeMember("ana@example.com")
             let cleo = try await app.makeMember("cleo@example.com", workspace: "Elsewhere")
@@ -80,6 +80,11 @@ import VaporTesting
             #expect(try await app.api(.GET, "/s/old-mill").text.contains("New Mill"))
             #expect(try await app.api(.GET, "/s/new-mill").status == .notFound)
             #expect(try await app.api(.GET, "/s/old-mill/atom.xml", headers: ["If-None-Match": etag]).status == .ok, "the new name is a new version")
+
+            // A disconnected site's address is never handed to another site.
+            #expect(try await app.api(.DELETE, "/api/v1/workspaces/\(ana.workspaceID)/channels/\(id)", as: ana).status == .noContent)
+            #expect(try await app.api(.GET, "/s/old-mill").status == .notFound)
+            #expect(try await app.addSite(cleo, "Old Mill").slug == "old-mill-2")
         }
     }
 

@@ -6,7 +6,8 @@ import Vapor
 extension ChannelService {
     /// Makes a Site channel: a public page and feeds under `/s/{slug}`, the slug made from the
     /// name and unique across the installation (`-2`, `-3` … on a clash). The slug is the site's
-    /// address and its feeds' subscribers follow it, so renaming the channel later keeps it.
+    /// address and its feeds' subscribers follow it, so renaming the channel keeps it, and it is
+    /// never handed out again, even once the site is gone.
     func makeSite(named name: String?, timezone: String?, in workspace: Workspace) async throws -> Channel {
         let trimmed = name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         var problems: [String: String] = [:]
@@ -24,7 +25,7 @@ extension ChannelService {
         guard problems.isEmpty else { throw ServiceError.invalid(problems, message: "The site was not made.") }
 
         let base = SiteSlug.make(from: trimmed)
-        // The unique index decides a race between two people naming their sites alike at once:
+        // The unique slug decides a race between two people naming their sites alike at once:
         // the loser takes the next free suffix.
         for _ in 0..<3 {
             let slug = try await freeSlug(from: base)
@@ -36,7 +37,10 @@ extension ChannelService {
             channel.sealedCredentials = try sealer.seal(NetworkCredentials(), for: id)
             channel.checkedAt = Date()
             do {
-                try await channel.create(on: db)
+                try await db.transaction { db in
+                    try await ReservedSlug(slug: slug).create(on: db)
+                    try await channel.create(on: db)
+                }
                 return channel
             } catch let error as any DatabaseError where error.isConstraintFailure {
                 continue
@@ -45,12 +49,12 @@ extension ChannelService {
         throw ServiceError.conflict("slug_taken", "Another site took this address at the same moment. Try again.")
     }
 
-    /// `base`, or `base-2`, `base-3` … whichever no site has yet.
+    /// `base`, or `base-2`, `base-3` … whichever was never handed out, even to a site since
+    /// disconnected.
     private func freeSlug(from base: String) async throws -> String {
-        let taken = Set(try await Channel.query(on: db)
-            .filter(\.$network == .site)
-            .group(.or) { $0.filter(\.$remoteID == base).filter(\.$remoteID, .custom("LIKE"), "\(base)-%") }
-            .all(\.$remoteID))
+        let taken = Set(try await ReservedSlug.query(on: db)
+            .group(.or) { $0.filter(\.$slug == base).filter(\.$slug, .custom("LIKE"), "\(base)-%") }
+            .all(\.$slug))
         if !taken.contains(base) { return base }
         var suffix = 2
         while taken.contains("\(base)-\(suffix)") { suffix += 1 }
