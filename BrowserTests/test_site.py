@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from conftest import sign_up
+from conftest import sign_up, wait_until_published
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -26,12 +26,7 @@ def test_a_post_to_a_new_site_is_on_its_page_and_in_its_feed(server, browser):
     page.get_by_label("Text", exact=True).fill("Sourdough is back on Saturday. Ask @ida@bakery.example #bread https://bakery.com/sourdough")
     page.get_by_role("button", name="Post now").click()
     expect(page.locator("#deliveries")).to_contain_text("/s/ida-s-bakery")
-    for _ in range(30):
-        if page.locator("#post-status").inner_text() == "published":
-            break
-        page.wait_for_timeout(500)
-        page.reload()
-    expect(page.locator("#post-status")).to_have_text("published")
+    wait_until_published(page)
 
     # The public page, as a visitor on a phone sees it.
     visitor = browser.new_context(viewport={"width": 390, "height": 760})
