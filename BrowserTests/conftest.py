@@ -84,3 +84,16 @@ def sign_up(page, base: str, email: str, password: str, workspace: str) -> None:
     page.get_by_label("Workspace name").fill(workspace)
     page.get_by_role("button", name="Sign up").click()
     expect(page.locator("h1")).to_have_text(workspace)
+
+
+def wait_until_published(page) -> None:
+    """The running server's own worker publishes within a few seconds; the post's page shows it
+    on reload."""
+    from playwright.sync_api import expect
+
+    for _ in range(30):
+        if page.locator("#post-status").inner_text() == "published":
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    expect(page.locator("#post-status")).to_have_text("published")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from conftest import sign_up
+from conftest import sign_up, wait_until_published
 from fake_mastodon import FakeMastodon
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -30,13 +30,7 @@ def test_post_now_from_the_composer_is_published_by_the_worker(server, browser):
         page.get_by_role("button", name="Post now").click()
         expect(page.locator("#deliveries")).to_contain_text("@bakery@bakery.example")
 
-        # The server's own worker publishes within a few seconds; the page shows it on reload.
-        for _ in range(30):
-            if page.locator("#post-status").inner_text() == "published":
-                break
-            page.wait_for_timeout(500)
-            page.reload()
-        expect(page.locator("#post-status")).to_have_text("published")
+        wait_until_published(page)
         expect(page.get_by_role("link", name="View post")).to_have_attribute("href", "https://bakery.example/@bakery/110000")
         assert [status["text"] for status in fake.statuses] == ["Fresh pretzels until noon."]
         if os.environ.get("TRESTLE_SCREENSHOTS"):

@@ -56,6 +56,15 @@ func routes(_ app: Application) throws {
     workspace.get("webhooks", ":webhook", use: WebhooksAPI.show)
     workspace.delete("webhooks", ":webhook", use: WebhooksAPI.delete)
 
+    // MARK: Site channels — public pages and feeds, no session
+    let site = app.grouped("s", ":slug")
+    site.get(use: SitePages.page)
+    site.get("rss.xml", use: SitePages.rss)
+    site.get("atom.xml", use: SitePages.atom)
+    site.get("feed.json", use: SitePages.json)
+    site.get(":entry", use: SitePages.entry)
+    site.get(":entry", "media", ":index", use: SitePages.media)
+
     // MARK: Web — session cookie + CSRF
     let web = app.grouped(app.sessions.middleware, SessionUserLoader(), CSRFProtection())
     web.get("signup", use: SignInPages.signUpForm)

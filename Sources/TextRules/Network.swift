@@ -7,4 +7,6 @@ public enum Network: String, Sendable, Hashable, Codable, CaseIterable {
     case facebook
     case instagram
     case threads
+    /// Trestle's own public page and feeds for a channel: the one network that lives inside it.
+    case site
 }

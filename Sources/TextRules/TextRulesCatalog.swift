@@ -9,6 +9,7 @@ public struct TextRulesCatalog: Sendable {
     public var facebook: FacebookTextRules
     public var instagram: InstagramTextRules
     public var threads: ThreadsTextRules
+    public var site: SiteTextRules
 
     public init(
         x: XTextRules = XTextRules(),
@@ -17,7 +18,8 @@ public struct TextRulesCatalog: Sendable {
         linkedin: LinkedInTextRules = LinkedInTextRules(),
         facebook: FacebookTextRules = FacebookTextRules(),
         instagram: InstagramTextRules = InstagramTextRules(),
-        threads: ThreadsTextRules = ThreadsTextRules()
+        threads: ThreadsTextRules = ThreadsTextRules(),
+        site: SiteTextRules = SiteTextRules()
     ) {
         self.x = x
         self.mastodon = mastodon
@@ -26,6 +28,7 @@ public struct TextRulesCatalog: Sendable {
         self.facebook = facebook
         self.instagram = instagram
         self.threads = threads
+        self.site = site
     }
 
     /// Every network with its documented defaults.
@@ -40,6 +43,7 @@ public struct TextRulesCatalog: Sendable {
         case .facebook: facebook
         case .instagram: instagram
         case .threads: threads
+        case .site: site
         }
     }
 
@@ -68,6 +72,7 @@ public struct TextRulesCatalog: Sendable {
         case .facebook: facebook.check(&prepared)
         case .instagram: instagram.check(&prepared)
         case .threads: threads.check(&prepared)
+        case .site: site.check(&prepared)
         }
     }
 }

@@ -203,6 +203,8 @@ import Vapor
                 #expect(stored.map { "\($0["weekday"] as? Int ?? 0) \($0["time"] as? String ?? "")" } == ["1 09:00", "3 12:30"])
                 let refused = try await app.api(.PUT, slots, as: ana, json: #"{"slots": [{"weekday": 8, "time": "9:00"}]}"#)
                 #expect(refused.status == .unprocessableEntity)
+                let misspelt = try await app.api(.PUT, slots, as: ana, json: #"{"slots": [{"weekday": 1, "time": "09:00", "zone": "UTC"}]}"#)
+                #expect(misspelt.status == .unprocessableEntity, "an unknown field in a slot is refused like one in the body")
 
                 var times: [String] = []
                 for text in ["One", "Two", "Three"] {

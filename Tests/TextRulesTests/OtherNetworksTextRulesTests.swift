@@ -63,9 +63,17 @@ import TextRules
         for network in Network.allCases {
             #expect(TextRulesCatalog.standard.rules(for: network).network == network)
         }
-        #expect(Network.allCases.map(\.rawValue) == ["x", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "threads"])
+        #expect(Network.allCases.map(\.rawValue) == ["x", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "threads", "site"])
         let limits = Network.allCases.map { TextRulesCatalog.standard.rules(for: $0).limit }
-        #expect(limits == [280, 500, 300, 3000, 63_206, 2200, 500])
+        #expect(limits == [280, 500, 300, 3000, 63_206, 2200, 500, 10_000])
+    }
+
+    @Test func siteMarksLinksRemoteMentionsAndTagsWithinTenThousandCharacters() {
+        let check = SiteTextRules().check("Rye at https://bakery.com/rye with @miller@mill.example #bread")
+        #expect(check.entities.map(\.kind) == [.url, .mention, .hashtag])
+        #expect(check.entities.map(\.text) == ["https://bakery.com/rye", "@miller@mill.example", "#bread"])
+        #expect(SiteTextRules().check(String(repeating: "é", count: 10_000)).valid)
+        #expect(SiteTextRules().check(String(repeating: "é", count: 10_001)).problems == [.tooLong])
     }
 
     @Test func catalogUsesAChannelsMastodonSettings() {

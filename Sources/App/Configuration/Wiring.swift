@@ -19,10 +19,10 @@ final class Wiring: @unchecked Sendable {
     /// The calendar's recently read months, forgotten when this process changes what they show.
     let calendar = CalendarCache()
 
-    init(http: NetworkHTTPClient, sealer: CredentialSealer) {
+    init(http: NetworkHTTPClient, sealer: CredentialSealer, publicURL: URL?) {
         self.http = http
         self.sealer = sealer
-        self.publishers = Publishers(http: http)
+        self.publishers = Publishers(http: http, publicURL: publicURL)
     }
 
     var clock: any WallClock {
@@ -41,8 +41,11 @@ final class Wiring: @unchecked Sendable {
 struct Publishers: Sendable {
     private let byNetwork: [Network: any PostPublisher]
 
-    init(http: NetworkHTTPClient) {
-        byNetwork = [.mastodon: MastodonPublisher(http: http), .bluesky: BlueskyPublisher(http: http)]
+    init(http: NetworkHTTPClient, publicURL: URL?) {
+        byNetwork = [
+            .mastodon: MastodonPublisher(http: http), .bluesky: BlueskyPublisher(http: http),
+            .site: SitePublisher(publicURL: publicURL),
+        ]
     }
 
     func publisher(for network: Network) -> (any PostPublisher)? { byNetwork[network] }
@@ -57,7 +60,7 @@ extension Application {
     }
 
     func useWiring() {
-        storage[WiringKey.self] = Wiring(http: networkHTTP, sealer: CredentialSealer(secretKey: settings.secretKey))
+        storage[WiringKey.self] = Wiring(http: networkHTTP, sealer: CredentialSealer(secretKey: settings.secretKey), publicURL: settings.publicURL)
     }
 }
 

@@ -1,8 +1,9 @@
 import Foundation
 import Vapor
 
-/// `{"network": "mastodon", "instanceURL", "accessToken"}` or
-/// `{"network": "bluesky", "service", "identifier", "appPassword"}`, each with an optional `timezone`.
+/// `{"network": "mastodon", "instanceURL", "accessToken"}`,
+/// `{"network": "bluesky", "service", "identifier", "appPassword"}` or `{"network": "site", "name"}`,
+/// each with an optional `timezone`.
 struct ChannelConnectRequest: APIRequestBody {
     static let fields: Set<String> = ["network", "instanceURL", "accessToken", "service", "identifier", "appPassword", "name", "timezone"]
     var network: String
@@ -51,8 +52,11 @@ struct ChannelDTO: Content {
     /// When the network last confirmed or refused the credentials.
     var checkedAt: Date?
     var createdAt: Date?
+    /// A Site channel's public page and its three feeds, absolute; absent for other networks.
+    var site: SiteAddresses?
 
-    init(_ channel: Channel) throws {
+    /// `publicBase` is where people reach Trestle (`Request.publicBaseURL`), for a site's links.
+    init(_ channel: Channel, publicBase: String) throws {
         id = try channel.requireID().uuidString
         network = channel.network.rawValue
         name = channel.name
@@ -68,6 +72,7 @@ struct ChannelDTO: Content {
         problem = channel.problem
         checkedAt = channel.checkedAt
         createdAt = channel.createdAt
+        if channel.network == .site { site = SiteAddresses(slug: channel.remoteID, base: publicBase) }
     }
 }
 
@@ -78,6 +83,34 @@ struct PostingSlotsDTO: Content, APIRequestBody {
     struct Slot: Content {
         var weekday: Int
         var time: String
+
+        init(weekday: Int, time: String) {
+            self.weekday = weekday
+            self.time = time
+        }
+
+        private enum CodingKeys: String, CodingKey, CaseIterable {
+            case weekday, time
+        }
+
+        private struct AnyKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        /// Known fields only, as in the body itself: a misspelt field in a slot is an error.
+        init(from decoder: any Decoder) throws {
+            let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
+                .filter { CodingKeys(rawValue: $0) == nil }
+            if let field = unknown.sorted().first {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "A slot has only weekday and time, not \(field.prefix(40))."))
+            }
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            weekday = try container.decode(Int.self, forKey: .weekday)
+            time = try container.decode(String.self, forKey: .time)
+        }
     }
 
     var slots: [Slot]

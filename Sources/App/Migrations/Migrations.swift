@@ -22,5 +22,6 @@ extension Application {
         migrations.add(M016_IndexMembershipsByUser())
         migrations.add(M018_IndexDeliveriesByTime())
         migrations.add(M017_CreateWebhooks())
+        migrations.add(M019_CreateSiteSlugs())
     }
 }

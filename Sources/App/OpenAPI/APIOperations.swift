@@ -44,7 +44,7 @@ enum APIOperations {
         .init(method: "post", path: "/api/v1/workspaces/{ws}/invitations", summary: "Create an invitation link (single use, 7 days)", status: 201, response: APISchemas.ref("Invitation")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/invitations/{invitation}", summary: "Revoke an invitation", status: 204),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/channels", summary: "The workspace's channels (never their credentials)", status: 200, response: APISchemas.list("Channel")),
-        .init(method: "post", path: "/api/v1/workspaces/{ws}/channels", summary: "Connect a Mastodon or Bluesky account; the network checks the credentials. 201 when new, 200 when the account was connected already", request: "ChannelConnect", status: 201, response: APISchemas.ref("Channel"), refuses: [502, 503]),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/channels", summary: "Connect a Mastodon or Bluesky account (the network checks the credentials), or add a Site channel. 201 when new, 200 when the account was connected already", request: "ChannelConnect", status: 201, response: APISchemas.ref("Channel"), refuses: [502, 503]),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/channels/{channel}", summary: "A channel", status: 200, response: APISchemas.ref("Channel")),
         .init(method: "patch", path: "/api/v1/workspaces/{ws}/channels/{channel}", summary: "Rename a channel or move its posting times to another zone", request: "ChannelChange", status: 200, response: APISchemas.ref("Channel")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/channels/{channel}", summary: "Disconnect a channel; posts lose only this target", status: 204),

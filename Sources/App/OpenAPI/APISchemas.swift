@@ -19,6 +19,8 @@ enum APISchemas {
     /// Unicode's White_Space), spelt out: regex engines disagree on `\s`.
     private static let space = #"\t\n\v\f\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"#
     /// Something besides whitespace.
+    /// A field that must be left out (or null) in this shape of a body.
+    private static let absent: JSONValue = ["type": "null"]
     private static let notBlank: JSONValue = ["type": "string", "minLength": 1, "pattern": .string("[^\(space)]")]
 
     private static func text(max: Int, notBlank required: Bool = false) -> JSONValue {
@@ -253,9 +255,9 @@ enum APISchemas {
         ]),
         ("ChannelConnect", nullWhereOptional([
             "type": "object", "required": ["network"], "additionalProperties": false,
-            "description": "Mastodon: `instanceURL` and `accessToken`. Bluesky: `identifier` (handle or email), `appPassword`, and `service` when not bsky.social.",
+            "description": "Mastodon: `instanceURL` and `accessToken`. Bluesky: `identifier` (handle or email), `appPassword`, and `service` when not bsky.social. Site (Trestle's own public page and feeds, any member may add one): `name`, from which its address `/s/{slug}` is made once.",
             "properties": [
-                "network": ["type": "string", "enum": ["mastodon", "bluesky"]],
+                "network": ["type": "string", "enum": ["mastodon", "bluesky", "site"]],
                 "instanceURL": notBlank, "accessToken": notBlank, "service": string, "appPassword": notBlank,
                 "identifier": handle,
                 "name": ["type": "string", "maxLength": .int(FieldRules.maximumNameLength), "description": "Shown instead of the account's display name"],
@@ -267,6 +269,10 @@ enum APISchemas {
                  "then": ["required": ["instanceURL", "accessToken"], "properties": ["instanceURL": notBlank, "accessToken": notBlank]]],
                 ["if": ["properties": ["network": ["const": "bluesky"]]],
                  "then": ["required": ["identifier", "appPassword"], "properties": ["identifier": handle, "appPassword": notBlank]]],
+                ["if": ["properties": ["network": ["const": "site"]]],
+                 "then": ["required": ["name"], "properties": [
+                     "name": name, "instanceURL": absent, "accessToken": absent, "service": absent, "identifier": absent, "appPassword": absent,
+                 ]]],
             ],
         ])),
         ("ChannelChange", nullWhereOptional([
@@ -276,7 +282,7 @@ enum APISchemas {
         ("Channel", [
             "type": "object", "required": ["id", "network", "name", "handle", "status", "timezone", "server", "limits"],
             "properties": [
-                "id": string, "network": ["type": "string", "enum": ["x", "mastodon", "bluesky", "linkedin", "facebook", "instagram", "threads"]],
+                "id": string, "network": networks,
                 "name": string, "handle": string, "status": ["type": "string", "enum": ["active", "needs_reconnect"]],
                 "timezone": string, "server": string,
                 "limits": [
@@ -285,6 +291,11 @@ enum APISchemas {
                 ],
                 "problem": ["type": ["string", "null"], "description": "Why the channel needs reconnecting"],
                 "checkedAt": optionalInstant, "createdAt": instant,
+                "site": [
+                    "type": "object", "required": ["url", "rss", "atom", "json"],
+                    "description": "A Site channel's public page and its RSS 2.0, Atom 1.0 and JSON Feed 1.1 feeds; only on Site channels",
+                    "properties": ["url": string, "rss": string, "atom": string, "json": string],
+                ],
             ],
         ]),
         ("WebhookInput", [

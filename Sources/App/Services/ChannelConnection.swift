@@ -7,6 +7,8 @@ import TextRules
 enum ChannelConnection: Sendable {
     case mastodon(instanceURL: String, accessToken: String)
     case bluesky(service: String?, identifier: String, appPassword: String)
+    /// Trestle's own public page and feeds: nothing to sign in to, only a name.
+    case site
 
     /// The networks whose accounts connect by OAuth with the network's own app, not offered yet.
     static let oauthNetworks: [Network] = [.x, .linkedin, .facebook, .instagram, .threads]
@@ -18,11 +20,19 @@ enum ChannelConnection: Sendable {
             self = .mastodon(instanceURL: instanceURL ?? "", accessToken: accessToken ?? "")
         case .bluesky:
             self = .bluesky(service: service, identifier: identifier ?? "", appPassword: appPassword ?? "")
+        case .site:
+            // A site takes only a name (and a zone): another network's field is a mistake to say.
+            let foreign = ["instanceURL": instanceURL, "accessToken": accessToken, "service": service, "identifier": identifier, "appPassword": appPassword]
+                .filter { $0.value != nil }.keys.sorted()
+            guard foreign.isEmpty else {
+                throw ServiceError.invalid(Dictionary(uniqueKeysWithValues: foreign.map { ($0, "A Site channel takes only a name and a time zone.") }),
+                                           message: "The site was not made.")
+            }
+            self = .site
         case let network? where Self.oauthNetworks.contains(network):
             throw ServiceError.invalid(["network": "\(network.displayName) accounts connect by signing in to \(network.displayName) (OAuth), which Trestle does not offer yet. Mastodon and Bluesky connect now."])
         default:
-            let site = name.lowercased() == "site" ? "The Site channel (your own page and feed) is not available yet. " : "Unknown network \"\(name.prefix(40))\". "
-            throw ServiceError.invalid(["network": site + "Connect mastodon or bluesky."])
+            throw ServiceError.invalid(["network": "Unknown network \"\(name.prefix(40))\". Connect mastodon, bluesky or site."])
         }
     }
 
@@ -30,6 +40,7 @@ enum ChannelConnection: Sendable {
         switch self {
         case .mastodon: .mastodon
         case .bluesky: .bluesky
+        case .site: .site
         }
     }
 
@@ -38,6 +49,7 @@ enum ChannelConnection: Sendable {
         switch self {
         case .mastodon: "instanceURL"
         case .bluesky: "service"
+        case .site: "name"
         }
     }
 
@@ -45,6 +57,7 @@ enum ChannelConnection: Sendable {
         switch self {
         case .mastodon: "accessToken"
         case .bluesky: "appPassword"
+        case .site: "name"
         }
     }
 
@@ -65,6 +78,9 @@ enum ChannelConnection: Sendable {
             if identifier.isEmpty { problems["identifier"] = "Type your handle, such as shop.bsky.social." }
             if password.isEmpty { problems["appPassword"] = "Paste an app password: Bluesky → Settings → Privacy and security → App passwords." }
             result = (problems.isEmpty ? try server { try BlueskyClient.serviceURL(from: service) } : nil, NetworkCredentials(identifier: identifier, appPassword: password))
+        case .site:
+            // A site has no server or credentials; `ChannelService.connectSite` makes it.
+            throw ServiceError.invalid(["network": "A Site channel is made, not signed in to."])
         }
         guard problems.isEmpty, let server = result.0 else { throw ServiceError.invalid(problems, message: "The channel was not connected.") }
         return (server, result.1)

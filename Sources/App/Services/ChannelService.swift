@@ -26,6 +26,9 @@ struct ChannelService: Sendable {
     /// credentials and limits. `name` is the workspace's own name for the channel.
     /// - Returns: the channel, and whether it is new.
     func connect(_ connection: ChannelConnection, name: String? = nil, timezone: String?, to workspace: Workspace) async throws -> (Channel, created: Bool) {
+        if case .site = connection {
+            return (try await makeSite(named: name, timezone: timezone, in: workspace), true)
+        }
         let zone = try Self.timezone(timezone)
         let ownName = name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if ownName.count > FieldRules.maximumNameLength {
@@ -102,6 +105,12 @@ struct ChannelService: Sendable {
     /// A network that is down or busy is an error, and the channel is left as it was.
     @discardableResult
     func check(_ channel: Channel, now: Date = Date()) async throws -> Channel {
+        // A site lives inside Trestle: there is nothing outside to ask.
+        guard !channel.network.livesInTrestle else {
+            channel.checkedAt = now
+            try await channel.save(on: db)
+            return channel
+        }
         let credentials = try self.credentials(of: channel)
         do {
             guard let verifier = verifier(for: channel.network), let server = URL(string: channel.serverURL) else {

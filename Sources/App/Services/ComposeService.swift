@@ -55,11 +55,17 @@ extension Network {
         case .facebook: "Facebook"
         case .instagram: "Instagram"
         case .threads: "Threads"
+        case .site: "Site"
         }
     }
 
     /// Whether a post can be a thread of several parts here.
-    var hasThreads: Bool { [.x, .mastodon, .bluesky, .threads].contains(self) }
+    /// (A Site entry shows a thread's parts together, one after the other.)
+    var hasThreads: Bool { [.x, .mastodon, .bluesky, .threads, .site].contains(self) }
+
+    /// Whether the network is Trestle itself (the Site channel): nothing outside to sign in to,
+    /// check or ask.
+    var livesInTrestle: Bool { self == .site }
 }
 
 extension TextCheck {

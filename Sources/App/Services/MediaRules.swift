@@ -60,6 +60,11 @@ struct MediaRules: Sendable {
             MediaRules(network: .threads, maxImages: 20, maxVideos: 20, imageFormats: [.jpeg, .png], videoFormats: [.mp4, .mov],
                        maxImageBytes: 8 * mib, maxVideoBytes: 1_024 * mib, mixesImagesAndVideo: true,
                        imageWidths: 320...1440, videoSeconds: 0...300)
+        case .site:
+            // Trestle's own page serves the stored files itself: anything a browser shows.
+            MediaRules(network: .site, maxImages: 20, maxVideos: 4, imageFormats: allImages, videoFormats: [.mp4, .mov],
+                       maxImageBytes: MediaService.maximumUploadBytes, maxVideoBytes: MediaService.maximumUploadBytes,
+                       mixesImagesAndVideo: true)
         }
     }
 

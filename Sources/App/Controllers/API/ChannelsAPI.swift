@@ -3,7 +3,7 @@ import Vapor
 /// A workspace's channels over the JSON API.
 enum ChannelsAPI {
     @Sendable static func list(_ req: Request) async throws -> [ChannelDTO] {
-        try await req.channelService.channels(in: req.requireWorkspace().workspace).map(ChannelDTO.init)
+        try await req.channelService.channels(in: req.requireWorkspace().workspace).map { try ChannelDTO($0, publicBase: req.publicBaseURL) }
     }
 
     /// 201 with a new channel; 200 when the account was connected already and is refreshed.
@@ -12,11 +12,11 @@ enum ChannelsAPI {
         let (channel, created) = try await req.channelService.connect(
             body.connection(), name: body.name, timezone: body.timezone, to: req.requireWorkspace().workspace
         )
-        return try await ChannelDTO(channel).encodeResponse(status: created ? .created : .ok, for: req)
+        return try await ChannelDTO(channel, publicBase: req.publicBaseURL).encodeResponse(status: created ? .created : .ok, for: req)
     }
 
     @Sendable static func show(_ req: Request) async throws -> ChannelDTO {
-        try ChannelDTO(try await req.channelService.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace))
+        try ChannelDTO(try await req.channelService.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace), publicBase: req.publicBaseURL)
     }
 
     @Sendable static func change(_ req: Request) async throws -> ChannelDTO {
@@ -24,13 +24,13 @@ enum ChannelsAPI {
         let service = req.channelService
         let channel = try await service.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace)
         try await service.update(channel, name: body.name, timezone: body.timezone)
-        return try ChannelDTO(channel)
+        return try ChannelDTO(channel, publicBase: req.publicBaseURL)
     }
 
     /// Asks the network whether the credentials still work; the answer's `status` says.
     @Sendable static func check(_ req: Request) async throws -> ChannelDTO {
         let service = req.channelService
-        return try ChannelDTO(try await service.check(service.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace)))
+        return try ChannelDTO(try await service.check(service.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace)), publicBase: req.publicBaseURL)
     }
 
     /// `{"slots": [{"weekday": 1…7, "time": "HH:MM"}]}`, local to the channel's zone.

@@ -1,7 +1,7 @@
 import Vapor
 
-/// The workspace's channels in the web UI: connect a Mastodon or Bluesky account, see each
-/// channel's limits and zone, disconnect.
+/// The workspace's channels in the web UI: connect a Mastodon or Bluesky account or add a Site,
+/// see each channel's limits and zone, disconnect.
 enum ChannelPages {
     struct ChannelRow: Encodable {
         var id: String
@@ -14,6 +14,8 @@ enum ChannelPages {
         var timezone: String
         var needsReconnect: Bool
         var problem: String?
+        /// A Site channel's public page.
+        var siteURL: String?
     }
 
     struct ChannelsContext: Encodable {
@@ -35,7 +37,7 @@ enum ChannelPages {
         // The API's body, sent as a form.
         let form = try req.content.decode(ChannelConnectRequest.self)
         do {
-            _ = try await req.channelService.connect(form.connection(), timezone: form.timezone, to: access.workspace)
+            _ = try await req.channelService.connect(form.connection(), name: form.name, timezone: form.timezone, to: access.workspace)
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/channels")
         } catch let error as ServiceError {
             // A field the network refused, or the network down or busy: said on the form, with
@@ -146,13 +148,14 @@ enum ChannelPages {
                 id: try channel.requireID().uuidString, network: channel.network.rawValue, networkName: channel.network.displayName,
                 name: channel.name, handle: channel.handle, server: channel.serverURL,
                 limit: channel.textRules.rules(for: channel.network).limit, timezone: channel.timezone,
-                needsReconnect: channel.status == .needsReconnect, problem: channel.problem
+                needsReconnect: channel.status == .needsReconnect, problem: channel.problem,
+                siteURL: channel.network == .site ? SiteURL.page(channel.remoteID) : nil
             )
         }
         // Secrets are never sent back into a form.
         var typed: [String: String] = [:]
         if let form {
-            typed = ["instanceURL": form.instanceURL ?? "", "service": form.service ?? "", "identifier": form.identifier ?? "", "timezone": form.timezone ?? ""]
+            typed = ["instanceURL": form.instanceURL ?? "", "service": form.service ?? "", "identifier": form.identifier ?? "", "timezone": form.timezone ?? "", "name": form.name ?? ""]
         }
         let context = ChannelsContext(
             page: try await .load(req, title: "Channels · \(access.workspace.name)", in: access), channels: channels,
