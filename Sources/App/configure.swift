@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Leaf
+import LeafKit
 import SQLKit
 import Vapor
 
@@ -39,14 +40,23 @@ public func configure(_ app: Application, settings: TrestleSettings) async throw
 
     app.sessions.use { _ in WebSessionStore() }
     let secure = settings.servesHTTPS
+    // Max-Age alone: every browser of today reads it, and Vapor writes an `Expires` date with a
+    // date formatter made afresh for each response.
     app.sessions.configuration = SessionsConfiguration(cookieName: "trestle_session") { id in
         HTTPCookies.Value(
-            string: id.string, expires: Date(timeIntervalSinceNow: WebSessionStore.lifetime), maxAge: Int(WebSessionStore.lifetime),
+            string: id.string, maxAge: Int(WebSessionStore.lifetime),
             path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax
         )
     }
 
-    app.views.use(.leaf)
+    // Leaf's own provider switches its shared template cache off whenever the environment is
+    // `development` — Vapor's default, so every page was lexed and parsed again on every
+    // request. Templates are cached in release builds whatever the environment; a debug
+    // build reads them afresh, so an edited template shows at once.
+    app.views.use { app in
+        LeafRenderer(configuration: app.leaf.configuration, tags: app.leaf.tags, cache: app.leaf.cache, sources: app.leaf.sources,
+                     eventLoop: app.eventLoopGroup.next(), userInfo: ["application": app])
+    }
     app.leaf.cache.isEnabled = app.environment.isRelease
 
     _ = JSONDates.useISO8601

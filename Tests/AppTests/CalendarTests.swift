@@ -158,4 +158,21 @@ import Vapor
             }
         }
     }
+    @Test func aPostsTextIsEscapedOnTheCalendar() async throws {
+        try await FakeMastodon.with { mastodon in
+            try await withTrestle(.sqlite, fetchAllow: ["127.0.0.1"]) { app in
+                app.wiring.clock = ManualClock(Self.utc("2026-12-07T08:00:00Z"))
+                let ana = try await app.makeMember("ana@example.com")
+                let channel = try await app.connectMastodon(ana, mastodon)
+                _ = try await app.createPost(ana, #"{"text": "<script>alert('x')</script> \"Rye\" & <b>bread</b>", "channels": ["\#(channel)"], "schedule": {"at": "2026-12-09T09:00:00Z"}}"#)
+                let browser = Browser(app)
+                try await browser.logIn("ana@example.com", ana.password)
+                for view in ["week", "month"] {
+                    let page = try await browser.get("/workspaces/\(ana.workspaceID)/calendar?view=\(view)&zone=UTC&date=2026-12-09").text
+                    #expect(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &quot;Rye&quot; &amp; &lt;b&gt;bread&lt;/b&gt;"))
+                    #expect(!page.contains("<script>alert") && !page.contains("<b>bread"))
+                }
+            }
+        }
+    }
 }

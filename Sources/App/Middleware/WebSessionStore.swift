@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Vapor
 
 /// Vapor's session driver backed by `WebSession`: sessions live in the database (any node can
@@ -48,8 +49,11 @@ struct WebSessionStore: AsyncSessionDriver {
         try await WebSession.query(on: request.db).filter(\.$keyHash == SecretToken.hash(sessionID.string)).delete()
     }
 
+    /// Every signed-in page asks, so by hand rather than through Fluent's reflection.
     private func find(_ sessionID: SessionID, on db: any Database) async throws -> WebSession? {
-        try await WebSession.query(on: db).filter(\.$keyHash == SecretToken.hash(sessionID.string)).first()
+        try await (db as! any SQLDatabase).raw("""
+            SELECT id, key_hash, data, expires_at FROM web_sessions WHERE key_hash = \(bind: SecretToken.hash(sessionID.string))
+            """).first().map(WebSession.init(stored:))
     }
 
     private struct LoadedSession: StorageKey { typealias Value = WebSession }

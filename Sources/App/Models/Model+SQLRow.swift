@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 
 // Models read by the hand-written queries that every authenticated request runs (the caller's
-// token, their workspaces, their membership of one). Fluent's own decoding finds each model's
+// token or web session, the user, their workspaces, their membership of one). Fluent's own decoding finds each model's
 // properties by reflection, a tenth of such a request's time in a profile; these build the same
 // stored models from named columns instead.
 
@@ -44,6 +44,19 @@ extension Membership {
             role: try row.decode(column: "role", as: Role.self)
         )
         createdAt = try row.decode(column: "created_at", as: Date?.self)
+        $id.exists = true
+    }
+}
+
+extension WebSession {
+    /// The stored session in the columns `id`, `key_hash`, `data` and `expires_at`.
+    convenience init(stored row: any SQLRow) throws {
+        self.init(
+            keyHash: try row.decode(column: "key_hash", as: String.self),
+            data: try row.decode(column: "data", as: [String: String].self),
+            expiresAt: try row.decode(column: "expires_at", as: Date.self)
+        )
+        id = try row.decode(column: "id", as: UUID.self)
         $id.exists = true
     }
 }

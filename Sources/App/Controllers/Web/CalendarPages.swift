@@ -11,7 +11,7 @@ enum CalendarPages {
     static let perDayInWeek = 24
     static let perDayInMonth = 4
 
-    struct Item: Encodable {
+    struct Item {
         var id: String
         var postID: String
         var handle: String
@@ -24,7 +24,7 @@ enum CalendarPages {
         var movable: Bool
     }
 
-    struct DayCell: Encodable {
+    struct DayCell {
         var date: String
         var label: String
         var inMonth: Bool
@@ -41,11 +41,12 @@ enum CalendarPages {
         var previous: String
         var next: String
         var today: String
-        var weeks: [[DayCell]]
+        /// The weeks, as `CalendarGrid` writes them.
+        var grid: String
         var channels: [Legend]
     }
 
-    struct Legend: Encodable {
+    struct Legend: Encodable, Sendable {
         var handle: String
         var colour: Int
         var queueURL: String
@@ -80,17 +81,41 @@ enum CalendarPages {
             return LocalTime.instant(year: components.year!, month: components.month!, day: components.day!, hour: 0, minute: 0, in: zone)
         }
         let perDay = isMonth ? perDayInMonth : perDayInWeek
-        let key = CalendarCache.Key(workspace: try access.workspace.requireID(), first: first, days: dayCount, perDay: perDay)
-        let days = try await req.wiring.calendar.days(key, now: now) {
-            try await PostCalendar(db: req.db).days(between: midnights, in: access.workspace, perDay: perDay)
-        }
-        let channels = try await req.channelService.channels(in: access.workspace).sorted { $0.handle < $1.handle }
-        let colours = Dictionary(channels.enumerated().compactMap { index, channel in channel.id.map { ($0, index % 8) } }, uniquingKeysWith: { a, _ in a })
-        let zones = Dictionary(channels.compactMap { channel in channel.id.map { ($0, channel.timezone) } }, uniquingKeysWith: { a, _ in a })
         let workspaceID = try access.workspace.requireID().uuidString
+        let key = CalendarCache.Key(workspace: try access.workspace.requireID(), first: first, days: dayCount, perDay: perDay,
+                                    zone: zone.identifier, today: DateText.format(now, "yyyy-MM-dd", in: zone))
+        let shown = try await req.wiring.calendar.days(key, now: now) {
+            let channels = try await req.channelService.channels(in: access.workspace).sorted { $0.handle < $1.handle }
+            let colours = Dictionary(channels.enumerated().compactMap { index, channel in channel.id.map { ($0, index % 8) } }, uniquingKeysWith: { a, _ in a })
+            let days = try await PostCalendar(db: req.db).days(between: midnights, in: access.workspace, perDay: perDay)
+            let cells = Self.cells(days, channels: channels, colours: colours, isMonth: isMonth, month: calendar.component(.month, from: anchor), now: now, calendar: calendar)
+            return CalendarCache.Shown(
+                grid: CalendarGrid.html(weeks: stride(from: 0, to: cells.count, by: 7).map { Array(cells[$0..<min($0 + 7, cells.count)]) }, workspaceID: workspaceID),
+                legend: channels.compactMap { channel in
+                    channel.id.map { Legend(handle: channel.handle, colour: colours[$0] ?? 0, queueURL: "/workspaces/\(workspaceID)/channels/\($0.uuidString)/queue") }
+                }
+            )
+        }
+        let step = isMonth ? Calendar.Component.month : .weekOfYear
+        let link = { (date: Date) in "?view=\(isMonth ? "month" : "week")&date=\(DateText.format(date, "yyyy-MM-dd", in: zone))" }
+        let context = CalendarContext(
+            page: try await .load(req, title: "Calendar · \(access.workspace.name)", in: access),
+            view: isMonth ? "month" : "week",
+            title: isMonth ? DateText.format(anchor, "MMMM yyyy", in: zone) : "Week of \(DateText.format(first, "d MMMM yyyy", in: zone))",
+            zone: zone.identifier,
+            previous: link(calendar.date(byAdding: step, value: -1, to: anchor)!), next: link(calendar.date(byAdding: step, value: 1, to: anchor)!),
+            today: "?view=\(isMonth ? "month" : "week")",
+            grid: shown.grid,
+            channels: shown.legend
+        )
+        return try await req.page("calendar", context)
+    }
 
-        let month = calendar.component(.month, from: anchor)
-        let cells = days.map { day in
+    /// The days as the grid shows them: each post's time in the viewer's zone and its channel's.
+    private static func cells(_ days: [PostCalendar.Day], channels: [Channel], colours: [UUID: Int], isMonth: Bool, month: Int, now: Date, calendar: Calendar) -> [DayCell] {
+        let zone = calendar.timeZone
+        let zones = Dictionary(channels.compactMap { channel in channel.id.map { ($0, channel.timezone) } }, uniquingKeysWith: { a, _ in a })
+        return days.map { day in
             DayCell(
                 date: DateText.format(day.start, "yyyy-MM-dd", in: zone), label: DateText.format(day.start, isMonth ? "d" : "EEE d MMM", in: zone),
                 inMonth: !isMonth || calendar.component(.month, from: day.start) == month,
@@ -108,21 +133,6 @@ enum CalendarPages {
                 more: day.total - day.entries.count
             )
         }
-        let step = isMonth ? Calendar.Component.month : .weekOfYear
-        let link = { (date: Date) in "?view=\(isMonth ? "month" : "week")&date=\(DateText.format(date, "yyyy-MM-dd", in: zone))" }
-        let context = CalendarContext(
-            page: try await .load(req, title: "Calendar · \(access.workspace.name)", in: access),
-            view: isMonth ? "month" : "week",
-            title: isMonth ? DateText.format(anchor, "MMMM yyyy", in: zone) : "Week of \(DateText.format(first, "d MMMM yyyy", in: zone))",
-            zone: zone.identifier,
-            previous: link(calendar.date(byAdding: step, value: -1, to: anchor)!), next: link(calendar.date(byAdding: step, value: 1, to: anchor)!),
-            today: "?view=\(isMonth ? "month" : "week")",
-            weeks: stride(from: 0, to: cells.count, by: 7).map { Array(cells[$0..<min($0 + 7, cells.count)]) },
-            channels: channels.compactMap { channel in
-                channel.id.map { Legend(handle: channel.handle, colour: colours[$0] ?? 0, queueURL: "/workspaces/\(workspaceID)/channels/\($0.uuidString)/queue") }
-            }
-        )
-        return try await req.page("calendar", context)
     }
 
     struct MoveForm: Content {

@@ -2,8 +2,8 @@ import Fluent
 import Foundation
 import Synchronization
 
-/// The calendar's days as last read, so a team looking at a busy month again and again does not
-/// read 10,000 deliveries each time.
+/// The calendar's days as last shown, so a team looking at a busy month again and again does not
+/// read and lay out 10,000 deliveries each time.
 ///
 /// Every change to a delivery, a post or a channel made by this process (the web server and,
 /// unless `--no-worker`, the worker beside it) starts a new generation, and a cached month of an
@@ -11,17 +11,28 @@ import Synchronization
 /// second web node — is seen when the entry grows older than `maximumAge`, a few seconds; so is
 /// one whose transaction was still open while the month was read.
 final class CalendarCache: Sendable {
+    /// What a calendar's days depend on besides the data: where they start, how many, in which
+    /// zone, how many posts a day shows, and which day is today.
     struct Key: Hashable, Sendable {
         var workspace: UUID
         var first: Date
         var days: Int
         var perDay: Int
+        var zone: String
+        var today: String
+    }
+
+    /// What the page shows of the days: the weeks as `CalendarGrid` writes them, and the
+    /// channels' colours.
+    struct Shown: Sendable {
+        var grid: String
+        var legend: [CalendarPages.Legend]
     }
 
     private struct Entry {
         var generation: Int
         var storedAt: Date
-        var days: [PostCalendar.Day]
+        var shown: Shown
     }
 
     static let maximumAge: TimeInterval = 5
@@ -36,24 +47,24 @@ final class CalendarCache: Sendable {
         generation.add(1, ordering: .sequentiallyConsistent)
     }
 
-    /// The cached days for `key`, or `read()`'s, which are kept for the next look; `now` is
-    /// the wired clock's.
-    func days(_ key: Key, now: Date, read: () async throws -> [PostCalendar.Day]) async throws -> [PostCalendar.Day] {
+    /// The days for `key` as cached, or as `render()` lays them out, kept for the next look;
+    /// `now` is the wired clock's.
+    func days(_ key: Key, now: Date, render: () async throws -> Shown) async throws -> Shown {
         // The generation before reading: a change during the read makes the entry stale at once.
         let current = generation.load(ordering: .sequentiallyConsistent)
         if let entry = entries.withLock({ $0[key] }), entry.generation == current,
            abs(now.timeIntervalSince(entry.storedAt)) < Self.maximumAge {
-            return entry.days
+            return entry.shown
         }
-        let days = try await read()
+        let shown = try await render()
         entries.withLock { entries in
             if entries.count >= Self.capacity, entries[key] == nil,
                let oldest = entries.min(by: { $0.value.storedAt < $1.value.storedAt })?.key {
                 entries[oldest] = nil
             }
-            entries[key] = Entry(generation: current, storedAt: now, days: days)
+            entries[key] = Entry(generation: current, storedAt: now, shown: shown)
         }
-        return days
+        return shown
     }
 }
 
