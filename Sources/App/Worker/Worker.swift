@@ -4,7 +4,8 @@ import Vapor
 /// The background worker. Its heartbeat runs on a task of its own, so slow work (a network that
 /// takes its time answering) never makes `/healthz` say the worker stopped. Beside it: the job
 /// runner, which publishes deliveries and calls webhooks; and upkeep, checking channels'
-/// credentials once a day and clearing what has expired. Runs inside `serve` (unless
+/// credentials once a day, filling the library's slots for the coming week and clearing what
+/// has expired. Runs inside `serve` (unless
 /// `--no-worker`) or as `trestle worker`; any number of workers share the work through the job
 /// queue.
 actor Worker {
@@ -76,6 +77,11 @@ actor Worker {
                 try await ChannelHealthSweep(service: channels, logger: logger).run()
             } catch {
                 logger.error("Channel health sweep failed: \(String(reflecting: error))")
+            }
+            do {
+                try await application.wiring.libraryFiller(on: application.db).fillSlots()
+            } catch {
+                logger.error("Filling library slots failed: \(String(reflecting: error))")
             }
             if Date().timeIntervalSince(lastHousekeeping) >= Housekeeping.interval {
                 do {
