@@ -55,6 +55,18 @@ func routes(_ app: Application) throws {
     workspace.post("webhooks", use: WebhooksAPI.create)
     workspace.get("webhooks", ":webhook", use: WebhooksAPI.show)
     workspace.delete("webhooks", ":webhook", use: WebhooksAPI.delete)
+    workspace.get("library", use: LibraryAPI.show)
+    workspace.patch("library", use: LibraryAPI.change)
+    workspace.get("library", "categories", use: LibraryAPI.categories)
+    workspace.post("library", "categories", use: LibraryAPI.createCategory)
+    workspace.get("library", "categories", ":category", use: LibraryAPI.category)
+    workspace.patch("library", "categories", ":category", use: LibraryAPI.changeCategory)
+    workspace.delete("library", "categories", ":category", use: LibraryAPI.deleteCategory)
+    workspace.get("library", "items", use: LibraryAPI.items)
+    workspace.post("library", "items", use: LibraryAPI.createItem)
+    workspace.get("library", "items", ":item", use: LibraryAPI.item)
+    workspace.patch("library", "items", ":item", use: LibraryAPI.changeItem)
+    workspace.delete("library", "items", ":item", use: LibraryAPI.deleteItem)
 
     // MARK: Site channels — public pages and feeds, no session
     let site = app.grouped("s", ":slug")
