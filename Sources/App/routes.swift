@@ -130,6 +130,12 @@ func routes(_ app: Application) throws {
     page.get("webhooks", use: WebhookPages.list)
     page.post("webhooks", use: WebhookPages.create)
     page.post("webhooks", ":webhook", "delete", use: WebhookPages.delete)
+    page.get("library", use: LibraryPages.library)
+    page.post("library", "pause", use: LibraryPages.pause)
+    page.post("library", "categories", use: LibraryPages.createCategory)
+    page.post("library", "categories", ":category", "delete", use: LibraryPages.deleteCategory)
+    page.post("library", "items", use: LibraryPages.createItem)
+    page.post("library", "items", ":item", "delete", use: LibraryPages.deleteItem)
     page.get("delete", use: WorkspaceSettingsPages.deleteForm)
     page.post("delete", use: WorkspaceSettingsPages.delete)
 }
