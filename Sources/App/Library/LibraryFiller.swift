@@ -11,6 +11,8 @@ import Foundation
 struct LibraryFiller: Sendable {
     /// How far ahead slots are filled: a week, so the calendar shows the library's posts.
     static let horizon: TimeInterval = 7 * 86_400
+    /// How often the worker fills: slots are filled a week ahead, so a minute late is nothing.
+    static let interval: TimeInterval = 60
 
     let db: any Database
     let wiring: Wiring
@@ -51,7 +53,13 @@ struct LibraryFiller: Sendable {
         for channel in channels where !paused.contains(channel.$workspace.id) {
             let schedule = channel.postingSchedule
             let librarySlots = PostingSchedule(slots: schedule.slots.filter { $0.category != nil }, zone: schedule.zone)
-            for (instant, slot) in librarySlots.occurrences(from: now, until: now.addingTimeInterval(Self.horizon)) {
+            let coming = librarySlots.occurrences(from: now, until: now.addingTimeInterval(Self.horizon))
+            guard let first = coming.first?.instant else { continue }
+            // Most rounds find the week filled already: one read skips those slots, and only an
+            // empty one is looked at again inside its transaction.
+            let filledAlready = Set(try await LibraryFill.query(on: db)
+                .filter(\.$channel.$id == channel.requireID()).filter(\.$slotAt >= first).all(\.$slotAt))
+            for (instant, slot) in coming where !filledAlready.contains(instant) {
                 guard let category = slot.category else { continue }
                 if try await fill(channel, at: instant, from: category) { filled += 1 }
             }

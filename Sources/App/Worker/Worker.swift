@@ -69,6 +69,7 @@ actor Worker {
 
     private static func upkeep(_ application: Application, logger: Logger) async {
         var lastHousekeeping = Date.distantPast
+        var lastLibraryFill = Date.distantPast
         while !Task.isCancelled {
             do {
                 let channels = ChannelService(
@@ -78,10 +79,13 @@ actor Worker {
             } catch {
                 logger.error("Channel health sweep failed: \(String(reflecting: error))")
             }
-            do {
-                try await application.wiring.libraryFiller(on: application.db).fillSlots()
-            } catch {
-                logger.error("Filling library slots failed: \(String(reflecting: error))")
+            if Date().timeIntervalSince(lastLibraryFill) >= LibraryFiller.interval {
+                do {
+                    try await application.wiring.libraryFiller(on: application.db).fillSlots()
+                    lastLibraryFill = Date()
+                } catch {
+                    logger.error("Filling library slots failed: \(String(reflecting: error))")
+                }
             }
             if Date().timeIntervalSince(lastHousekeeping) >= Housekeeping.interval {
                 do {
