@@ -20,6 +20,14 @@ import VaporTesting
         return try #require(try response.json()["id"] as? String, "\(response.text)")
     }
 
+    /// Ana, with a Site channel "Shop" in `zone`, and the clock standing at `start`.
+    private static func shop(_ app: Application, at start: String = "2027-01-04T00:00:00Z", zone: String = "UTC") async throws -> (ManualClock, Member, String) {
+        let clock = ManualClock(utc(start))
+        app.wiring.clock = clock
+        let ana = try await app.makeMember("ana@example.com")
+        return (clock, ana, try await addChannel(app, ana, "Shop", zone: zone))
+    }
+
     private static func addCategory(_ app: Application, _ member: Member, _ json: String) async throws -> String {
         let response = try await app.api(.POST, "/api/v1/workspaces/\(member.workspaceID)/library/categories", as: member, json: json)
         #expect(response.status == .created, "\(response.text)")
@@ -85,10 +93,7 @@ import VaporTesting
     func overThreeMonthsAnItemWaitsItsDaysOnEachChannelAndTheLeastRecentlySentGoesNext(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in
             // setup
-            let clock = ManualClock(Self.utc("2027-01-04T00:00:00Z"))
-            app.wiring.clock = clock
-            let ana = try await app.makeMember("ana@example.com")
-            let shop = try await Self.addChannel(app, ana, "Shop")
+            let (clock, ana, shop) = try await Self.shop(app)
             let blog = try await Self.addChannel(app, ana, "Blog", zone: "America/New_York")
             let tips = try await Self.addCategory(app, ana, #"{"name": "Tips", "minDaysBetween": 5}"#)
             let items = [
@@ -163,10 +168,7 @@ import VaporTesting
     @Test(arguments: TestDatabase.all)
     func eachSendTakesTheNextWordingInTurn(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in
-            let clock = ManualClock(Self.utc("2027-01-04T00:00:00Z"))
-            app.wiring.clock = clock
-            let ana = try await app.makeMember("ana@example.com")
-            let shop = try await Self.addChannel(app, ana, "Shop")
+            let (clock, ana, shop) = try await Self.shop(app)
             let bread = try await Self.addCategory(app, ana, #"{"name": "Bread", "minDaysBetween": 1}"#)
             try await Self.addItem(app, ana, bread, "Rye", #", "variants": ["Rye, again", "  ", "Still rye"]"#)
             try await Self.bind(app, ana, shop, bread)
@@ -181,10 +183,7 @@ import VaporTesting
     @Test(arguments: TestDatabase.all)
     func pausingCancelsWaitingFillsAndStopsNewOnesAndResumingFillsAgain(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in
-            let clock = ManualClock(Self.utc("2027-01-04T00:00:00Z"))
-            app.wiring.clock = clock
-            let ana = try await app.makeMember("ana@example.com")
-            let shop = try await Self.addChannel(app, ana, "Shop")
+            let (clock, ana, shop) = try await Self.shop(app)
             let tips = try await Self.addCategory(app, ana, #"{"name": "Tips", "minDaysBetween": 0}"#)
             let item = try await Self.addItem(app, ana, tips, "Keep bread in linen")
             try await Self.bind(app, ana, shop, tips)
@@ -213,10 +212,7 @@ import VaporTesting
     @Test(arguments: TestDatabase.all)
     func anEmptyCategoryLeavesItsSlotEmptyFillingTwiceFillsOnceAndTheQueueLeavesLibrarySlotsAlone(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in
-            let clock = ManualClock(Self.utc("2027-01-04T00:00:00Z"))
-            app.wiring.clock = clock
-            let ana = try await app.makeMember("ana@example.com")
-            let shop = try await Self.addChannel(app, ana, "Shop")
+            let (clock, ana, shop) = try await Self.shop(app)
             let tips = try await Self.addCategory(app, ana, #"{"name": "Tips", "minDaysBetween": 0}"#)
             #expect(try await Self.bind(app, ana, shop, tips).status == .ok)
             let slots = try await app.api(.GET, "/api/v1/workspaces/\(ana.workspaceID)/channels/\(shop)/slots", as: ana).json()["slots"] as? [[String: Any]]
@@ -244,10 +240,7 @@ import VaporTesting
     @Test(arguments: TestDatabase.all)
     func aCategorySlotKeepsItsLocalTimeWhenTheClocksChange(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in
-            let clock = ManualClock(Self.utc("2027-03-15T00:00:00Z"))
-            app.wiring.clock = clock
-            let ana = try await app.makeMember("ana@example.com")
-            let shop = try await Self.addChannel(app, ana, "Shop", zone: "Europe/Berlin")
+            let (clock, ana, shop) = try await Self.shop(app, at: "2027-03-15T00:00:00Z", zone: "Europe/Berlin")
             let tips = try await Self.addCategory(app, ana, #"{"name": "Tips", "minDaysBetween": 0}"#)
             try await Self.addItem(app, ana, tips, "Keep bread in linen")
             try await Self.bind(app, ana, shop, tips, weekdays: 7...7)
@@ -261,10 +254,7 @@ import VaporTesting
     @Test(arguments: TestDatabase.all)
     func deletingAnItemCancelsItsWaitingFillsAndKeepsWhatWentOut(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in
-            let clock = ManualClock(Self.utc("2027-01-04T00:00:00Z"))
-            app.wiring.clock = clock
-            let ana = try await app.makeMember("ana@example.com")
-            let shop = try await Self.addChannel(app, ana, "Shop")
+            let (clock, ana, shop) = try await Self.shop(app)
             let tips = try await Self.addCategory(app, ana, #"{"name": "Tips", "minDaysBetween": 0}"#)
             let item = try await Self.addItem(app, ana, tips, "Keep bread in linen")
             try await Self.bind(app, ana, shop, tips)

@@ -116,14 +116,8 @@ struct LibraryService: Sendable {
     private func apply(_ draft: CategoryDraft, to category: LibraryCategory, creating: Bool) throws {
         var problems: [String: String] = [:]
         if let raw = draft.name ?? (creating ? "" : nil) {
-            let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            if name.isEmpty {
-                problems["name"] = "Give the category a name, such as Tips or Products."
-            } else if name.count > FieldRules.maximumNameLength {
-                problems["name"] = "Keep the name to \(FieldRules.maximumNameLength) characters."
-            } else {
-                category.name = name
-            }
+            let name = FieldRules.name(raw, missing: "Give the category a name, such as Tips or Products.")
+            if let problem = name.problem { problems["name"] = problem } else { category.name = name.value }
         }
         Self.checkRules(minDaysBetween: draft.minDaysBetween, maxRepeats: draft.maxRepeats, into: &problems)
         guard problems.isEmpty else {
