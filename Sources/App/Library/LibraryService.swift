@@ -65,7 +65,7 @@ struct LibraryService: Sendable {
                 try await LibraryFiller(db: db, wiring: wiring).cancelPendingFills(of: itemIDs)
             }
         }
-        if !paused { try await LibraryFiller(db: db, wiring: wiring).fillSlots(in: workspaceID) }
+        if !paused { await fillSoon(workspaceID) }
     }
 
     // MARK: Categories
@@ -158,7 +158,7 @@ struct LibraryService: Sendable {
         let item = LibraryItem(workspaceID: try workspace.requireID(), categoryID: UUID())
         try await apply(draft, to: item, in: workspace, creating: true)
         try await item.create(on: db)
-        try await LibraryFiller(db: db, wiring: wiring).fillSlots(in: workspace.requireID())
+        await fillSoon(try workspace.requireID())
         return item
     }
 
@@ -166,7 +166,7 @@ struct LibraryService: Sendable {
     func updateItem(_ item: LibraryItem, in workspace: Workspace, with draft: ItemDraft) async throws {
         try await apply(draft, to: item, in: workspace, creating: false)
         try await item.save(on: db)
-        try await LibraryFiller(db: db, wiring: wiring).fillSlots(in: workspace.requireID())
+        await fillSoon(try workspace.requireID())
     }
 
     /// Deletes the item and cancels what it had waiting; what went out stays.
@@ -227,6 +227,17 @@ struct LibraryService: Sendable {
         if let expiry = draft.expiresAt { item.expiresAt = expiry }
         // A wording removed may leave the turn past the end; it starts again at the text.
         if item.rotationIndex >= item.wordings.count { item.rotationIndex = 0 }
+    }
+
+    /// Fills the workspace's coming category slots now, so a change shows at once. What
+    /// cannot be filled now (another writer holds SQLite) is logged, and the worker's next
+    /// round fills it: the change itself is saved either way.
+    func fillSoon(_ workspaceID: UUID) async {
+        do {
+            try await LibraryFiller(db: db, wiring: wiring).fillSlots(in: workspaceID)
+        } catch {
+            db.logger.warning("Library slots are filled at the worker's next round: \(String(reflecting: error))")
+        }
     }
 
     /// How often each item went out, when it last did and when it goes next.

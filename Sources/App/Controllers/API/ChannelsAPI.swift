@@ -45,7 +45,7 @@ enum ChannelsAPI {
         let channel = try await service.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace)
         try await service.setPostingSlots(try body.postingSlots(), of: channel)
         // Slots just bound to a category are filled now rather than at the worker's next round.
-        try await req.wiring.libraryFiller(on: req.db).fillSlots(in: channel.$workspace.id)
+        await req.library.fillSoon(channel.$workspace.id)
         return PostingSlotsDTO(channel)
     }
 
