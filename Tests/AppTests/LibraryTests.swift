@@ -237,6 +237,30 @@ import VaporTesting
         }
     }
 
+    /// Two workers filling at the same moment: each slot is filled once, by one of them. On
+    /// PostgreSQL, where several workers run (SQLite has one writer at a time).
+    @Test(arguments: TestDatabase.all.filter { $0 == .postgres })
+    func twoWorkersFillingAtOnceFillEachSlotOnce(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let (_, ana, shop) = try await Self.shop(app)
+            let other = try await Self.addChannel(app, ana, "Blog")
+            let tips = try await Self.addCategory(app, ana, #"{"name": "Tips", "minDaysBetween": 0}"#)
+            try await Self.bind(app, ana, shop, tips)
+            try await Self.bind(app, ana, other, tips, time: "15:00")
+            try await Self.addItem(app, ana, tips, "Keep bread in linen")
+            // Emptied again (deleting a fill's post frees its slot), so both workers find them empty.
+            for fill in try await LibraryFill.query(on: app.db).with(\.$post).all() { try await fill.post.delete(on: app.db) }
+            #expect(try await LibraryFill.query(on: app.db).count() == 0)
+
+            async let first = Self.fill(app)
+            async let second = Self.fill(app)
+            let total = try await first + second
+            #expect(total == 14)
+            #expect(try await LibraryFill.query(on: app.db).count() == 14)
+            #expect(try await Delivery.query(on: app.db).count() == 14)
+        }
+    }
+
     @Test(arguments: TestDatabase.all)
     func aCategorySlotKeepsItsLocalTimeWhenTheClocksChange(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in
