@@ -77,9 +77,10 @@ import VaporTesting
 
     /// Every fill, soonest slot first, with its post's text and its delivery's state.
     private static func sends(_ app: Application) async throws -> [Send] {
-        try await LibraryFill.query(on: app.db).with(\.$post) { $0.with(\.$deliveries) }.sort(\.$slotAt).all().map { fill in
-            let delivery = try #require(fill.post.deliveries.first)
-            return Send(item: fill.$item.id.uuidString, channel: fill.$channel.id.uuidString, at: delivery.scheduledAt, text: fill.post.text, state: delivery.state)
+        try await LibraryFill.query(on: app.db).filter(\.$post.$id != nil).with(\.$post) { $0.with(\.$deliveries) }.sort(\.$slotAt).all().map { fill in
+            let post = try #require(fill.post)
+            let delivery = try #require(post.deliveries.first)
+            return Send(item: fill.$item.id.uuidString, channel: fill.$channel.id.uuidString, at: delivery.scheduledAt, text: post.text, state: delivery.state)
         }
     }
 
@@ -248,8 +249,11 @@ import VaporTesting
             try await Self.bind(app, ana, shop, tips)
             try await Self.bind(app, ana, other, tips, time: "15:00")
             try await Self.addItem(app, ana, tips, "Keep bread in linen")
-            // Emptied again (deleting a fill's post frees its slot), so both workers find them empty.
-            for fill in try await LibraryFill.query(on: app.db).with(\.$post).all() { try await fill.post.delete(on: app.db) }
+            // Emptied again, as a pause would, so both workers find the slots empty.
+            for fill in try await LibraryFill.query(on: app.db).with(\.$post).all() {
+                try await fill.delete(on: app.db)
+                try await fill.post?.delete(on: app.db)
+            }
             #expect(try await LibraryFill.query(on: app.db).count() == 0)
 
             async let first = Self.fill(app)
@@ -296,6 +300,27 @@ import VaporTesting
             try await app.publishDueDeliveries()
             #expect(try await Delivery.query(on: app.db).count() == 3, "nothing canceled goes out later")
             #expect(try await Self.fill(app) == 0, "the category has no item left")
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func deletingALibraryPostSkipsItsSlotRatherThanSendingTheSameItemAgain(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let (clock, ana, shop) = try await Self.shop(app)
+            let tips = try await Self.addCategory(app, ana, #"{"name": "Tips", "minDaysBetween": 0}"#)
+            let linen = try await Self.addItem(app, ana, tips, "Keep bread in linen")
+            try await Self.addItem(app, ana, tips, "Freeze it sliced")
+            try await Self.bind(app, ana, shop, tips)
+            let first = try #require(try await LibraryFill.query(on: app.db).sort(\.$slotAt).first())
+            #expect(first.$item.id.uuidString == linen)
+
+            let deleted = try await app.api(.DELETE, "/api/v1/workspaces/\(ana.workspaceID)/posts/\(try #require(first.$post.id))", as: ana)
+            #expect(deleted.status == .noContent)
+            #expect(try await Self.fill(app) == 0, "the slot stays skipped")
+            try await Self.simulate(app, clock, days: 2)
+            let published = try await Self.sends(app).filter { $0.state == .published }
+            #expect(published.map(\.at) == [Self.utc("2027-01-05T09:00:00Z")], "nothing on the skipped Monday")
+            #expect(try await Self.item(app, ana, linen)["timesSent"] as? Int == 0)
         }
     }
 

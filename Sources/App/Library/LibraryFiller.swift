@@ -83,7 +83,9 @@ struct LibraryFiller: Sendable {
                     .filter(\.$id == categoryID).filter(\.$workspace.$id == channel.$workspace.id).first() else { return false }
                 let items = try await LibraryItem.query(on: db).filter(\.$category.$id == categoryID).sort(\.$createdAt).sort(\.$id).all()
                 guard !items.isEmpty else { return false }
-                let fills = Dictionary(grouping: try await LibraryFill.query(on: db).filter(\.$item.$id ~~ items.compactMap(\.id)).all(), by: \.$item.id)
+                // Skipped slots (their post deleted) are no sends: they count for no rule.
+                let fills = Dictionary(grouping: try await LibraryFill.query(on: db)
+                    .filter(\.$item.$id ~~ items.compactMap(\.id)).filter(\.$post.$id != nil).all(), by: \.$item.id)
                 var best: (item: LibraryItem, last: Date?)?
                 for item in items {
                     let own = fills[try item.requireID()] ?? []
@@ -139,15 +141,17 @@ struct LibraryFiller: Sendable {
     /// fill being sent right now is left to finish. Runs on `db`, the caller's transaction.
     func cancelPendingFills(of itemIDs: [UUID]) async throws {
         guard !itemIDs.isEmpty else { return }
-        let fills = try await LibraryFill.query(on: db).filter(\.$item.$id ~~ itemIDs).all()
+        let fills = try await LibraryFill.query(on: db).filter(\.$item.$id ~~ itemIDs).filter(\.$post.$id != nil).all()
         guard !fills.isEmpty else { return }
-        let deliveries = Dictionary(grouping: try await Delivery.query(on: db).filter(\.$post.$id ~~ fills.map(\.$post.id)).all(), by: \.$post.id)
+        let deliveries = Dictionary(grouping: try await Delivery.query(on: db).filter(\.$post.$id ~~ fills.compactMap(\.$post.id)).all(), by: \.$post.id)
         for fill in fills {
-            let own = deliveries[fill.$post.id] ?? []
+            guard let postID = fill.$post.id else { continue }
+            let own = deliveries[postID] ?? []
             guard !own.isEmpty, own.allSatisfy({ $0.state.isPending || $0.state == .canceled }) else { continue }
-            // Its deliveries and the fill go with the post (their foreign keys cascade); a
-            // publish job still queued for one finds nothing and does nothing.
-            try await Post.find(fill.$post.id, on: db)?.delete(on: db)
+            try await fill.delete(on: db)
+            // Its deliveries go with the post (their foreign key cascades); a publish job still
+            // queued for one finds nothing and does nothing.
+            try await Post.find(postID, on: db)?.delete(on: db)
         }
     }
 }

@@ -245,11 +245,12 @@ struct LibraryService: Sendable {
         let ids = items.compactMap(\.id)
         guard !ids.isEmpty else { return [:] }
         let fills = try await LibraryFill.query(on: db).filter(\.$item.$id ~~ ids).all()
-        let deliveries = try await Delivery.query(on: db).filter(\.$post.$id ~~ fills.map(\.$post.id)).all()
+        let deliveries = try await Delivery.query(on: db).filter(\.$post.$id ~~ fills.compactMap(\.$post.id)).all()
         let byPost = Dictionary(grouping: deliveries, by: \.$post.id)
         var records: [UUID: ItemRecord] = Dictionary(uniqueKeysWithValues: ids.map { ($0, ItemRecord()) })
         for fill in fills {
-            for delivery in byPost[fill.$post.id] ?? [] {
+            guard let postID = fill.$post.id else { continue }
+            for delivery in byPost[postID] ?? [] {
                 if delivery.state == .published {
                     records[fill.$item.id]?.timesSent += 1
                     if let at = delivery.publishedAt, records[fill.$item.id]?.lastSentAt.map({ at > $0 }) ?? true {

@@ -32,7 +32,8 @@ struct M020_CreateLibrary: AsyncMigration {
             .id()
             .field("item_id", .uuid, .required, .references(LibraryItem.schema, "id", onDelete: .cascade))
             .field("channel_id", .uuid, .required, .references(Channel.schema, "id", onDelete: .cascade))
-            .field("post_id", .uuid, .required, .references(Post.schema, "id", onDelete: .cascade))
+            // A person deleting the post skips the slot; the row stays to say so.
+            .field("post_id", .uuid, .references(Post.schema, "id", onDelete: .setNull))
             .field("slot_at", .datetime, .required)
             .field("created_at", .datetime)
             .unique(on: "channel_id", "slot_at")

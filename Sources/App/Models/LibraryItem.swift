@@ -41,14 +41,17 @@ final class LibraryItem: Model, @unchecked Sendable {
 
 /// One time a library item went (or is to go) out: the ordinary post made for it, in one
 /// channel's slot. Unique per channel and slot instant, so a slot is never filled twice.
-/// Deleting the post (or canceling a fill) removes the row, and the slot is free again.
+/// Canceling a fill (pause, deleting the item) removes the row, and the slot is free again; a
+/// person deleting the post itself skips that slot: the row stays without a post, so the
+/// library does not put the same item straight back.
 final class LibraryFill: Model, @unchecked Sendable {
     static let schema = "library_fills"
 
     @ID(key: .id) var id: UUID?
     @Parent(key: "item_id") var item: LibraryItem
     @Parent(key: "channel_id") var channel: Channel
-    @Parent(key: "post_id") var post: Post
+    /// Nil once a person deleted the post: the slot was skipped.
+    @OptionalParent(key: "post_id") var post: Post?
     /// The slot's instant, as the schedule laid it out (the delivery may be moved later).
     @Field(key: "slot_at") var slotAt: Date
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
