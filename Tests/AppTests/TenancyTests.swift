@@ -20,7 +20,12 @@ import VaporTesting
         let delivery = try Delivery(postID: queued.requireID(), channel: channel, scheduledAt: Date().addingTimeInterval(86_400), now: Date())
         try await delivery.create(on: app.db)
         let (webhook, _) = try await app.wiring.webhooks(on: app.db).create(url: "https://victim.example.com/hooks", events: ["delivery.failed"], in: victim.workspace)
+        let library = app.wiring.library(on: app.db)
+        let category = try await library.createCategory(.init(name: "Victim's tips"), in: victim.workspace)
+        let item = try await library.createItem(.init(category: try category.requireID().uuidString, text: "Victim's tip"), in: victim.workspace)
         return [
+            "category": try category.requireID().uuidString,
+            "item": try item.requireID().uuidString,
             "webhook": try webhook.requireID().uuidString,
             "delivery": try delivery.requireID().uuidString,
             "direction": "earlier",
@@ -71,6 +76,8 @@ import VaporTesting
             #expect(try await Post.query(on: app.db).filter(\.$text == "Victim's draft").count() == 1)
             #expect(try await App.Channel.query(on: app.db).count() == 1)
             #expect(try await Webhook.query(on: app.db).count() == 1)
+            #expect(try await LibraryItem.query(on: app.db).count() == 1)
+            #expect(try await LibraryCategory.query(on: app.db).first()?.name == "Victim's tips")
         }
     }
 

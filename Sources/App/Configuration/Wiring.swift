@@ -35,6 +35,8 @@ final class Wiring: @unchecked Sendable {
     func deliveries(on db: any Database) -> DeliveryService { DeliveryService(db: db, wiring: self) }
     func posts(on db: any Database) -> PostService { PostService(db: db, wiring: self) }
     func webhooks(on db: any Database) -> WebhookService { WebhookService(db: db, wiring: self) }
+    func library(on db: any Database) -> LibraryService { LibraryService(db: db, wiring: self) }
+    func libraryFiller(on db: any Database) -> LibraryFiller { LibraryFiller(db: db, wiring: self) }
 }
 
 /// Which network publishes how: the app asks here and never switches on the network.

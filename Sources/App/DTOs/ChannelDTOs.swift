@@ -76,21 +76,25 @@ struct ChannelDTO: Content {
     }
 }
 
-/// A channel's posting times: `{"slots": [{"weekday": 1…7 (Monday is 1), "time": "HH:MM"}]}`.
+/// A channel's posting times: `{"slots": [{"weekday": 1…7 (Monday is 1), "time": "HH:MM",
+/// "category": id}]}`; `category` (optional) binds the slot to a library category.
 struct PostingSlotsDTO: Content, APIRequestBody {
     static let fields: Set<String> = ["slots"]
 
     struct Slot: Content {
         var weekday: Int
         var time: String
+        /// The library category that fills this slot; absent for a slot of the queue.
+        var category: String?
 
-        init(weekday: Int, time: String) {
+        init(weekday: Int, time: String, category: String? = nil) {
             self.weekday = weekday
             self.time = time
+            self.category = category
         }
 
         private enum CodingKeys: String, CodingKey, CaseIterable {
-            case weekday, time
+            case weekday, time, category
         }
 
         private struct AnyKey: CodingKey {
@@ -105,23 +109,31 @@ struct PostingSlotsDTO: Content, APIRequestBody {
             let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
                 .filter { CodingKeys(rawValue: $0) == nil }
             if let field = unknown.sorted().first {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "A slot has only weekday and time, not \(field.prefix(40))."))
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "A slot has only weekday, time and category, not \(field.prefix(40))."))
             }
             let container = try decoder.container(keyedBy: CodingKeys.self)
             weekday = try container.decode(Int.self, forKey: .weekday)
             time = try container.decode(String.self, forKey: .time)
+            category = try container.decodeIfPresent(String.self, forKey: .category)
         }
     }
 
     var slots: [Slot]
 
     init(_ channel: Channel) {
-        slots = channel.postingSlots.sorted().map { Slot(weekday: $0.weekday, time: $0.time) }
+        slots = channel.postingSlots.sorted().map { Slot(weekday: $0.weekday, time: $0.time, category: $0.category?.uuidString) }
     }
 
     func postingSlots() throws -> [PostingSlot] {
         try slots.enumerated().map { index, slot in
-            guard let parsed = PostingSlot(weekday: slot.weekday, time: slot.time) else {
+            var category: UUID?
+            if let id = slot.category {
+                guard let uuid = UUID(uuidString: id) else {
+                    throw AppError.invalid(["slots": "Slot \(index + 1): \(id.prefix(40)) is not one of the library's categories."])
+                }
+                category = uuid
+            }
+            guard let parsed = PostingSlot(weekday: slot.weekday, time: slot.time, category: category) else {
                 throw AppError.invalid(["slots": "Slot \(index + 1): give a weekday from 1 (Monday) to 7 (Sunday) and a time as HH:MM, such as 09:30."])
             }
             return parsed

@@ -72,6 +72,11 @@ final class Channel: Model, @unchecked Sendable {
     var postingSchedule: PostingSchedule {
         PostingSchedule(slots: postingSlots, zone: TimeZone(identifier: timezone) ?? TimeZone(identifier: "UTC")!)
     }
+
+    /// The slots the queue fills: those not bound to a library category, which are the library's.
+    var queueSchedule: PostingSchedule {
+        PostingSchedule(slots: postingSlots.filter { $0.category == nil }, zone: TimeZone(identifier: timezone) ?? TimeZone(identifier: "UTC")!)
+    }
 }
 
 /// Which channels a post goes to. Deleting either side removes the link.

@@ -68,6 +68,18 @@ enum APIOperations {
         .init(method: "post", path: "/api/v1/workspaces/{ws}/webhooks", summary: "Add a webhook (at most 10 per workspace); the answer has its signing secret, shown this once", request: "WebhookInput", status: 201, response: APISchemas.ref("Webhook")),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/webhooks/{webhook}", summary: "A webhook and its recent attempts, newest first", status: 200, response: APISchemas.ref("Webhook")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/webhooks/{webhook}", summary: "Delete a webhook; events not yet sent to it are dropped", status: 204),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/library", summary: "The evergreen library's switch: whether it is paused", status: 200, response: APISchemas.ref("Library")),
+        .init(method: "patch", path: "/api/v1/workspaces/{ws}/library", summary: "Pause the library (no new fills; fills not yet sent are canceled) or resume it (the coming slots are filled)", request: "LibraryChange", status: 200, response: APISchemas.ref("Library")),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/library/categories", summary: "The library's categories and their recycling rules", status: 200, response: APISchemas.list("LibraryCategory")),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/library/categories", summary: "Add a category; bind posting slots to it with `category` in a channel's slots", request: "LibraryCategoryInput", status: 201, response: APISchemas.ref("LibraryCategory")),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/library/categories/{category}", summary: "A category", status: 200, response: APISchemas.ref("LibraryCategory")),
+        .init(method: "patch", path: "/api/v1/workspaces/{ws}/library/categories/{category}", summary: "Change a category's name or rules; `null` clears a limit or the expiry", request: "LibraryCategoryChange", status: 200, response: APISchemas.ref("LibraryCategory")),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}/library/categories/{category}", summary: "Delete a category and its items; their fills not yet sent are canceled, its slots become the queue's", status: 204),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/library/items", summary: "The library's items, with how often each went out and when it goes next", status: 200, response: APISchemas.list("LibraryItem")),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/library/items", summary: "Add an item to a category; the category's coming slots are filled at once", request: "LibraryItemInput", status: 201, response: APISchemas.ref("LibraryItem")),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/library/items/{item}", summary: "An item", status: 200, response: APISchemas.ref("LibraryItem")),
+        .init(method: "patch", path: "/api/v1/workspaces/{ws}/library/items/{item}", summary: "Change an item; `null` gives a rule back to its category. Fills already made keep their text", request: "LibraryItemChange", status: 200, response: APISchemas.ref("LibraryItem")),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}/library/items/{item}", summary: "Delete an item; its fills not yet sent are canceled, what went out stays", status: 204),
     ]
 }
 

@@ -82,6 +82,33 @@ enum APISchemas {
         return nullWhereOptional(.object(fields))
     }
 
+    /// A library category's or item's fields; `item` adds the content and makes the rules
+    /// nullable (null: the category's), `creating` makes the required fields required.
+    private static func library(item: Bool, creating: Bool) -> JSONValue {
+        let days: JSONValue = ["type": item ? ["integer", "null"] : "integer", "minimum": 0, "maximum": .int(LibraryService.maximumDaysBetween),
+                               "description": "Days before the same item goes to the same channel again"]
+        let repeats: JSONValue = ["type": ["integer", "null"], "minimum": 1, "maximum": .int(LibraryService.maximumRepeats),
+                                  "description": "The most times an item goes out, all channels together; null: no limit"]
+        let expiry: JSONValue = ["type": ["string", "null"], "format": "date-time", "description": "No send at or after this instant; null: none"]
+        var properties: [(String, JSONValue)] = []
+        if item {
+            properties += [
+                ("category", id),
+                ("text", postText),
+                ("variants", ["type": "array", "maxItems": .int(LibraryService.maximumVariants), "items": text(max: ComposeService.maximumTextLength),
+                              "description": "Other wordings; each send takes the next of the text and these, in turn"]),
+                ("media", ["type": "array", "maxItems": .int(MediaRules.mostPerPost), "uniqueItems": true, "items": id]),
+            ]
+        } else {
+            properties.append(("name", name))
+        }
+        properties += [("minDaysBetween", days), ("maxRepeats", repeats), ("expiresAt", expiry)]
+        var fields: [(String, JSONValue)] = [("type", "object"), ("additionalProperties", false)]
+        if creating { fields.append(("required", item ? ["category", "text"] : ["name"])) }
+        fields.append(("properties", .object(properties)))
+        return nullWhereOptional(.object(fields))
+    }
+
     static let all: [(String, JSONValue)] = [
         ("Error", [
             "type": "object", "required": ["error"],
@@ -249,6 +276,7 @@ enum APISchemas {
                     "properties": [
                         "weekday": ["type": "integer", "minimum": 1, "maximum": 7, "description": "Monday is 1"],
                         "time": ["type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "HH:MM in the channel's zone"],
+                        "category": ["type": "string", "format": "uuid", "description": "A library category of the workspace: the library fills this slot, and the queue leaves it alone"],
                     ],
                 ],
             ]],
@@ -320,6 +348,34 @@ enum APISchemas {
                         "attemptedAt": instant,
                     ],
                 ]],
+            ],
+        ]),
+        ("Library", ["type": "object", "required": ["paused"], "properties": ["paused": ["type": "boolean"]]]),
+        ("LibraryChange", ["type": "object", "required": ["paused"], "additionalProperties": false, "properties": ["paused": ["type": "boolean"]]]),
+        ("LibraryCategoryInput", library(item: false, creating: true)),
+        ("LibraryCategoryChange", library(item: false, creating: false)),
+        ("LibraryCategory", [
+            "type": "object", "required": ["id", "name", "minDaysBetween", "maxRepeats", "expiresAt"],
+            "properties": [
+                "id": string, "name": string, "minDaysBetween": ["type": "integer"], "maxRepeats": ["type": ["integer", "null"]],
+                "expiresAt": optionalInstant, "createdAt": instant,
+            ],
+        ]),
+        ("LibraryItemInput", library(item: true, creating: true)),
+        ("LibraryItemChange", library(item: true, creating: false)),
+        ("LibraryItem", [
+            "type": "object",
+            "required": ["id", "category", "text", "variants", "media", "minDaysBetween", "maxRepeats", "expiresAt", "timesSent", "nextDueAt", "lastSentAt", "engagement"],
+            "properties": [
+                "id": string, "category": string, "text": string, "variants": ["type": "array", "items": string], "media": ["type": "array", "items": string],
+                "minDaysBetween": ["type": ["integer", "null"], "description": "The item's own rule; null: its category's"],
+                "maxRepeats": ["type": ["integer", "null"], "description": "The item's own rule; null: its category's"],
+                "expiresAt": ["type": ["string", "null"], "format": "date-time", "description": "The item's own expiry; null: its category's"],
+                "timesSent": ["type": "integer", "description": "Sends published, all channels together"],
+                "nextDueAt": ["type": ["string", "null"], "format": "date-time", "description": "The slot it fills next, within the coming week; null: none yet"],
+                "lastSentAt": optionalInstant,
+                "engagement": ["type": ["integer", "null"], "description": "Engagement its sends brought; null until Trestle reads metrics"],
+                "createdAt": instant,
             ],
         ]),
         ("TokenName", [

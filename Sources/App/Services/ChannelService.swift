@@ -157,7 +157,21 @@ struct ChannelService: Sendable {
         guard slots.count <= 7 * 24 else {
             throw ServiceError.invalid(["slots": "A channel can have at most \(7 * 24) posting times a week."])
         }
-        channel.postingSlots = Array(Set(slots))
+        // A channel has one slot per time: the first one given for a time is kept.
+        var seen: Set<[Int]> = []
+        let unique = slots.filter { seen.insert($0.sameTime).inserted }
+        // Tenancy: a category of another workspace is as unknown as one that does not exist.
+        let categories = Set(unique.compactMap(\.category))
+        if !categories.isEmpty {
+            let known = try await LibraryCategory.query(on: db)
+                .filter(\.$id ~~ Array(categories))
+                .filter(\.$workspace.$id == channel.$workspace.id)
+                .all(\.$id)
+            if let unknown = categories.subtracting(known).first {
+                throw ServiceError.invalid(["slots": "\(unknown.uuidString) is not one of the library's categories."])
+            }
+        }
+        channel.postingSlots = unique
         try await channel.save(on: db)
     }
 

@@ -52,8 +52,11 @@ struct DeliveryService: Sendable {
                     .filter(\.$state ~~ [.scheduled, .retrying, .unknown, .sending, .published])
                     .filter(\.$scheduledAt >= now)
                     .all(\.$scheduledAt)
-                guard let free = channel.postingSchedule.nextFree(from: now, taken: Set(taken)) else {
-                    throw ServiceError.invalid(["schedule": "\(channel.handle) has no posting times yet: set them for the channel, or choose a time."],
+                guard let free = channel.queueSchedule.nextFree(from: now, taken: Set(taken)) else {
+                    let reason = channel.postingSlots.isEmpty
+                        ? "\(channel.handle) has no posting times yet: set them for the channel, or choose a time."
+                        : "\(channel.handle)'s posting times all belong to the library: add a time for the queue, or choose a time."
+                    throw ServiceError.invalid(["schedule": reason],
                                            message: "The post was not scheduled.")
                 }
                 at = free

@@ -34,6 +34,15 @@ enum FieldRules {
         return (value, nil)
     }
 
+    /// A name of something in a workspace (a channel, a library category), trimmed; `missing`
+    /// says what to do when it is empty.
+    static func name(_ raw: String, missing: String) -> (value: String, problem: String?) {
+        let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if value.isEmpty { return (value, missing) }
+        if value.count > maximumNameLength { return (value, "Keep the name to \(maximumNameLength) characters.") }
+        return (value, nil)
+    }
+
     static func tokenName(_ raw: String) -> (value: String, problem: String?) {
         let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if value.isEmpty { return (value, "Name the token after where it will be used.") }

@@ -4,7 +4,8 @@ import Vapor
 /// The background worker. Its heartbeat runs on a task of its own, so slow work (a network that
 /// takes its time answering) never makes `/healthz` say the worker stopped. Beside it: the job
 /// runner, which publishes deliveries and calls webhooks; and upkeep, checking channels'
-/// credentials once a day and clearing what has expired. Runs inside `serve` (unless
+/// credentials once a day, filling the library's slots for the coming week and clearing what
+/// has expired. Runs inside `serve` (unless
 /// `--no-worker`) or as `trestle worker`; any number of workers share the work through the job
 /// queue.
 actor Worker {
@@ -68,6 +69,7 @@ actor Worker {
 
     private static func upkeep(_ application: Application, logger: Logger) async {
         var lastHousekeeping = Date.distantPast
+        var lastLibraryFill = Date.distantPast
         while !Task.isCancelled {
             do {
                 let channels = ChannelService(
@@ -76,6 +78,14 @@ actor Worker {
                 try await ChannelHealthSweep(service: channels, logger: logger).run()
             } catch {
                 logger.error("Channel health sweep failed: \(String(reflecting: error))")
+            }
+            if Date().timeIntervalSince(lastLibraryFill) >= LibraryFiller.interval {
+                do {
+                    try await application.wiring.libraryFiller(on: application.db).fillSlots()
+                    lastLibraryFill = Date()
+                } catch {
+                    logger.error("Filling library slots failed: \(String(reflecting: error))")
+                }
             }
             if Date().timeIntervalSince(lastHousekeeping) >= Housekeeping.interval {
                 do {

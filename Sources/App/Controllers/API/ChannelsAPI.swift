@@ -33,7 +33,7 @@ enum ChannelsAPI {
         return try ChannelDTO(try await service.check(service.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace)), publicBase: req.publicBaseURL)
     }
 
-    /// `{"slots": [{"weekday": 1…7, "time": "HH:MM"}]}`, local to the channel's zone.
+    /// `{"slots": [{"weekday": 1…7, "time": "HH:MM", "category": id}]}`, local to the channel's zone.
     @Sendable static func slots(_ req: Request) async throws -> PostingSlotsDTO {
         PostingSlotsDTO(try await req.channelService.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace))
     }
@@ -44,6 +44,8 @@ enum ChannelsAPI {
         let service = req.channelService
         let channel = try await service.channel(req.uuidParameter("channel"), in: req.requireWorkspace().workspace)
         try await service.setPostingSlots(try body.postingSlots(), of: channel)
+        // Slots just bound to a category are filled now rather than at the worker's next round.
+        await req.library.fillSoon(channel.$workspace.id)
         return PostingSlotsDTO(channel)
     }
 
