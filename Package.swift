@@ -50,6 +50,7 @@ let package = Package(
                 "TextRules",
                 "Networks",
                 "MediaFiles",
+                "Feeds",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

@@ -19,6 +19,7 @@ func routes(_ app: Application) throws {
     caller.post("workspaces", use: WorkspacesAPI.create)
     caller.post("invitations", ":token", "accept", use: WorkspacesAPI.accept)
     caller.post("compose", "check", use: ComposeAPI.check)
+    caller.post("feeds", "preview", use: FeedsAPI.preview)
 
     // Everything inside a workspace: members only, others get 404.
     let workspace = caller.grouped("workspaces", ":\(WorkspaceMembership.parameter)").grouped(WorkspaceMembership())
@@ -55,6 +56,11 @@ func routes(_ app: Application) throws {
     workspace.post("webhooks", use: WebhooksAPI.create)
     workspace.get("webhooks", ":webhook", use: WebhooksAPI.show)
     workspace.delete("webhooks", ":webhook", use: WebhooksAPI.delete)
+    workspace.get("feeds", use: FeedsAPI.list)
+    workspace.post("feeds", use: FeedsAPI.create)
+    workspace.get("feeds", ":feed", use: FeedsAPI.show)
+    workspace.patch("feeds", ":feed", use: FeedsAPI.update)
+    workspace.delete("feeds", ":feed", use: FeedsAPI.delete)
 
     // MARK: Site channels — public pages and feeds, no session
     let site = app.grouped("s", ":slug")

@@ -115,3 +115,13 @@ public enum FeedError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension FeedItem {
+    /// The summary (else the content) as plain text: tags dropped, entities decoded, spaces
+    /// collapsed; nil when the item has neither.
+    public var plainSummary: String? {
+        guard let html = summary ?? content else { return nil }
+        let text = FeedText.plainText(fromHTML: html)
+        return text.isEmpty ? nil : text
+    }
+}

@@ -23,5 +23,6 @@ extension Application {
         migrations.add(M018_IndexDeliveriesByTime())
         migrations.add(M017_CreateWebhooks())
         migrations.add(M019_CreateSiteSlugs())
+        migrations.add(M023_CreateFeedSubscriptions())
     }
 }

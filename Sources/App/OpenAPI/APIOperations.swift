@@ -68,6 +68,12 @@ enum APIOperations {
         .init(method: "post", path: "/api/v1/workspaces/{ws}/webhooks", summary: "Add a webhook (at most 10 per workspace); the answer has its signing secret, shown this once", request: "WebhookInput", status: 201, response: APISchemas.ref("Webhook")),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/webhooks/{webhook}", summary: "A webhook and its recent attempts, newest first", status: 200, response: APISchemas.ref("Webhook")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/webhooks/{webhook}", summary: "Delete a webhook; events not yet sent to it are dropped", status: 204),
+        .init(method: "post", path: "/api/v1/feeds/preview", summary: "Read the RSS, Atom or JSON Feed at `url` now, as the feed bridge would: its title, link and latest items", request: "FeedPreviewInput", status: 200, response: APISchemas.ref("FeedPreview"), refuses: [502, 503]),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/feeds", summary: "The workspace's feed subscriptions, with each one's last poll and last error", status: 200, response: APISchemas.list("FeedSubscription")),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/feeds", summary: "Subscribe to a feed: its items present now are marked seen (the newest `backfill` are posted); new ones become drafts or queued posts from the template", request: "FeedSubscriptionInput", status: 201, response: APISchemas.ref("FeedSubscription"), refuses: [502, 503]),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/feeds/{feed}", summary: "A feed subscription", status: 200, response: APISchemas.ref("FeedSubscription")),
+        .init(method: "patch", path: "/api/v1/workspaces/{ws}/feeds/{feed}", summary: "Change a subscription's channels, templates, mode or polling interval; fields left out stay as they are", request: "FeedSubscriptionChange", status: 200, response: APISchemas.ref("FeedSubscription")),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}/feeds/{feed}", summary: "Stop following a feed; the posts it made stay", status: 204),
     ]
 }
 
