@@ -10,14 +10,23 @@ public struct Feed: Sendable, Equatable {
     public var description: String?
     public var image: URL?
     public var items: [FeedItem]
+    /// The WebSub hub the publisher names (`<link rel="hub">`, JSON Feed `hubs`), which pushes
+    /// new versions to subscribers.
+    public var hub: URL?
+    /// The feed's own canonical address (`<link rel="self">`, JSON Feed `feed_url`): the topic
+    /// to subscribe to at the hub.
+    public var selfURL: URL?
 
-    public init(format: FeedFormat, title: String? = nil, link: URL? = nil, description: String? = nil, image: URL? = nil, items: [FeedItem] = []) {
+    public init(format: FeedFormat, title: String? = nil, link: URL? = nil, description: String? = nil, image: URL? = nil, items: [FeedItem] = [],
+                hub: URL? = nil, selfURL: URL? = nil) {
         self.format = format
         self.title = title
         self.link = link
         self.description = description
         self.image = image
         self.items = items
+        self.hub = hub
+        self.selfURL = selfURL
     }
 }
 
