@@ -62,6 +62,10 @@ func routes(_ app: Application) throws {
     workspace.patch("feeds", ":feed", use: FeedsAPI.update)
     workspace.delete("feeds", ":feed", use: FeedsAPI.delete)
 
+    // MARK: WebSub — a feed's hub verifies and pushes; the secret is the guard
+    app.get("websub", ":subscription", use: WebSubAPI.verify)
+    app.on(.POST, "websub", ":subscription", body: .collect(maxSize: ByteCount(value: FeedBridgeService.longestPush)), use: WebSubAPI.receive)
+
     // MARK: Site channels — public pages and feeds, no session
     let site = app.grouped("s", ":slug")
     site.get(use: SitePages.page)

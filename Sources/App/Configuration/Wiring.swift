@@ -16,6 +16,8 @@ final class Wiring: @unchecked Sendable {
     let publishers: Publishers
     /// Feeds are read through one fetcher per process, so its per-host gate is shared.
     let feedFetcher: FeedFetcher
+    /// `TRESTLE_PUBLIC_URL`: where a WebSub hub can reach this installation.
+    let publicURL: URL?
     /// What `/metrics` shows; one registry per application.
     let metrics = TrestleMetrics()
     /// The calendar's recently read months, forgotten when this process changes what they show.
@@ -25,6 +27,7 @@ final class Wiring: @unchecked Sendable {
         self.http = http
         self.sealer = sealer
         self.publishers = Publishers(http: http, publicURL: publicURL)
+        self.publicURL = publicURL
         self.feedFetcher = FeedFetcher(http: http, userAgent: "Trestle feed bridge" + (publicURL.map { " (+\($0.absoluteString))" } ?? ""))
     }
 

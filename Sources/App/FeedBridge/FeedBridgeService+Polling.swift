@@ -1,6 +1,7 @@
 import Feeds
 import Fluent
 import Foundation
+import Logging
 import Networks
 
 /// Polling: one job per subscription, due every `pollMinutes` (conditional GET), backing off
@@ -66,6 +67,23 @@ extension FeedBridgeService {
                 subscription.title = feed.title ?? subscription.title
             }
             try await service.recordGoodPoll(of: subscription, note: note)
+        }
+        // Where the feed names a hub, pushes are asked for (and renewed) beside the polling.
+        var hub = subscription.hubURL.flatMap(URL.init(string:)), topic = subscription.topicURL.flatMap(URL.init(string:))
+        if case let .read(feed, _) = outcome {
+            hub = feed.hub
+            topic = feed.selfURL ?? URL(string: subscription.url)
+        }
+        await requestWebSub(for: subscription, hub: hub, topic: topic)
+    }
+
+    /// `requestWebSubIfDue`, whose failure (the database's) is logged: polling goes on.
+    func requestWebSub(for subscription: FeedSubscription, hub: URL?, topic: URL?) async {
+        let logger = Logger(label: "trestle.feeds")
+        do {
+            try await requestWebSubIfDue(for: subscription, hub: hub, topic: topic, logger: logger)
+        } catch {
+            logger.error("Asking a WebSub hub failed: \(String(reflecting: error))")
         }
     }
 

@@ -61,6 +61,7 @@ struct FeedBridgeService: Sendable {
             try await service.take(feed, for: subscription, in: workspace, posting: backfill)
             try await service.schedulePoll(of: subscription)
         }
+        await requestWebSub(for: subscription, hub: feed.hub, topic: feed.selfURL ?? url)
         return subscription
     }
 

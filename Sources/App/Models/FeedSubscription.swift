@@ -37,6 +37,14 @@ final class FeedSubscription: Model, @unchecked Sendable {
     /// Polls failed in a row: the backoff grows with them.
     @Field(key: "failures") var failures: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// The WebSub hub asked to push this feed, and the topic asked for; nil without one.
+    @OptionalField(key: "hub_url") var hubURL: String?
+    @OptionalField(key: "topic_url") var topicURL: String?
+    /// The secret the hub signs pushes with, sealed for this row (AES-GCM).
+    @OptionalField(key: "websub_secret") var sealedWebSubSecret: Data?
+    @OptionalField(key: "websub_requested_at") var webSubRequestedAt: Date?
+    /// When the hub's verified lease ends; nil until the hub verified the subscription.
+    @OptionalField(key: "websub_expires_at") var webSubExpiresAt: Date?
 
     init() {}
 

@@ -29,6 +29,7 @@ final class FakeFeedServer: Sendable {
         let entries = Mutex<[Entry]>([])
         let version = Mutex(1)
         let failing = Mutex(false)
+        let hub = Mutex<String?>(nil)
         let seen = Mutex<[Seen]>([])
     }
 
@@ -55,6 +56,9 @@ final class FakeFeedServer: Sendable {
     /// While true the feed answers 500.
     func fail(_ failing: Bool) { state.failing.withLock { $0 = failing } }
 
+    /// From now on the feed names this WebSub hub, and itself as the topic.
+    func announce(hub: String) { state.hub.withLock { $0 = hub } }
+
     static func with(_ body: (FakeFeedServer) async throws -> Void) async throws {
         let state = State()
         let server = try await FakeNetworkServer(compressing: true) { routes in
@@ -69,7 +73,8 @@ final class FakeFeedServer: Sendable {
                 if state.failing.withLock({ $0 }) { return Response(status: .internalServerError) }
                 let etag = "\"v\(state.version.withLock { $0 })\""
                 if req.headers.first(name: .ifNoneMatch) == etag { return Response(status: .notModified, headers: ["ETag": etag]) }
-                let xml = rss(state.entries.withLock { $0 })
+                let port = req.application.http.server.shared.localAddress?.port ?? 0
+                let xml = rss(state.entries.withLock { $0 }, hub: state.hub.withLock { $0 }, selfURL: "http://127.0.0.1:\(port)/feed.xml")
                 // Labelled Atom, a type Vapor compresses, so the gzip path is the one taken;
                 // the parser goes by the root element, as it must with real servers.
                 return Response(status: .ok, headers: ["Content-Type": "application/atom+xml; charset=utf-8", "ETag": etag], body: .init(string: xml))
@@ -128,7 +133,7 @@ final class FakeFeedServer: Sendable {
         try await server.stop()
     }
 
-    static func rss(_ entries: [Entry], title: String = "Corner Bakery blog") -> String {
+    static func rss(_ entries: [Entry], title: String = "Corner Bakery blog", hub: String? = nil, selfURL: String? = nil) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -141,7 +146,8 @@ final class FakeFeedServer: Sendable {
         }.joined(separator: "\n")
         return """
             <?xml version="1.0" encoding="utf-8"?>
-            <rss version="2.0"><channel><title>\(escape(title))</title><link>https://bakery.example/blog/</link>
+            <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>\(escape(title))</title><link>https://bakery.example/blog/</link>\
+            \(hub.map { #"<atom:link rel="hub" href="\#($0)"/>"# } ?? "")\(selfURL.map { #"<atom:link rel="self" href="\#($0)"/>"# } ?? "")
             \(items)
             </channel></rss>
             """
