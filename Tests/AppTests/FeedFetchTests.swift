@@ -42,7 +42,9 @@ import Testing
 
     @Test func aCompressedBombIsRefusedNotExpanded() async throws {
         try await FakeFeedServer.with { blog in
-            await #expect(throws: NetworkError.self) { _ = try await fetcher().fetch(URL(string: blog.baseURL + "/bomb.xml")!) }
+            await #expect(throws: NetworkError.unexpectedResponse("127.0.0.1 sent a compressed answer that expands far beyond its size; Trestle did not read it.")) {
+                _ = try await fetcher().fetch(URL(string: blog.baseURL + "/bomb.xml")!)
+            }
         }
     }
 

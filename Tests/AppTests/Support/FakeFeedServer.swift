@@ -61,6 +61,13 @@ final class FakeFeedServer: Sendable {
 
     static func with(_ body: (FakeFeedServer) async throws -> Void) async throws {
         let state = State()
+        var word: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let noise = Data((0..<(6 << 17)).map { _ in
+            word ^= word << 13
+            word ^= word >> 7
+            word ^= word << 17
+            return word
+        }.withUnsafeBytes { Data($0) })
         let server = try await FakeNetworkServer(compressing: true) { routes in
             let record: @Sendable (Request) -> Void = { req in
                 state.seen.withLock {
@@ -109,22 +116,22 @@ final class FakeFeedServer: Sendable {
                 record(req)
                 return Response(status: .ok, headers: ["Content-Type": "application/rss+xml"], body: .init(string: "<?xml version=\"1.0\"?>\n<rss version=\"2.0\">\n<channel><title>Oops</title>\n<item><title>Half</item></channel></rss>"))
             }
-            // 6 MB that does not compress: over the fetcher's 5 MB.
+            // 6 MB that does not compress, over the fetcher's 5 MB. Made before the server
+            // starts: every fake shares the event loops with the app under test.
             routes.get("huge.xml") { req -> Response in
                 record(req)
-                var generator = SystemRandomNumberGenerator()
-                let bytes = (0..<(6 << 20)).map { _ in UInt8.random(in: 0x61...0x7a, using: &generator) }
-                return Response(status: .ok, headers: ["Content-Type": "application/octet-stream"], body: .init(data: Data(bytes)))
+                return Response(status: .ok, headers: ["Content-Type": "application/octet-stream"], body: .init(data: noise))
             }
-            // 20 MB of spaces, which gzip squeezes to a few kilobytes.
+            // 4 MB of spaces, which gzip squeezes to kilobytes: within the size bound, far past
+            // the ratio a compressed answer may expand by.
             routes.get("bomb.xml") { req -> Response in
                 record(req)
-                let xml = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>" + String(repeating: " ", count: 20 << 20) + "</title></feed>"
+                let xml = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>" + String(repeating: " ", count: 4 << 20) + "</title></feed>"
                 return Response(status: .ok, headers: ["Content-Type": "application/atom+xml"], body: .init(string: xml))
             }
             routes.get("slow.xml") { req -> Response in
                 record(req)
-                try await Task.sleep(for: .seconds(3))
+                try await Task.sleep(for: .seconds(1))
                 return Response(status: .ok, body: .init(string: rss([])))
             }
         }
