@@ -128,6 +128,9 @@ func routes(_ app: Application) throws {
     page.get("webhooks", use: WebhookPages.list)
     page.post("webhooks", use: WebhookPages.create)
     page.post("webhooks", ":webhook", "delete", use: WebhookPages.delete)
+    page.get("feeds", use: FeedPages.list)
+    page.post("feeds", use: FeedPages.create)
+    page.post("feeds", ":feed", "delete", use: FeedPages.delete)
     page.get("delete", use: WorkspaceSettingsPages.deleteForm)
     page.post("delete", use: WorkspaceSettingsPages.delete)
 }

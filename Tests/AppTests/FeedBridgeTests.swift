@@ -281,4 +281,37 @@ import Vapor
             }
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func theFeedsPageAddsAFeedWithItsFormAndShowsItsLastError(_ database: TestDatabase) async throws {
+        try await FakeFeedServer.with { blog in
+            blog.publish([Self.entry(1)])
+            try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
+                let ana = try await app.makeMember("ana@example.com")
+                let channel = try await app.addSite(ana)
+                let browser = Browser(app)
+                try await browser.logIn("ana@example.com", ana.password)
+                let path = "/workspaces/\(ana.workspaceID)/feeds"
+                #expect(try await browser.get(path).text.contains("No feeds yet."))
+
+                // a refused form says why on the form and stores nothing
+                let refused = try await browser.post(path, ["url": blog.baseURL + "/page.html", "channels[]": channel, "template": "{title} {link}", "mode": "draft"])
+                #expect(refused.status == .unprocessableEntity)
+                #expect(refused.text.contains("This is a web page, not a feed"))
+                #expect(try await FeedSubscription.query(on: app.db).count() == 0)
+                let forged = try await browser.post(path, ["url": blog.url, "channels[]": channel], csrf: false)
+                #expect(forged.status == .forbidden)
+
+                let added = try await browser.post(path, ["url": blog.url, "channels[]": channel, "template": "{title} {link}", "mode": "queue", "backfill": ""])
+                #expect(added.status == .seeOther)
+                blog.fail(true)
+                let subscription = try #require(try await FeedSubscription.query(on: app.db).first())
+                try await app.wiring.feedBridge(on: app.db).poll(subscription)
+                let page = try await browser.get(path).text
+                #expect(page.contains("Corner Bakery blog"))
+                #expect(page.contains("into the queue"))
+                #expect(page.contains("127.0.0.1 answered HTTP 500 instead of the feed."))
+            }
+        }
+    }
 }
