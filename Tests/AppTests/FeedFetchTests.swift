@@ -7,8 +7,9 @@ import Testing
 /// The guarded feed fetch: conditional GET, gzip within bounds, redirects one hop at a time
 /// with every hop's address checked, a size bound and one deadline — against a loopback blog
 /// that only 127.0.0.1 is allowed to reach.
-@Suite struct FeedFetchTests {
-    private func fetcher(timeout: TimeAmount = .seconds(10)) throws -> FeedFetcher {
+@Suite(.serialized) struct FeedFetchTests {
+    /// Long enough for a suite that keeps both cores busy with fuzzers; the deadline test sets its own.
+    private func fetcher(timeout: TimeAmount = .seconds(90)) throws -> FeedFetcher {
         var http = NetworkHTTPClient(client: HTTPClient.shared, policy: try OutboundAddressPolicy(allowing: ["127.0.0.1"]))
         http.timeout = timeout
         return FeedFetcher(http: http)

@@ -20,7 +20,12 @@ import VaporTesting
         let delivery = try Delivery(postID: queued.requireID(), channel: channel, scheduledAt: Date().addingTimeInterval(86_400), now: Date())
         try await delivery.create(on: app.db)
         let (webhook, _) = try await app.wiring.webhooks(on: app.db).create(url: "https://victim.example.com/hooks", events: ["delivery.failed"], in: victim.workspace)
+        let feed = FeedSubscription(id: UUID(), workspaceID: try victim.workspace.requireID(), createdBy: victim.user.id, url: "https://victim.example.com/feed.xml",
+                                    title: "Victim's blog", channels: [try channel.requireID()], template: "{title} {link}", templates: [:], mode: .draft,
+                                    pollMinutes: 15, nextPollAt: Date().addingTimeInterval(900))
+        try await feed.create(on: app.db)
         return [
+            "feed": try feed.requireID().uuidString,
             "webhook": try webhook.requireID().uuidString,
             "delivery": try delivery.requireID().uuidString,
             "direction": "earlier",
@@ -71,6 +76,7 @@ import VaporTesting
             #expect(try await Post.query(on: app.db).filter(\.$text == "Victim's draft").count() == 1)
             #expect(try await App.Channel.query(on: app.db).count() == 1)
             #expect(try await Webhook.query(on: app.db).count() == 1)
+            #expect(try await FeedSubscription.query(on: app.db).count() == 1)
         }
     }
 

@@ -41,20 +41,8 @@ struct FeedPreviewDTO: Content {
 
 /// `{"url", "channels", "template", "templates", "mode", "backfill", "pollMinutes"}`; every field
 /// optional in a PATCH.
-struct FeedSubscriptionRequest: APIRequestBody {
+extension FeedBridgeService.Request: APIRequestBody {
     static let fields: Set<String> = ["url", "channels", "template", "templates", "mode", "backfill", "pollMinutes"]
-
-    var url: String?
-    var channels: [String]?
-    var template: String?
-    var templates: [String: String]?
-    var mode: String?
-    var backfill: Int?
-    var pollMinutes: Int?
-
-    var request: FeedBridgeService.Request {
-        .init(url: url, channels: channels, template: template, templates: templates, mode: mode, backfill: backfill, pollMinutes: pollMinutes)
-    }
 }
 
 /// A subscription as the API shows it.

@@ -16,7 +16,7 @@ struct FeedBridgeService: Sendable {
     let wiring: Wiring
 
     /// What a person sends to subscribe, or to change a subscription (nil: unchanged).
-    struct Request: Sendable {
+    struct Request: Sendable, Decodable {
         var url: String?
         var channels: [String]?
         var template: String?

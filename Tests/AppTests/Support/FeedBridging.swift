@@ -8,10 +8,7 @@ extension Application {
     /// Runs every feed poll that is due, here and now, as a worker would; returns how many ran.
     @discardableResult
     func pollDueFeeds() async throws -> Int {
-        let runner = JobRunner(queue: wiring.jobs(on: db), node: "test", kinds: [
-            JobKind(name: FeedBridgeService.pollJob, concurrency: 1) { [self] job in try await wiring.feedBridge(on: db).poll(job: job) },
-        ])
-        return try await runner.drain(FeedBridgeService.pollJob)
+        try await runDueJobs(FeedBridgeService.pollJob) { [self] job in try await wiring.feedBridge(on: db).poll(job: job) }
     }
 
     /// Subscribes through the API; returns the answer.

@@ -17,8 +17,8 @@ enum FeedsAPI {
     }
 
     @Sendable static func create(_ req: Request) async throws -> Response {
-        let body = try req.decodeBody(FeedSubscriptionRequest.self)
-        let subscription = try await req.wiring.feedBridge(on: req.db).subscribe(body.request, in: req.requireWorkspace().workspace, by: req.requireUser())
+        let body = try req.decodeBody(FeedBridgeService.Request.self)
+        let subscription = try await req.wiring.feedBridge(on: req.db).subscribe(body, in: req.requireWorkspace().workspace, by: req.requireUser())
         return try await FeedSubscriptionDTO(subscription).encodeResponse(status: .created, for: req)
     }
 
@@ -27,11 +27,11 @@ enum FeedsAPI {
     }
 
     @Sendable static func update(_ req: Request) async throws -> FeedSubscriptionDTO {
-        let body = try req.decodeBody(FeedSubscriptionRequest.self)
+        let body = try req.decodeBody(FeedBridgeService.Request.self)
         let service = req.wiring.feedBridge(on: req.db)
         let workspace = try req.requireWorkspace().workspace
         let subscription = try await service.subscription(req.uuidParameter("feed"), in: workspace)
-        try await service.update(subscription, in: workspace, with: body.request)
+        try await service.update(subscription, in: workspace, with: body)
         return try FeedSubscriptionDTO(subscription)
     }
 
