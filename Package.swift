@@ -129,6 +129,7 @@ let package = Package(
             dependencies: [
                 .target(name: "App"),
                 "Networks",
+                "Fuzzing",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
