@@ -110,8 +110,9 @@ import Vapor
                     "New on the blog: Bake 4 https://bakery.example/blog/4?utm_source=site&utm_medium=social&utm_campaign=feed",
                 ])
 
-                let none = try await app.subscribe(ana, #"{"url": "\#(blog.url)", "channels": ["\#(channel)"]}"#)
+                let none = try await app.subscribe(ana, #"{"url": "\#(blog.baseURL)/old.xml", "channels": ["\#(channel)"]}"#)
                 #expect(none.status == .created)
+                #expect(try none.json()["url"] as? String == blog.url, "a feed that moved for good is kept at its new address")
                 #expect(try await app.postTexts(ana).count == 2, "without backfill nothing is posted")
             }
         }

@@ -59,7 +59,9 @@ extension FeedBridgeService {
         try await db.transaction { db in
             let service = FeedBridgeService(db: db, wiring: wiring)
             var note: String?
-            if case let .read(feed, validators) = outcome {
+            if case let .read(feed, validators, movedTo) = outcome {
+                // A feed that moved for good (301, 308) is read at its new address from now on.
+                if let movedTo { subscription.url = movedTo.absoluteString }
                 guard let workspace = try await Workspace.find(subscription.$workspace.id, on: db) else { return }
                 note = try await service.take(feed, for: subscription, in: workspace, posting: nil)
                 subscription.etag = validators.etag
@@ -70,7 +72,7 @@ extension FeedBridgeService {
         }
         // Where the feed names a hub, pushes are asked for (and renewed) beside the polling.
         var hub = subscription.hubURL.flatMap(URL.init(string:)), topic = subscription.topicURL.flatMap(URL.init(string:))
-        if case let .read(feed, _) = outcome {
+        if case let .read(feed, _, _) = outcome {
             hub = feed.hub
             topic = feed.selfURL ?? URL(string: subscription.url)
         }

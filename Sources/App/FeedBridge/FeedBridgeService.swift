@@ -43,12 +43,12 @@ struct FeedBridgeService: Sendable {
             throw ServiceError.invalid(["url": "A workspace follows at most \(Self.mostPerWorkspace) feeds; remove one to add another."], message: "The feed was not added.")
         }
 
-        guard case let .read(feed, validators) = try await reader.read(url) else {
+        guard case let .read(feed, validators, movedTo) = try await reader.read(url) else {
             throw ServiceError.invalid(["url": "The server answered 304 Not Modified to a plain request."], message: "The feed was not added.")
         }
         let now = wiring.clock.now()
         let subscription = FeedSubscription(
-            id: UUID(), workspaceID: workspaceID, createdBy: try user.requireID(), url: url.absoluteString, title: feed.title,
+            id: UUID(), workspaceID: workspaceID, createdBy: try user.requireID(), url: (movedTo ?? url).absoluteString, title: feed.title,
             channels: settings.channels.compactMap(\.id), template: settings.template, templates: settings.templates, mode: settings.mode,
             pollMinutes: settings.pollMinutes, nextPollAt: now.addingTimeInterval(TimeInterval(settings.pollMinutes * 60))
         )

@@ -11,7 +11,8 @@ struct FeedReader: Sendable {
 
     enum Outcome: Sendable {
         case notModified
-        case read(Feed, validators: FeedFetcher.Validators)
+        /// `movedTo`: the feed's new address, when every redirect on the way was permanent.
+        case read(Feed, validators: FeedFetcher.Validators, movedTo: URL?)
     }
 
     /// The address a person typed, or a field error saying what is wrong with it.
@@ -35,7 +36,8 @@ struct FeedReader: Sendable {
         } catch let error as NetworkError {
             throw Self.problem(error)
         }
-        return .read(try Self.parse(fetched.body, url: fetched.url, contentType: fetched.contentType), validators: fetched.validators)
+        return .read(try Self.parse(fetched.body, url: fetched.url, contentType: fetched.contentType), validators: fetched.validators,
+                     movedTo: fetched.movedPermanentlyTo)
     }
 
     /// Bytes a hub pushed, or a fetch brought, as a feed.

@@ -95,6 +95,10 @@ final class FakeFeedServer: Sendable {
                 let n = req.parameters.get("n", as: Int.self) ?? 0
                 return Response(status: .found, headers: ["Location": n > 0 ? "/hop/\(n - 1)" : "/feed.xml"])
             }
+            routes.get("old.xml") { req -> Response in
+                record(req)
+                return Response(status: .movedPermanently, headers: ["Location": "/feed.xml"])
+            }
             routes.get("loop") { req -> Response in
                 record(req)
                 return Response(status: .found, headers: ["Location": "/loop"])

@@ -6,7 +6,7 @@ enum FeedsAPI {
     @Sendable static func preview(_ req: Request) async throws -> FeedPreviewDTO {
         let body = try req.decodeBody(FeedPreviewRequest.self)
         let url = try FeedReader.address(body.url)
-        guard case let .read(feed, _) = try await FeedReader(fetcher: req.wiring.feedFetcher).read(url) else {
+        guard case let .read(feed, _, _) = try await FeedReader(fetcher: req.wiring.feedFetcher).read(url) else {
             throw ServiceError.invalid(["url": "The server answered 304 Not Modified to a plain request."], message: "The feed could not be read.")
         }
         return FeedPreviewDTO(feed)
