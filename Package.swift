@@ -50,6 +50,7 @@ let package = Package(
                 "TextRules",
                 "Networks",
                 "MediaFiles",
+                "Feeds",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -128,6 +129,7 @@ let package = Package(
             dependencies: [
                 .target(name: "App"),
                 "Networks",
+                "Fuzzing",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -19,6 +19,7 @@ func routes(_ app: Application) throws {
     caller.post("workspaces", use: WorkspacesAPI.create)
     caller.post("invitations", ":token", "accept", use: WorkspacesAPI.accept)
     caller.post("compose", "check", use: ComposeAPI.check)
+    caller.post("feeds", "preview", use: FeedsAPI.preview)
 
     // Everything inside a workspace: members only, others get 404.
     let workspace = caller.grouped("workspaces", ":\(WorkspaceMembership.parameter)").grouped(WorkspaceMembership())
@@ -67,6 +68,15 @@ func routes(_ app: Application) throws {
     workspace.get("library", "items", ":item", use: LibraryAPI.item)
     workspace.patch("library", "items", ":item", use: LibraryAPI.changeItem)
     workspace.delete("library", "items", ":item", use: LibraryAPI.deleteItem)
+    workspace.get("feeds", use: FeedsAPI.list)
+    workspace.post("feeds", use: FeedsAPI.create)
+    workspace.get("feeds", ":feed", use: FeedsAPI.show)
+    workspace.patch("feeds", ":feed", use: FeedsAPI.update)
+    workspace.delete("feeds", ":feed", use: FeedsAPI.delete)
+
+    // MARK: WebSub — a feed's hub verifies and pushes; the secret is the guard
+    app.get("websub", ":subscription", use: WebSubAPI.verify)
+    app.on(.POST, "websub", ":subscription", body: .collect(maxSize: ByteCount(value: FeedBridgeService.longestPush)), use: WebSubAPI.receive)
 
     // MARK: Site channels — public pages and feeds, no session
     let site = app.grouped("s", ":slug")
@@ -136,6 +146,9 @@ func routes(_ app: Application) throws {
     page.post("library", "categories", ":category", "delete", use: LibraryPages.deleteCategory)
     page.post("library", "items", use: LibraryPages.createItem)
     page.post("library", "items", ":item", "delete", use: LibraryPages.deleteItem)
+    page.get("feeds", use: FeedPages.list)
+    page.post("feeds", use: FeedPages.create)
+    page.post("feeds", ":feed", "delete", use: FeedPages.delete)
     page.get("delete", use: WorkspaceSettingsPages.deleteForm)
     page.post("delete", use: WorkspaceSettingsPages.delete)
 }

@@ -15,7 +15,9 @@ enum AtomFeedReader {
             image: ["logo", "icon"].lazy.compactMap { name in
                 root.child(name, in: Vocabulary.atom).flatMap { FeedText.link($0.text, base: $0.base) }
             }.first ?? FeedExtensions.image(of: root),
-            items: entries.map { item(from: $0, in: tree, feedAuthors: feedAuthors) }
+            items: entries.map { item(from: $0, in: tree, feedAuthors: feedAuthors) },
+            hub: link(of: root, rel: "hub"),
+            selfURL: link(of: root, rel: "self")
         )
     }
 

@@ -10,14 +10,23 @@ public struct Feed: Sendable, Equatable {
     public var description: String?
     public var image: URL?
     public var items: [FeedItem]
+    /// The WebSub hub the publisher names (`<link rel="hub">`, JSON Feed `hubs`), which pushes
+    /// new versions to subscribers.
+    public var hub: URL?
+    /// The feed's own canonical address (`<link rel="self">`, JSON Feed `feed_url`): the topic
+    /// to subscribe to at the hub.
+    public var selfURL: URL?
 
-    public init(format: FeedFormat, title: String? = nil, link: URL? = nil, description: String? = nil, image: URL? = nil, items: [FeedItem] = []) {
+    public init(format: FeedFormat, title: String? = nil, link: URL? = nil, description: String? = nil, image: URL? = nil, items: [FeedItem] = [],
+                hub: URL? = nil, selfURL: URL? = nil) {
         self.format = format
         self.title = title
         self.link = link
         self.description = description
         self.image = image
         self.items = items
+        self.hub = hub
+        self.selfURL = selfURL
     }
 }
 
@@ -113,5 +122,15 @@ public enum FeedError: Error, Sendable, Equatable, CustomStringConvertible {
         case .xml(let message, let line, let column): "line \(line), column \(column): \(message)"
         default: message
         }
+    }
+}
+
+extension FeedItem {
+    /// The summary (else the content) as plain text: tags dropped, entities decoded, spaces
+    /// collapsed; nil when the item has neither.
+    public var plainSummary: String? {
+        guard let html = summary ?? content else { return nil }
+        let text = FeedText.plainText(fromHTML: html)
+        return text.isEmpty ? nil : text
     }
 }

@@ -28,7 +28,9 @@ enum JSONFeedReader {
             link: absoluteURL(root["home_page_url"], base: base),
             description: FeedText.clean(root["description"] as? String),
             image: absoluteURL(root["icon"], base: base) ?? absoluteURL(root["favicon"], base: base),
-            items: items.map { item(from: $0, base: base, feedAuthors: feedAuthors) }
+            items: items.map { item(from: $0, base: base, feedAuthors: feedAuthors) },
+            hub: (root["hubs"] as? [Any] ?? []).prefix(100).compactMap { $0 as? [String: Any] }.lazy.compactMap { absoluteURL($0["url"], base: base) }.first,
+            selfURL: absoluteURL(root["feed_url"], base: url)
         )
     }
 

@@ -28,7 +28,9 @@ enum RSSFeedReader {
                 ?? alternateLink(of: channel),
             description: FeedText.clean(html(channel.child("description", in: Vocabulary.rss), in: tree)),
             image: image.flatMap { FeedText.link($0.child("url", in: Vocabulary.rss)?.text, base: $0.base) } ?? FeedExtensions.image(of: channel),
-            items: itemElements.map { item(from: $0, in: tree) }
+            items: itemElements.map { item(from: $0, in: tree) },
+            hub: atomLink(of: channel, rel: "hub"),
+            selfURL: atomLink(of: channel, rel: "self")
         )
     }
 
@@ -74,6 +76,12 @@ enum RSSFeedReader {
             enclosures: FeedText.distinct(enclosures),
             image: FeedExtensions.image(of: element) ?? enclosures.first { $0.type?.hasPrefix("image/") == true }?.url
         )
+    }
+
+    /// `<atom:link rel="hub">` or `rel="self"`, which WebSub publishers add to RSS.
+    private static func atomLink(of element: XMLTree.Element, rel: String) -> URL? {
+        element.children("link", in: [.atom10]).first { $0[attribute: "rel"]?.lowercased() == rel }
+            .flatMap { FeedText.link($0[attribute: "href"], base: $0.base) }
     }
 
     /// `<atom:link rel="alternate">` (or with no rel), which some RSS feeds give instead of `<link>`.

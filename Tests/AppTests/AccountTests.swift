@@ -201,7 +201,8 @@ import VaporTesting
             ]
             let browser = Browser(app)
             try await browser.logIn("ana@example.com", ana.password)
-            let posts = app.routes.all.filter { $0.method != .GET && $0.path.first?.description != "api" }
+            // A WebSub hub's callback carries no session: the push's signature is its guard (FeedWebSubTests).
+            let posts = app.routes.all.filter { $0.method != .GET && !["api", "websub"].contains($0.path.first?.description) }
             #expect(posts.count >= 10)
             for route in posts {
                 let path = "/" + route.path.map { component -> String in

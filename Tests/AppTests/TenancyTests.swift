@@ -23,9 +23,14 @@ import VaporTesting
         let library = app.wiring.library(on: app.db)
         let category = try await library.createCategory(.init(name: "Victim's tips"), in: victim.workspace)
         let item = try await library.createItem(.init(category: try category.requireID().uuidString, text: "Victim's tip"), in: victim.workspace)
+        let feed = FeedSubscription(id: UUID(), workspaceID: try victim.workspace.requireID(), createdBy: victim.user.id, url: "https://victim.example.com/feed.xml",
+                                    title: "Victim's blog", channels: [try channel.requireID()], template: "{title} {link}", templates: [:], mode: .draft,
+                                    pollMinutes: 15, nextPollAt: Date().addingTimeInterval(900))
+        try await feed.create(on: app.db)
         return [
             "category": try category.requireID().uuidString,
             "item": try item.requireID().uuidString,
+            "feed": try feed.requireID().uuidString,
             "webhook": try webhook.requireID().uuidString,
             "delivery": try delivery.requireID().uuidString,
             "direction": "earlier",
@@ -78,6 +83,7 @@ import VaporTesting
             #expect(try await Webhook.query(on: app.db).count() == 1)
             #expect(try await LibraryItem.query(on: app.db).count() == 1)
             #expect(try await LibraryCategory.query(on: app.db).first()?.name == "Victim's tips")
+            #expect(try await FeedSubscription.query(on: app.db).count() == 1)
         }
     }
 

@@ -14,7 +14,7 @@ import Glibc
 /// memory a worker uses with 100,000 deliveries scheduled.
 struct BenchmarkCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "what", help: "publishing | jobs | memory | calendar")
+        @Argument(name: "what", help: "publishing | jobs | memory | calendar | feeds-poll")
         var what: String
         @Option(name: "count", help: "deliveries or jobs")
         var count: Int?
@@ -26,6 +26,10 @@ struct BenchmarkCommand: AsyncCommand {
         var concurrency: Int?
         @Option(name: "claim-loops", help: "loops claiming at once, sharing the slots (jobs)")
         var claimLoops: Int?
+        @Option(name: "hosts", help: "loopback hosts 127.0.0.1… serving the feeds (feeds-poll)")
+        var hosts: Int?
+        @Option(name: "feed-port", help: "the port every feed host listens on (feeds-poll)")
+        var feedPort: Int?
     }
 
     var help: String { "Measures publishing, the job runner and memory for benchmarks/publishing.sh (on a throwaway database)." }
@@ -41,6 +45,8 @@ struct BenchmarkCommand: AsyncCommand {
             try await memory(app, count: signature.count ?? 100_000, instance: signature.instance ?? "")
         case "calendar":
             try await calendar(app, count: signature.count ?? 10_000)
+        case "feeds-poll":
+            try await feedsPoll(app, count: signature.count ?? 1_000, hosts: signature.hosts ?? 50, port: signature.feedPort ?? 0)
         default:
             throw SettingsError("Say what to measure: publishing, jobs or memory.")
         }

@@ -14,6 +14,10 @@ final class Wiring: @unchecked Sendable {
     let http: NetworkHTTPClient
     let sealer: CredentialSealer
     let publishers: Publishers
+    /// Feeds are read through one fetcher per process, so its per-host gate is shared.
+    let feedFetcher: FeedFetcher
+    /// `TRESTLE_PUBLIC_URL`: where a WebSub hub can reach this installation.
+    let publicURL: URL?
     /// What `/metrics` shows; one registry per application.
     let metrics = TrestleMetrics()
     /// The calendar's recently read months, forgotten when this process changes what they show.
@@ -23,6 +27,8 @@ final class Wiring: @unchecked Sendable {
         self.http = http
         self.sealer = sealer
         self.publishers = Publishers(http: http, publicURL: publicURL)
+        self.publicURL = publicURL
+        self.feedFetcher = FeedFetcher(http: http, userAgent: "Trestle feed bridge" + (publicURL.map { " (+\($0.absoluteString))" } ?? ""))
     }
 
     var clock: any WallClock {
@@ -37,6 +43,7 @@ final class Wiring: @unchecked Sendable {
     func webhooks(on db: any Database) -> WebhookService { WebhookService(db: db, wiring: self) }
     func library(on db: any Database) -> LibraryService { LibraryService(db: db, wiring: self) }
     func libraryFiller(on db: any Database) -> LibraryFiller { LibraryFiller(db: db, wiring: self) }
+    func feedBridge(on db: any Database) -> FeedBridgeService { FeedBridgeService(db: db, wiring: self) }
 }
 
 /// Which network publishes how: the app asks here and never switches on the network.

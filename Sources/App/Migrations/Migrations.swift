@@ -24,5 +24,7 @@ extension Application {
         migrations.add(M017_CreateWebhooks())
         migrations.add(M019_CreateSiteSlugs())
         migrations.add(M020_CreateLibrary())
+        migrations.add(M023_CreateFeedSubscriptions())
+        migrations.add(M024_AddWebSubToFeedSubscriptions())
     }
 }

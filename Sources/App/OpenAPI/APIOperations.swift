@@ -80,6 +80,12 @@ enum APIOperations {
         .init(method: "get", path: "/api/v1/workspaces/{ws}/library/items/{item}", summary: "An item", status: 200, response: APISchemas.ref("LibraryItem")),
         .init(method: "patch", path: "/api/v1/workspaces/{ws}/library/items/{item}", summary: "Change an item; `null` gives a rule back to its category. Fills already made keep their text", request: "LibraryItemChange", status: 200, response: APISchemas.ref("LibraryItem")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/library/items/{item}", summary: "Delete an item; its fills not yet sent are canceled, what went out stays", status: 204),
+        .init(method: "post", path: "/api/v1/feeds/preview", summary: "Read the RSS, Atom or JSON Feed at `url` now, as the feed bridge would: its title, link and latest items", request: "FeedPreviewInput", status: 200, response: APISchemas.ref("FeedPreview"), refuses: [502, 503]),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/feeds", summary: "The workspace's feed subscriptions, with each one's last poll and last error", status: 200, response: APISchemas.list("FeedSubscription")),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/feeds", summary: "Subscribe to a feed: its items present now are marked seen (the newest `backfill` are posted); new ones become drafts or queued posts from the template", request: "FeedSubscriptionInput", status: 201, response: APISchemas.ref("FeedSubscription"), refuses: [502, 503]),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/feeds/{feed}", summary: "A feed subscription", status: 200, response: APISchemas.ref("FeedSubscription")),
+        .init(method: "patch", path: "/api/v1/workspaces/{ws}/feeds/{feed}", summary: "Change a subscription's channels, templates, mode or polling interval; fields left out stay as they are", request: "FeedSubscriptionChange", status: 200, response: APISchemas.ref("FeedSubscription")),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}/feeds/{feed}", summary: "Stop following a feed; the posts it made stay", status: 204),
     ]
 }
 

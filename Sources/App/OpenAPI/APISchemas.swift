@@ -13,6 +13,27 @@ enum APISchemas {
     private static let optionalInstant: JSONValue = ["type": ["string", "null"], "format": "date-time"]
     private static let id: JSONValue = ["type": "string", "format": "uuid"]
     private static let webhookEvents: JSONValue = ["type": "string", "enum": .array(WebhookEvent.allCases.map { .string($0.rawValue) })]
+    private static let feedModes: JSONValue = ["type": "string", "enum": .array(FeedSubscription.Mode.allCases.map { .string($0.rawValue) })]
+    private static let feedURL: JSONValue = ["type": "string", "maxLength": .int(FeedReader.longestURL), "pattern": .string(WebhookService.urlPattern)]
+
+    /// A subscription's body: `url` and `channels` needed to subscribe, everything optional to change.
+    private static func feedSubscription(creating: Bool) -> JSONValue {
+        let template: JSONValue = ["type": "string", "maxLength": .int(FeedPostText.longestTemplate), "pattern": #"\{(link|title)\}"#,
+                                   "description": "Placeholders {title}, {link}, {summary}, {feed}"]
+        var properties: [(String, JSONValue)] = [
+            ("channels", ["type": "array", "minItems": 1, "items": id]),
+            ("template", template),
+            ("templates", ["type": "object", "additionalProperties": template, "description": "Channel id → its own template, overriding `template`"]),
+            ("mode", feedModes),
+            ("pollMinutes", ["type": "integer", "minimum": .int(FeedBridgeService.pollMinutesRange.lowerBound), "maximum": .int(FeedBridgeService.pollMinutesRange.upperBound)]),
+        ]
+        if creating {
+            properties.insert(("url", feedURL), at: 0)
+            properties.append(("backfill", ["type": "integer", "minimum": 0, "maximum": .int(FeedBridgeService.mostBackfill),
+                                            "description": "How many of the newest items to post now; the rest are the back catalogue"]))
+        }
+        return ["type": "object", "required": creating ? ["url", "channels"] : [], "additionalProperties": false, "properties": .object(properties)]
+    }
     private static let networks: JSONValue = ["type": "string", "enum": .array(Network.allCases.map { .string($0.rawValue) })]
 
     /// What the services trim away before they look at a value (`whitespacesAndNewlines`,
@@ -375,6 +396,36 @@ enum APISchemas {
                 "nextDueAt": ["type": ["string", "null"], "format": "date-time", "description": "The slot it fills next, within the coming week; null: none yet"],
                 "lastSentAt": optionalInstant,
                 "engagement": ["type": ["integer", "null"], "description": "Engagement its sends brought; null until Trestle reads metrics"],
+                "createdAt": instant,
+            ],
+        ]),
+        ("FeedPreviewInput", [
+            "type": "object", "required": ["url"], "additionalProperties": false,
+            "properties": ["url": feedURL],
+        ]),
+        ("FeedPreview", [
+            "type": "object", "required": ["feed", "items"],
+            "properties": [
+                "feed": ["type": "object", "properties": ["title": ["type": ["string", "null"]], "link": ["type": ["string", "null"]]]],
+                "items": ["type": "array", "maxItems": .int(FeedPreviewDTO.mostItems), "items": [
+                    "type": "object", "required": ["id"],
+                    "properties": [
+                        "id": ["type": "string", "description": "Stable: the same each time the feed is read"],
+                        "title": ["type": ["string", "null"]], "link": ["type": ["string", "null"]], "published": optionalInstant,
+                        "summary": ["type": ["string", "null"], "description": .string("Plain text, at most \(FeedPreviewDTO.longestSummary) characters")],
+                    ],
+                ]],
+            ],
+        ]),
+        ("FeedSubscriptionInput", feedSubscription(creating: true)),
+        ("FeedSubscriptionChange", feedSubscription(creating: false)),
+        ("FeedSubscription", [
+            "type": "object", "required": ["id", "url", "channels", "template", "templates", "mode", "pollMinutes", "nextPollAt"],
+            "properties": [
+                "id": string, "url": string, "title": ["type": ["string", "null"]], "channels": ["type": "array", "items": string],
+                "template": string, "templates": ["type": "object", "additionalProperties": string], "mode": feedModes,
+                "pollMinutes": ["type": "integer"], "lastPolledAt": optionalInstant, "nextPollAt": instant,
+                "lastError": ["type": ["string", "null"], "description": "Why the last poll failed, or why items were kept as drafts; null after a good poll"],
                 "createdAt": instant,
             ],
         ]),

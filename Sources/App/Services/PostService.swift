@@ -22,9 +22,10 @@ struct PostService: Sendable {
         var schedule: DeliveryService.When?
     }
 
+    /// `author` is nil for a post made by the feed bridge for someone who has since left.
     @discardableResult
-    func create(_ draft: Draft, in workspace: Workspace, by author: User) async throws -> Post {
-        let post = Post(workspaceID: try workspace.requireID(), authorID: try author.requireID(), text: "", thread: [])
+    func create(_ draft: Draft, in workspace: Workspace, by author: User?) async throws -> Post {
+        let post = Post(workspaceID: try workspace.requireID(), authorID: try author?.requireID(), text: "", thread: [])
         let channels = try await apply(draft, to: post, in: workspace, creating: true)
         try await db.transaction { db in
             try await post.create(on: db)

@@ -15,6 +15,8 @@ actor Worker {
     static let jobPollInterval: Duration = .milliseconds(250)
     /// Webhook calls made at once by one worker.
     static let webhookConcurrency = 4
+    /// Feeds polled at once by one worker; one request per host at a time all the same.
+    static let feedPollConcurrency = 16
 
     let node: String
     private let application: Application
@@ -41,6 +43,9 @@ actor Worker {
             },
             JobKind(name: WebhookService.job, concurrency: Self.webhookConcurrency, lease: TimeInterval(application.settings.jobLease)) { job in
                 try await application.wiring.webhooks(on: application.db).send(job: job)
+            },
+            JobKind(name: FeedBridgeService.pollJob, concurrency: Self.feedPollConcurrency, lease: TimeInterval(application.settings.jobLease)) { job in
+                try await application.wiring.feedBridge(on: application.db).poll(job: job)
             },
         ], pollInterval: Self.jobPollInterval)
         jobs = runner

@@ -95,6 +95,9 @@ public struct NetworkHTTPClient: Sendable {
             throw NetworkError.timedOut(host: host)
         } catch is NIOTooManyBytesError {
             throw NetworkError.unexpectedResponse("\(host) sent an answer larger than \(maximumResponseBytes / 1_048_576) MB.")
+        } catch where String(reflecting: error).contains("DecompressionError") {
+            // A compressed answer that expands past the client's ratio: a zip bomb, or garbage.
+            throw NetworkError.unexpectedResponse("\(host) sent a compressed answer that expands far beyond its size; Trestle did not read it.")
         } catch {
             if NIODeadline.now() >= deadline { throw NetworkError.timedOut(host: host) }
             throw NetworkError.unreachable(host: host, reason: Self.reason(error))

@@ -16,10 +16,12 @@ final class FakeNetworkServer: Sendable {
     private let app: Application
     private let log = RequestLog()
 
-    /// Starts a server on 127.0.0.1 at a free port, with the routes `register` adds.
-    init(_ register: (any RoutesBuilder) -> Void) async throws {
+    /// Starts a server on 127.0.0.1 at a free port, with the routes `register` adds;
+    /// `compressing` gzips answers of compressible types for clients that accept it.
+    init(compressing: Bool = false, _ register: (any RoutesBuilder) -> Void) async throws {
         app = try await Application.make(.testing)
         app.logger.logLevel = .critical
+        if compressing { app.http.server.configuration.responseCompression = .enabled }
         register(app.grouped(Recorder(log: log)))
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
     }

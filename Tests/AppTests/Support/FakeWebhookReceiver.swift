@@ -78,10 +78,7 @@ extension Application {
     /// Runs every webhook call that is due, here and now, as a worker would; returns how many ran.
     @discardableResult
     func sendDueWebhooks() async throws -> Int {
-        let runner = JobRunner(queue: wiring.jobs(on: db), node: "test", kinds: [
-            JobKind(name: WebhookService.job, concurrency: 1) { [self] job in try await wiring.webhooks(on: db).send(job: job) },
-        ])
-        return try await runner.drain(WebhookService.job)
+        try await runDueJobs(WebhookService.job) { [self] job in try await wiring.webhooks(on: db).send(job: job) }
     }
 
     /// Adds a webhook through the API; returns its JSON (with the secret).

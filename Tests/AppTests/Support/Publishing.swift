@@ -8,10 +8,14 @@ extension Application {
     /// Runs every publish job that is due, here and now, as a worker would; returns how many ran.
     @discardableResult
     func publishDueDeliveries() async throws -> Int {
-        let runner = JobRunner(queue: wiring.jobs(on: db), node: "test", kinds: [
-            JobKind(name: DeliveryService.publishJob, concurrency: 1) { [self] job in try await wiring.deliveries(on: db).publish(job: job) },
-        ])
-        return try await runner.drain(DeliveryService.publishJob)
+        try await runDueJobs(DeliveryService.publishJob) { [self] job in try await wiring.deliveries(on: db).publish(job: job) }
+    }
+
+    /// Runs every due job of `kind` with `handler`, here and now, one after another, as a
+    /// worker would; returns how many ran.
+    func runDueJobs(_ kind: String, _ handler: @escaping @Sendable (JobQueue.Claimed) async throws -> JobOutcome) async throws -> Int {
+        let runner = JobRunner(queue: wiring.jobs(on: db), node: "test", kinds: [JobKind(name: kind, concurrency: 1, handler: handler)])
+        return try await runner.drain(kind)
     }
 
     /// Connects the fake instance's account to the member's workspace; returns the channel id.

@@ -27,23 +27,42 @@ actor PostgresTestDatabases {
     static let shared = PostgresTestDatabases()
     static let template = "trestle_test_template"
 
-    private var templateReady: Task<Void, any Error>?
+    /// Databases in use at once. Each test's app may hold 8 connections (4 per event loop) and
+    /// the server allows 200 (`scripts/postgres-start`): the whole suite in parallel ran out.
+    static let mostAtOnce = 12
 
-    /// A fresh, migrated database; returns its URL and name.
+    private var templateReady: Task<Void, any Error>?
+    private var live = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    /// A fresh, migrated database; returns its URL and name. Waits while `mostAtOnce` are in use.
     func create() async throws -> (url: String, name: String) {
         guard let adminURL = TestDatabase.postgresURL else { throw TestSetupError("TRESTLE_TEST_POSTGRES_URL is not set") }
-        if templateReady == nil {
-            templateReady = Task { try await Self.makeTemplate(adminURL: adminURL) }
+        while live >= Self.mostAtOnce { await withCheckedContinuation { waiting.append($0) } }
+        live += 1
+        do {
+            if templateReady == nil {
+                templateReady = Task { try await Self.makeTemplate(adminURL: adminURL) }
+            }
+            try await templateReady!.value
+            let name = "trestle_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+            try await Self.admin(adminURL) { try await $0.raw("CREATE DATABASE \(ident: name) TEMPLATE \(ident: Self.template)").run() }
+            return (try Self.url(adminURL, database: name), name)
+        } catch {
+            release()
+            throw error
         }
-        try await templateReady!.value
-        let name = "trestle_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-        try await Self.admin(adminURL) { try await $0.raw("CREATE DATABASE \(ident: name) TEMPLATE \(ident: Self.template)").run() }
-        return (try Self.url(adminURL, database: name), name)
     }
 
     func drop(_ name: String) async throws {
         guard let adminURL = TestDatabase.postgresURL else { return }
+        defer { release() }
         try await Self.admin(adminURL) { try await $0.raw("DROP DATABASE IF EXISTS \(ident: name) WITH (FORCE)").run() }
+    }
+
+    private func release() {
+        live -= 1
+        if !waiting.isEmpty { waiting.removeFirst().resume() }
     }
 
     private static func makeTemplate(adminURL: String) async throws {
