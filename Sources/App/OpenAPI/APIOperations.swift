@@ -1,11 +1,8 @@
 /// Every operation of the API, as the OpenAPI document lists it.
 struct APIOperation: Sendable {
-    /// A query parameter; `fromCreated` names the field of a just-created resource that gives
-    /// its value when a link leads here from the operation that created it.
     struct QueryParameter: Sendable {
         var name: String
         var description: String
-        var fromCreated: String?
     }
 
     var method: String
@@ -37,7 +34,7 @@ enum APIOperations {
         .init(method: "get", path: "/api/v1/workspaces/{ws}", summary: "A workspace", status: 200, response: APISchemas.ref("Workspace")),
         .init(method: "patch", path: "/api/v1/workspaces/{ws}", summary: "Rename a workspace", request: "WorkspaceName", status: 200, response: APISchemas.ref("Workspace")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}", summary: "Delete a workspace (owner only; `confirm` must be its name)", status: 204,
-              query: [.init(name: "confirm", description: "The workspace's name", fromCreated: "name")], refuses: [403, 422]),
+              query: [.init(name: "confirm", description: "The workspace's name")], refuses: [403, 422]),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/members", summary: "The workspace's members", status: 200, response: APISchemas.list("Member")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/members/{member}", summary: "Remove a member (owner), or leave (yourself)", status: 204, refuses: [403, 409]),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/invitations", summary: "Pending invitations", status: 200, response: APISchemas.list("Invitation")),
@@ -150,11 +147,10 @@ extension APIOperation {
             let rest = target.path.dropFirst(path.count).split(separator: "/")
             guard target.path.hasPrefix(path + "/{"), rest.count <= 2,
                   rest.dropFirst().allSatisfy({ !$0.hasPrefix("{") }) else { return nil }
-            var values: [(String, JSONValue)] = target.parameters.map { name in
+            // No link fills a deletion's `confirm`: a fuzzer following it would delete what it
+            // just made and then, following the create's other links, report it missing.
+            let values: [(String, JSONValue)] = target.parameters.map { name in
                 ("path.\(name)", .string(parameters.contains(name) ? "$request.path.\(name)" : "$response.body#/id"))
-            }
-            values += target.query.compactMap { query in
-                query.fromCreated.map { ("query.\(query.name)", .string("$response.body#/\($0)")) }
             }
             return (target.operationID, ["operationId": .string(target.operationID), "parameters": .object(values)])
         }
