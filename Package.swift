@@ -82,6 +82,12 @@ let package = Package(
             dependencies: ["MediaFiles"],
             swiftSettings: strict
         ),
+        // libFuzzer over the feed readers; see scripts/fuzz-feeds.
+        .executableTarget(
+            name: "FeedsFuzzer",
+            dependencies: ["Feeds"],
+            swiftSettings: strict
+        ),
         // The seeded mutation loop every parser of untrusted bytes runs under in the suite.
         .target(
             name: "Fuzzing",
