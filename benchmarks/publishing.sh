@@ -44,9 +44,9 @@ if pgurl=$(scripts/postgres-start "$pgdir" 55435 2>/dev/null); then
     psql "$pgurl" -qc "CREATE DATABASE bench_publishing_$workers" >/dev/null
     run_on "${pgurl%/*}/bench_publishing_$workers" publishing --count "$deliveries" --workers "$workers"
   done
-  # At a worker's everyday 16 at a time, and at 250 (the size of a claim batch); pgqueuer in
-  # batches of 10 (its default) and 100.
-  for concurrency in 16 250; do
+  # 16 jobs at a time, as a worker runs its publishing, and 1,000 (claimed in batches of up to
+  # 1,000, as a kind of many short jobs would be); pgqueuer in batches of 10 (its default) and 100.
+  for concurrency in 16 1000; do
     psql "$pgurl" -qc "CREATE DATABASE bench_jobs_$concurrency" >/dev/null
     run_on "${pgurl%/*}/bench_jobs_$concurrency" jobs --count "$jobs" --concurrency "$concurrency"
   done
