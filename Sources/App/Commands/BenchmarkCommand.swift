@@ -45,10 +45,12 @@ struct BenchmarkCommand: AsyncCommand {
             try await memory(app, count: signature.count ?? 100_000, instance: signature.instance ?? "")
         case "calendar":
             try await calendar(app, count: signature.count ?? 10_000)
+        case "site":
+            try await site(app, count: signature.count ?? 10_000)
         case "feeds-poll":
             try await feedsPoll(app, count: signature.count ?? 1_000, hosts: signature.hosts ?? 50, port: signature.feedPort ?? 0)
         default:
-            throw SettingsError("Say what to measure: publishing, jobs or memory.")
+            throw SettingsError("Say what to measure: publishing, jobs, memory, calendar or site.")
         }
     }
 
@@ -91,6 +93,40 @@ struct BenchmarkCommand: AsyncCommand {
             month.start.addingTimeInterval(month.duration * Double(index) / Double(count))
         }
         print("\(email) \(password)")
+    }
+
+    // MARK: Site
+
+    /// A Site channel with `count` published posts, one an hour back from now, for
+    /// `benchmarks/site.sh` to read its page and feeds; prints the site's path.
+    private func site(_ app: Application, count: Int) async throws {
+        let db = app.db
+        let user = User(email: "bench-\(UUID().uuidString.prefix(8).lowercased())@example.com", passwordHash: "-")
+        try await user.create(on: db)
+        let workspace = try await WorkspaceService(db: db).create(name: "Benchmark", owner: user)
+        let site = try await app.wiring.channels(on: db).makeSite(named: "Corner Bakery", timezone: "UTC", in: workspace)
+        let now = Date()
+        for batchStart in stride(from: 0, to: count, by: 500) {
+            let range = batchStart..<min(batchStart + 500, count)
+            let posts = range.map { index in
+                Post(workspaceID: workspace.id!, authorID: user.id,
+                     text: "Fresh rye & sourdough, post \(index): out of the oven at 7. https://bakery.example/bread/\(index) #bread @miller@bakers.example",
+                     thread: [])
+            }
+            posts.forEach { $0.id = UUID(); $0.status = .scheduled }
+            try await posts.create(on: db)
+            let deliveries = try zip(posts, range).map { post, index in
+                let published = now.addingTimeInterval(-3600 * Double(count - index))
+                let delivery = try Delivery(postID: post.requireID(), channel: site, scheduledAt: published, now: now)
+                delivery.state = .published
+                delivery.publishedAt = published
+                delivery.remoteID = delivery.idempotencyKey
+                delivery.remoteURL = "\(site.serverURL)/\(delivery.idempotencyKey)"
+                return delivery
+            }
+            try await deliveries.create(on: db)
+        }
+        print(site.serverURL)
     }
 
     /// A workspace with one Mastodon channel on `instance`, and `deliveries` posts to it, due at

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import MediaFiles
 import Networks
 import TextRules
@@ -48,28 +49,24 @@ struct SiteService: Sendable {
     /// The site's entries newest first: `pageSize` of them, those before the entry `before` when
     /// given (a keyset cursor: an entry's id), and the cursor of the next page if there is one.
     func entries(of site: Channel, before cursor: String? = nil, limit: Int = SiteService.pageSize) async throws -> (entries: [SiteEntry], next: String?) {
-        var query = Delivery.query(on: db)
-            .filter(\.$channel.$id == (try site.requireID()))
-            .filter(\.$state == .published)
+        var condition: SQLQueryString = ""
         if let cursor {
             guard let last = try await publishedDelivery(cursor, of: site), let at = last.publishedAt, let id = last.id else {
                 throw ServiceError.invalid(["before": "This page of the site is gone; start again from its first page."])
             }
-            query = query.group(.or) { or in
-                or.filter(\.$publishedAt < at).group(.and) { $0.filter(\.$publishedAt == at).filter(\.$id < id) }
-            }
+            condition = " AND (d.published_at < \(bind: at) OR (d.published_at = \(bind: at) AND d.id < \(bind: id)))"
         }
-        let deliveries = try await query.sort(\.$publishedAt, .descending).sort(\.$id, .descending).limit(limit + 1).all()
-        let shown = Array(deliveries.prefix(limit))
-        let entries = try await self.entries(from: shown, of: site)
-        return (entries, deliveries.count > limit ? entries.last?.id : nil)
+        let found = try await entries(of: site, where: condition, limit: limit + 1)
+        let entries = Array(found.prefix(limit))
+        return (entries, found.count > limit ? entries.last?.id : nil)
     }
 
     /// One entry of the site, by its id.
     func entry(_ id: String, of site: Channel) async throws -> SiteEntry {
-        guard let delivery = try await publishedDelivery(id, of: site), let entry = try await entries(from: [delivery], of: site).first else {
-            throw ServiceError.notFound("This entry")
-        }
+        // Entry ids are lowercase UUIDs; anything else is not looked up.
+        guard id.count == 36, UUID(uuidString: id) != nil,
+              let entry = try await entries(of: site, where: " AND d.remote_id = \(bind: id)", limit: 1).first
+        else { throw ServiceError.notFound("This entry") }
         return entry
     }
 
@@ -93,28 +90,45 @@ struct SiteService: Sendable {
             .first()
     }
 
-    /// The deliveries as entries, in their order: their posts and media in one query each.
-    private func entries(from deliveries: [Delivery], of site: Channel) async throws -> [SiteEntry] {
-        guard !deliveries.isEmpty else { return [] }
-        let posts = try await Post.query(on: db).filter(\.$id ~~ deliveries.map { $0.$post.id }).all()
-        let postsByID = Dictionary(uniqueKeysWithValues: posts.compactMap { post in post.id.map { ($0, post) } })
-        let mediaIDs = Set(posts.flatMap(\.media))
+    /// The site's published entries meeting `condition`, newest first, at most `limit`: the
+    /// deliveries with their posts in one query read by hand (every page and feed view asks, and
+    /// Fluent's reflection over two models was most of its time), then their media in one.
+    private func entries(of site: Channel, where condition: SQLQueryString, limit: Int) async throws -> [SiteEntry] {
+        let siteID = try site.requireID()
+        let rows = try await (db as! any SQLDatabase).raw("""
+            SELECT d.id, d.remote_id, d.published_at, d.scheduled_at, p.text, p.thread, p.media, p.variants, p.updated_at
+            FROM deliveries d JOIN posts p ON p.id = d.post_id
+            WHERE d.channel_id = \(bind: siteID) AND d.state = 'published' AND d.remote_id IS NOT NULL\(condition)
+            ORDER BY d.published_at DESC, d.id DESC LIMIT \(unsafeRaw: String(max(0, limit)))
+            """).all()
+        struct Found {
+            var id: String, deliveryID: UUID, publishedAt: Date, updatedAt: Date?
+            var content: PostContent, media: [UUID]
+        }
+        let found = try rows.map { row in
+            Found(
+                id: try row.decode(column: "remote_id", as: String.self), deliveryID: try row.decode(column: "id", as: UUID.self),
+                publishedAt: try row.decode(column: "published_at", as: Date?.self) ?? row.decode(column: "scheduled_at", as: Date.self),
+                updatedAt: try row.decode(column: "updated_at", as: Date?.self),
+                content: PostContent(text: try row.decode(column: "text", as: String.self), thread: try row.decode(column: "thread", as: [String].self),
+                                     variants: try row.decode(column: "variants", as: [String: String].self)),
+                media: try row.decode(column: "media", as: [UUID].self)
+            )
+        }
+        let mediaIDs = Set(found.flatMap(\.media))
         let items = mediaIDs.isEmpty ? [] : try await MediaItem.query(on: db).filter(\.$id ~~ Array(mediaIDs)).all()
         let itemsByID = Dictionary(uniqueKeysWithValues: items.compactMap { item in item.id.map { ($0, item) } })
-        let siteID = try site.requireID()
-        return deliveries.compactMap { delivery in
-            guard let post = postsByID[delivery.$post.id], let id = delivery.remoteID, let deliveryID = delivery.id else { return nil }
-            let publishedAt = delivery.publishedAt ?? delivery.scheduledAt
-            let media = post.media.enumerated().compactMap { index, mediaID in
+        return found.map { entry in
+            let media = entry.media.enumerated().compactMap { index, mediaID in
                 itemsByID[mediaID].map {
                     SiteMedia(index: index, altText: $0.altText, mimeType: $0.format.mimeType, isVideo: $0.format.isVideo,
                               byteCount: $0.byteCount, width: $0.width, height: $0.height)
                 }
             }
             return SiteEntry(
-                id: id, deliveryID: deliveryID, publishedAt: publishedAt, updatedAt: max(publishedAt, post.updatedAt ?? publishedAt),
-                parts: PostContent(text: post.text, thread: post.thread, variants: post.variants).texts(for: .site, channelID: siteID),
-                media: media
+                id: entry.id, deliveryID: entry.deliveryID, publishedAt: entry.publishedAt,
+                updatedAt: max(entry.publishedAt, entry.updatedAt ?? entry.publishedAt),
+                parts: entry.content.texts(for: .site, channelID: siteID), media: media
             )
         }
     }
