@@ -135,4 +135,37 @@ import VaporTesting
             }
         }
     }
+    @Test(arguments: TestDatabase.all)
+    func unfollowingAFeedTellsItsHubToStopPushing(_ database: TestDatabase) async throws {
+        try await FakeHub.with { hub in
+            try await FakeFeedServer.with { blog in
+                blog.announce(hub: hub.url)
+                blog.publish([FeedBridgeTests.entry(1)])
+                try await withTrestle(database, publicURL: URL(string: "https://trestle.example"), fetchAllow: ["127.0.0.1"]) { app in
+                    let ana = try await app.makeMember("ana@example.com")
+                    let channel = try await app.addSite(ana)
+                    let id = try #require(try await app.subscribe(ana, #"{"url": "\#(blog.url)", "channels": ["\#(channel)"]}"#).json()["id"] as? String).lowercased()
+                    #expect(hub.requests.map { $0["hub.mode"] } == ["subscribe"])
+
+                    // MUT: unfollowing answers at once; the hub is told by a job
+                    let deleted = try await app.api(.DELETE, "/api/v1/workspaces/\(ana.workspaceID)/feeds/\(id)", as: ana)
+                    #expect(deleted.status == .noContent)
+                    #expect(hub.requests.count == 1)
+                    let ran = try await app.runDueJobs(FeedBridgeService.unsubscribeJob) { try await app.wiring.feedBridge(on: app.db).endWebSub(job: $0) }
+                    #expect(ran == 1)
+
+                    // validate: the hub was asked to stop for the same topic and callback, and its
+                    // verification of that is confirmed
+                    let stop = try #require(hub.requests.last)
+                    #expect(stop["hub.mode"] == "unsubscribe")
+                    #expect(stop["hub.topic"] == blog.url)
+                    #expect(stop["hub.callback"] == "https://trestle.example/websub/\(id)")
+                    let topic = blog.url.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                    let confirmed = try await app.api(.GET, "/websub/\(id)?hub.mode=unsubscribe&hub.topic=\(topic)&hub.challenge=bye42")
+                    #expect(confirmed.status == .ok)
+                    #expect(confirmed.text == "bye42")
+                }
+            }
+        }
+    }
 }

@@ -62,6 +62,44 @@ extension FeedBridgeService {
         }
     }
 
+    /// The job that tells a hub to stop pushing a feed no longer followed.
+    static let unsubscribeJob = "feed.websub-unsubscribe"
+
+    private struct HubRequest: Codable {
+        var hub: String
+        var topic: String
+        var callback: String
+    }
+
+    /// Queues the hub's unsubscription for a subscription that is going, when it has one.
+    func requestWebSubEnd(for subscription: FeedSubscription) async throws {
+        guard let base = wiring.publicURL, let hub = subscription.hubURL, let topic = subscription.topicURL, let id = subscription.id else { return }
+        let callback = base.appendingPathComponent("websub").appendingPathComponent(id.uuidString.lowercased())
+        let payload = String(decoding: try JSONEncoder().encode(HubRequest(hub: hub, topic: topic, callback: callback.absoluteString)), as: UTF8.self)
+        try await wiring.jobs(on: db).enqueue(Self.unsubscribeJob, payload: payload)
+    }
+
+    /// Asks the hub to stop; it verifies with Trestle, which confirms for a subscription it no
+    /// longer has. A hub that is down is asked again later (the job runner's backoff); one that
+    /// refuses is left: its lease runs out and its pushes are answered 404.
+    func endWebSub(job: JobQueue.Claimed) async throws -> JobOutcome {
+        guard let request = try? JSONDecoder().decode(HubRequest.self, from: Data(job.payload.utf8)), let hub = URL(string: request.hub) else {
+            return .failed("The unsubscription could not be read.")
+        }
+        var form = URLComponents()
+        form.queryItems = [
+            .init(name: "hub.mode", value: "unsubscribe"), .init(name: "hub.topic", value: request.topic),
+            .init(name: "hub.callback", value: request.callback),
+        ]
+        let body = (form.percentEncodedQuery ?? "").replacingOccurrences(of: "+", with: "%2B")
+        let response = try await wiring.http.send(.POST, hub, headers: ["Content-Type": "application/x-www-form-urlencoded"], body: Data(body.utf8))
+        switch response.status {
+        case 200..<300: return .done
+        case 429, 500...: throw NetworkError.unreachable(host: hub.host ?? request.hub, reason: "it answered \(response.status)")
+        default: return .failed("The hub refused to unsubscribe (\(response.status)); its lease runs out instead.")
+        }
+    }
+
     /// The hub's verification of intent: the challenge to echo, or `notFound` when Trestle did
     /// not ask for this.
     func verifyWebSub(_ id: UUID, mode: String?, topic: String?, challenge: String?, leaseSeconds: String?, reason: String?) async throws -> String {

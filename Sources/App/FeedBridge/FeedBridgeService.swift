@@ -93,9 +93,14 @@ struct FeedBridgeService: Sendable {
         try await subscription.save(on: db)
     }
 
-    /// Stops following the feed; its pending poll finds it gone. Posts it made stay.
+    /// Stops following the feed; its pending poll finds it gone, and a hub that pushes it is
+    /// told to stop (by a job, so a slow hub never holds up the request). Posts it made stay.
     func delete(_ subscription: FeedSubscription) async throws {
-        try await subscription.delete(on: db)
+        try await db.transaction { db in
+            let bridge = FeedBridgeService(db: db, wiring: wiring)
+            try await bridge.requestWebSubEnd(for: subscription)
+            try await subscription.delete(on: db)
+        }
     }
 
     private struct Settings {

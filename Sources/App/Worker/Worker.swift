@@ -47,6 +47,9 @@ actor Worker {
             JobKind(name: FeedBridgeService.pollJob, concurrency: Self.feedPollConcurrency, lease: TimeInterval(application.settings.jobLease)) { job in
                 try await application.wiring.feedBridge(on: application.db).poll(job: job)
             },
+            JobKind(name: FeedBridgeService.unsubscribeJob, concurrency: 2, lease: TimeInterval(application.settings.jobLease)) { job in
+                try await application.wiring.feedBridge(on: application.db).endWebSub(job: job)
+            },
         ], pollInterval: Self.jobPollInterval)
         jobs = runner
         Task { await runner.start() }
