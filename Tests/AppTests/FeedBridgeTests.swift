@@ -218,6 +218,38 @@ import Vapor
     }
 
     @Test(arguments: TestDatabase.all)
+    func aBusyFeedServerIsNotAskedBeforeItsRetryAfter(_ database: TestDatabase) async throws {
+        try await FakeFeedServer.with { blog in
+            blog.publish([Self.entry(1)])
+            try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
+                let clock = ManualClock(Self.start.addingTimeInterval(86_400))
+                app.wiring.clock = clock
+                let ana = try await app.makeMember("ana@example.com")
+                let channel = try await app.addSite(ana)
+                let id = try #require(try await app.subscribe(ana, #"{"url": "\#(blog.url)", "channels": ["\#(channel)"]}"#).json()["id"] as? String)
+                let path = "/api/v1/workspaces/\(ana.workspaceID)/feeds/\(id)"
+
+                // MUT: the server asks for two hours, longer than the 30 minutes of backoff
+                blog.busy(retryAfter: 7_200)
+                clock.advance(by: 15 * 60)
+                #expect(try await app.pollDueFeeds() == 1)
+                let shown = try await app.api(.GET, path, as: ana).json()
+                #expect(shown["nextPollAt"] as? String == "2027-01-02T02:15:00Z", "two hours after the poll, as the server asked")
+                #expect((shown["lastError"] as? String)?.isEmpty == false)
+
+                // validate: not asked again before then, and read again after
+                let asked = blog.feedRequests.count
+                clock.advance(by: 3_600)
+                #expect(try await app.pollDueFeeds() == 0)
+                blog.busy(retryAfter: nil)
+                clock.advance(by: 3_600)
+                #expect(try await app.pollDueFeeds() == 1)
+                #expect(blog.feedRequests.count == asked + 1)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
     func aFailingFeedBacksOffAndSaysWhy(_ database: TestDatabase) async throws {
         try await FakeFeedServer.with { blog in
             blog.publish([Self.entry(1)])

@@ -49,7 +49,10 @@ extension FeedBridgeService {
             subscription.failures = min(subscription.failures + 1, 1_000)
             subscription.lastError = error.message
             subscription.lastPolledAt = now
-            subscription.nextPollAt = now.addingTimeInterval(Self.backoff(pollMinutes: subscription.pollMinutes, failures: subscription.failures))
+            var wait = Self.backoff(pollMinutes: subscription.pollMinutes, failures: subscription.failures)
+            // A server that says when to come back is not asked sooner (its wait is bounded when read).
+            if case let .networkBusy(retryAfter?) = error.kind { wait = max(wait, TimeInterval(retryAfter)) }
+            subscription.nextPollAt = now.addingTimeInterval(wait)
             try await db.transaction { db in
                 try await subscription.save(on: db)
                 try await FeedBridgeService(db: db, wiring: wiring).schedulePoll(of: subscription)

@@ -29,6 +29,7 @@ final class FakeFeedServer: Sendable {
         let entries = Mutex<[Entry]>([])
         let version = Mutex(1)
         let failing = Mutex(false)
+        let busyFor = Mutex<Int?>(nil)
         let hub = Mutex<String?>(nil)
         let seen = Mutex<[Seen]>([])
     }
@@ -56,6 +57,9 @@ final class FakeFeedServer: Sendable {
     /// While true the feed answers 500.
     func fail(_ failing: Bool) { state.failing.withLock { $0 = failing } }
 
+    /// While set the feed answers 429 with `Retry-After` in these seconds.
+    func busy(retryAfter seconds: Int?) { state.busyFor.withLock { $0 = seconds } }
+
     /// From now on the feed names this WebSub hub, and itself as the topic.
     func announce(hub: String) { state.hub.withLock { $0 = hub } }
 
@@ -78,6 +82,7 @@ final class FakeFeedServer: Sendable {
             routes.get("feed.xml") { req -> Response in
                 record(req)
                 if state.failing.withLock({ $0 }) { return Response(status: .internalServerError) }
+                if let seconds = state.busyFor.withLock({ $0 }) { return Response(status: .tooManyRequests, headers: ["Retry-After": String(seconds)]) }
                 let etag = "\"v\(state.version.withLock { $0 })\""
                 if req.headers.first(name: .ifNoneMatch) == etag { return Response(status: .notModified, headers: ["ETag": etag]) }
                 let port = req.application.http.server.shared.localAddress?.port ?? 0
