@@ -16,9 +16,12 @@ public func configure(_ app: Application, settings: TrestleSettings) async throw
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory), as: .sqlite)
     case let .postgres(url):
-        // A few connections per event loop, so a worker's claims, its jobs' transactions and
-        // the recording of finished jobs do not wait in line for one connection.
-        app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4), as: .psql)
+        // About eight connections a process, shared out over its event loops (at least one
+        // each), so a worker's claims, its jobs' transactions and the recording of finished
+        // jobs do not wait in line for one connection, while several processes on a many-core
+        // machine stay well inside PostgreSQL's default 100.
+        let perLoop = max(1, 8 / max(1, System.coreCount))
+        app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: perLoop), as: .psql)
     }
     if case .sqliteFile = settings.database {
         // WAL lets pages be read while the worker writes; the setting stays with the file.
