@@ -273,6 +273,26 @@ import VaporTesting
     }
 
     @Test(arguments: TestDatabase.all)
+    func aReaderAskingModifiedSinceGetsTheFeedAgainAfterTheNewestEntryIsDeleted(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let (site, slug) = try await app.addSite(ana, "Corner Bakery")
+            _ = try await app.createPost(ana, #"{"text": "Kept post", "channels": ["\#(site)"], "schedule": {"now": true}}"#)
+            let gone = try await app.createPost(ana, #"{"text": "Regretted post", "channels": ["\#(site)"], "schedule": {"now": true}}"#)
+            #expect(try await app.publishDueDeliveries() == 2)
+            let lastModified = try #require(try await app.api(.GET, "/s/\(slug)/rss.xml").headers.first(name: .lastModified))
+
+            // An hour later the newest entry is deleted; a reader with only the date asks again.
+            app.wiring.clock = ManualClock(Date().addingTimeInterval(3_600))
+            let goneID = try #require(gone["id"] as? String)
+            #expect(try await app.api(.DELETE, "/api/v1/workspaces/\(ana.workspaceID)/posts/\(goneID)", as: ana).status == .noContent)
+            let again = try await app.api(.GET, "/s/\(slug)/rss.xml", headers: ["If-Modified-Since": lastModified])
+            #expect(again.status == .ok)
+            #expect(!again.text.contains("Regretted") && again.text.contains("Kept post"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
     func feedsAndThePageAnswer304ToAClientThatHasTheNewestVersion(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in
             let ana = try await app.makeMember("ana@example.com")
