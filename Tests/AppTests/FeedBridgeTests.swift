@@ -224,10 +224,7 @@ import Vapor
             try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
                 let clock = ManualClock(Self.start.addingTimeInterval(86_400))
                 app.wiring.clock = clock
-                let ana = try await app.makeMember("ana@example.com")
-                let channel = try await app.addSite(ana)
-                let id = try #require(try await app.subscribe(ana, #"{"url": "\#(blog.url)", "channels": ["\#(channel)"]}"#).json()["id"] as? String)
-                let path = "/api/v1/workspaces/\(ana.workspaceID)/feeds/\(id)"
+                let (ana, path) = try await app.followOnASite(blog.url)
 
                 // MUT: the server asks for two hours, longer than the 30 minutes of backoff
                 blog.busy(retryAfter: 7_200)
@@ -256,10 +253,7 @@ import Vapor
             try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
                 let clock = ManualClock(Self.start.addingTimeInterval(86_400))
                 app.wiring.clock = clock
-                let ana = try await app.makeMember("ana@example.com")
-                let channel = try await app.addSite(ana)
-                let id = try #require(try await app.subscribe(ana, #"{"url": "\#(blog.url)", "channels": ["\#(channel)"]}"#).json()["id"] as? String)
-                let path = "/api/v1/workspaces/\(ana.workspaceID)/feeds/\(id)"
+                let (ana, path) = try await app.followOnASite(blog.url)
 
                 blog.fail(true)
                 clock.advance(by: 15 * 60)

@@ -213,7 +213,7 @@ import VaporTesting
     @Test(arguments: TestDatabase.all)
     func anEmptyCategoryLeavesItsSlotEmptyFillingTwiceFillsOnceAndTheQueueLeavesLibrarySlotsAlone(_ database: TestDatabase) async throws {
         try await withTrestle(database) { app in
-            let (clock, ana, shop) = try await Self.shop(app)
+            let (_, ana, shop) = try await Self.shop(app)
             let tips = try await Self.addCategory(app, ana, #"{"name": "Tips", "minDaysBetween": 0}"#)
             #expect(try await Self.bind(app, ana, shop, tips).status == .ok)
             let slots = try await app.api(.GET, "/api/v1/workspaces/\(ana.workspaceID)/channels/\(shop)/slots", as: ana).json()["slots"] as? [[String: Any]]

@@ -1,5 +1,4 @@
 import Fluent
-import SQLKit
 import Foundation
 import TextRules
 
@@ -107,12 +106,7 @@ struct PostService: Sendable {
             guard try await wiring.deliveries(on: db).cancelPending(of: post) else {
                 throw ServiceError.conflict("publishing_now", "This post is being published right now. Try again in a moment.")
             }
-            // A Site that showed it changes now, so that a feed reader asking "modified since?"
-            // (without an ETag) fetches the feed again rather than keep the deleted entry.
-            try await (db as! any SQLDatabase).raw("""
-                UPDATE channels SET updated_at = \(bind: wiring.clock.now())
-                WHERE id IN (SELECT channel_id FROM deliveries WHERE post_id = \(bind: post.requireID()) AND network = 'site' AND state = 'published')
-                """).run()
+            try await SiteService(db: db).postLeaves(post, at: wiring.clock.now())
             try await post.delete(on: db)
         }
     }

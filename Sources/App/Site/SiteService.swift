@@ -70,6 +70,16 @@ struct SiteService: Sendable {
         return entry
     }
 
+    /// A post that a Site showed is being deleted: each such Site changes now, so that a feed
+    /// reader asking "modified since?" (without an ETag) fetches the feed again rather than keep
+    /// the deleted entry. Runs in the deletion's transaction.
+    func postLeaves(_ post: Post, at now: Date) async throws {
+        try await (db as! any SQLDatabase).raw("""
+            UPDATE channels SET updated_at = \(bind: now)
+            WHERE id IN (SELECT channel_id FROM deliveries WHERE post_id = \(bind: post.requireID()) AND network = 'site' AND state = 'published')
+            """).run()
+    }
+
     /// The bytes of an entry's `index`th image or video.
     func media(_ index: Int, of entry: SiteEntry) async throws -> (item: SiteMedia, bytes: Data) {
         guard let delivery = try await Delivery.find(entry.deliveryID, on: db),

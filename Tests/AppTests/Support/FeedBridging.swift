@@ -27,4 +27,13 @@ extension Application {
     func postTexts(_ member: Member) async throws -> [[String: Any]] {
         Array(try await api(.GET, "/api/v1/workspaces/\(member.workspaceID)/posts", as: member).jsonArray().reversed())
     }
+
+    /// Ana, a member with a Site, following `feedURL` on it with the defaults; returns her and
+    /// the subscription's API path.
+    func followOnASite(_ feedURL: String) async throws -> (ana: Member, path: String) {
+        let ana = try await makeMember("ana@example.com")
+        let channel = try await addSite(ana)
+        let id = try #require(try await subscribe(ana, #"{"url": "\#(feedURL)", "channels": ["\#(channel)"]}"#).json()["id"] as? String)
+        return (ana, "/api/v1/workspaces/\(ana.workspaceID)/feeds/\(id)")
+    }
 }
