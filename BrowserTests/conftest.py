@@ -6,6 +6,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,23 +43,33 @@ def trestle_binary() -> Path:
     return binary
 
 
-@pytest.fixture(scope="session")
-def server(trestle_binary):
+@contextmanager
+def running_trestle(binary: Path, **settings: str):
+    """A Trestle of its own (debug build, SQLite in a temporary folder), with `settings` added to
+    its environment; each has its own sign-up allowance (10 an hour per address)."""
     data = tempfile.mkdtemp(prefix="trestle-browser-")
     port = free_port()
     # The fake networks listen on loopback, which Trestle calls only when the operator allows it.
-    env = dict(os.environ, TRESTLE_DATA_DIR=data, LOG_LEVEL="warning", TRESTLE_FETCH_ALLOW="127.0.0.1")
+    env = dict(os.environ, TRESTLE_DATA_DIR=data, LOG_LEVEL="warning", TRESTLE_FETCH_ALLOW="127.0.0.1", **settings)
     env.pop("DATABASE_URL", None)
     process = subprocess.Popen(
-        [str(trestle_binary), "serve", "--hostname", "127.0.0.1", "--port", str(port)],
+        [str(binary), "serve", "--hostname", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     wait_for_health(base, process)
-    yield {"base": base, "data": data, "env": env, "binary": trestle_binary}
-    process.terminate()
-    process.wait(timeout=20)
-    shutil.rmtree(data, ignore_errors=True)
+    try:
+        yield {"base": base, "data": data, "env": env, "binary": binary}
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server(trestle_binary):
+    with running_trestle(trestle_binary) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -105,13 +105,19 @@
     threadNote.hidden = partTexts().length < 2;
   }
 
+  // Links that go out as short links are counted as such, as the server will count them.
+  function shortens() {
+    const box = document.getElementById("shorten-links");
+    return box ? box.checked : false;
+  }
+
   async function check(text, targets) {
     const networks = targets.filter((t) => !t.channel).map((t) => t.key);
     const channels = targets.filter((t) => t.channel).map((t) => t.key);
     const response = await fetch(checkURL, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
-      body: JSON.stringify({ text, networks, channels, media: mediaIDs() }),
+      body: JSON.stringify({ text, networks, channels, media: mediaIDs(), shortenLinks: shortens() }),
     });
     if (!response.ok) throw new Error(await errorMessage(response));
     return (await response.json()).results;
@@ -324,6 +330,7 @@
   }));
   document.getElementById("add-part").addEventListener("click", addPart);
   boxes.forEach((box) => box.addEventListener("change", () => { buildTabs(); refresh(); }));
+  document.getElementById("shorten-links")?.addEventListener("change", refresh);
   buildTabs();
   refresh();
 })();

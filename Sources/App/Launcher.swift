@@ -29,6 +29,9 @@ public enum Launcher {
             if ["serve", "worker", "user", "token", "benchmark"].contains(command) {
                 try await prepareDatabase(app, settings: settings)
             }
+            if command == "serve" {
+                app.lifecycle.use(ClickRecording())
+            }
             if command == "serve", runsWorker {
                 app.lifecycle.use(WorkerLifecycle(worker: Worker(application: app)))
             }

@@ -37,6 +37,8 @@ public struct PartToPublish: Sendable {
     public var maybeSentSince: Date?
     /// The post's images or video; they go with its first part.
     public var media: [MediaToPublish]
+    /// An answer to a direct message: seen only by the people it names, never public.
+    public var isDirect: Bool = false
 
     public init(text: String, index: Int, idempotencyKey: String, recordKey: String, createdAt: Date, maybeSentSince: Date?, media: [MediaToPublish] = []) {
         self.media = media

@@ -38,7 +38,9 @@ import Vapor
                 await #expect(throws: NetworkError.self) {
                     _ = try await client.createPost(record, repo: session.did, rkey: rkey, accessJwt: session.accessJwt)
                 }
-                #expect(try await client.post(repo: session.did, rkey: rkey, accessJwt: session.accessJwt) == made)
+                let found = try await client.post(repo: session.did, rkey: rkey, accessJwt: session.accessJwt)
+                #expect(found?.ref == made)
+                #expect(found?.text == text, "the stored text tells our post from another under the same key")
                 #expect(fake.controls.records.withLock { $0.count } == 1)
 
                 let replyKey = TID.make(at: Date(), clockID: 1)
@@ -54,6 +56,30 @@ import Vapor
                 #expect(replyRef["root"]?["uri"] == made.uri && replyRef["parent"]?["cid"] == made.cid)
                 #expect(try await client.did(ofHandle: "miller.bsky.social") == FakeBluesky.miller.did)
                 #expect(try await client.did(ofHandle: "nobody.example") == nil)
+            }
+        }
+    }
+}
+
+extension BlueskyRecordTests {
+    /// Two deliveries whose record keys happen to meet: the second is never taken for the first's
+    /// post. It fails with the reason instead of claiming a post that is not its own.
+    @Test(arguments: TestDatabase.all)
+    func aRecordKeyHeldByAnotherPostIsNeverTakenForThisOne(_ database: TestDatabase) async throws {
+        try await FakeBluesky.with { bluesky in
+            try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
+                let ana = try await app.makeMember("ana@example.com")
+                let channel = try await app.connectBluesky(ana, bluesky)
+                _ = try await app.createPost(ana, #"{"text": "Fresh pretzels", "channels": ["\#(channel)"], "schedule": {"now": true}}"#)
+                let delivery = try #require(try await Delivery.query(on: app.db).first())
+                let other = try JSONSerialization.data(withJSONObject: ["$type": "app.bsky.feed.post", "text": "Another post", "createdAt": "2026-12-01T08:00:00.000Z"])
+                bluesky.controls.records.withLock { $0.append((rkey: delivery.recordKey(part: 0), repo: FakeBluesky.bakery.did, json: other)) }
+
+                try await app.publishDueDeliveries()
+                let failed = try #require(try await Delivery.find(delivery.id, on: app.db))
+                #expect(failed.state == .failed)
+                #expect(failed.error?.contains("record key") == true, "\(failed.error ?? "")")
+                #expect(failed.remoteID == nil)
             }
         }
     }

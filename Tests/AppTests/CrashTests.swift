@@ -65,16 +65,21 @@ import Vapor
 
                 var running = try (0..<workers).map { _ in try WorkerProcess(environment: environment) }
                 try await waitUntil(seconds: 60) { fake.controls.statuses.withLock { $0.count } >= Self.posts / 3 }
-                running.forEach { $0.kill() }
+                for worker in running { await worker.kill() }
                 let atTheCut = fake.controls.statuses.withLock { $0.count }
                 #expect(atTheCut < Self.posts, "killed mid-way")
 
                 running = try (0..<workers).map { _ in try WorkerProcess(environment: environment) }
-                defer { running.forEach { $0.stop() } }
-                try await waitUntil(seconds: 120) {
-                    try await Delivery.query(on: app.db).filter(\.$state == .published).count() == Self.posts
+                do {
+                    try await waitUntil(seconds: 100) {
+                        try await Delivery.query(on: app.db).filter(\.$state == .published).count() == Self.posts
+                    }
+                } catch {
+                    for worker in running { await worker.stop() }
+                    throw error
                 }
-                running.forEach { $0.stop() }
+                // Every worker stops on SIGTERM, streams and all, as `systemctl stop` expects.
+                for worker in running { await worker.stop() }
 
                 let texts = fake.controls.statuses.withLock { $0.map(\.text) }
                 #expect(texts.count == Self.posts, "\(texts.count) statuses for \(Self.posts) posts")

@@ -87,7 +87,9 @@ import Testing
         let started = clock.now
         let feed = try FeedParser.parse(Array("<rss version=\"2.0\"\(declarations)><channel>\(items)</channel></rss>".utf8))
         #expect(feed.items.count == 5_000)
-        #expect(clock.now - started < .seconds(5))
+        // A guard against the quadratic walk (minutes), not a timing: a debug build on a busy
+        // machine takes a few seconds.
+        #expect(clock.now - started < .seconds(20))
     }
 
     @Test func itemsBeyondTheBoundAreLeftOut() throws {

@@ -14,10 +14,12 @@ import Glibc
 /// memory a worker uses with 100,000 deliveries scheduled.
 struct BenchmarkCommand: AsyncCommand {
     struct Signature: CommandSignature {
-        @Argument(name: "what", help: "publishing | jobs | memory | calendar | feeds-poll")
+        @Argument(name: "what", help: "publishing | jobs | memory | calendar | site | feeds-poll | inbox-latency | inbox-ingest | reports")
         var what: String
         @Option(name: "count", help: "deliveries or jobs")
         var count: Int?
+        @Option(name: "clicks", help: "clicks on the posts' links (reports)")
+        var clicks: Int?
         @Option(name: "workers", help: "worker processes (publishing)")
         var workers: Int?
         @Option(name: "instance", help: "the loopback fake instance's address (publishing, memory)")
@@ -30,6 +32,12 @@ struct BenchmarkCommand: AsyncCommand {
         var hosts: Int?
         @Option(name: "feed-port", help: "the port every feed host listens on (feeds-poll)")
         var feedPort: Int?
+        @Option(name: "channels", help: "channels whose notifications are read (inbox-ingest)")
+        var channels: Int?
+        @Option(name: "spacing-ms", help: "milliseconds between replies (inbox-latency)")
+        var spacingMilliseconds: Int?
+        @Flag(name: "no-stream", help: "the instance has no streaming API: polling only (inbox-latency)")
+        var noStream: Bool
     }
 
     var help: String { "Measures publishing, the job runner and memory for benchmarks/publishing.sh (on a throwaway database)." }
@@ -49,8 +57,15 @@ struct BenchmarkCommand: AsyncCommand {
             try await site(app, count: signature.count ?? 10_000)
         case "feeds-poll":
             try await feedsPoll(app, count: signature.count ?? 1_000, hosts: signature.hosts ?? 50, port: signature.feedPort ?? 0)
+        case "inbox-latency":
+            try await inboxLatency(app, instance: signature.instance ?? "", count: signature.count ?? 200,
+                                   spacing: .milliseconds(signature.spacingMilliseconds ?? 100), streaming: !signature.noStream)
+        case "inbox-ingest":
+            try await inboxIngest(app, instance: signature.instance ?? "", channels: signature.channels ?? 100, notifications: signature.count ?? 100_000)
+        case "reports":
+            try await reports(app, posts: signature.count ?? 10_000, clicks: signature.clicks ?? 1_000_000, runs: 7)
         default:
-            throw SettingsError("Say what to measure: publishing, jobs, memory, calendar or site.")
+            throw SettingsError("Say what to measure: publishing, jobs, memory, calendar, site, feeds-poll, inbox-latency, inbox-ingest or reports.")
         }
     }
 
@@ -61,7 +76,7 @@ struct BenchmarkCommand: AsyncCommand {
         let start = Date().addingTimeInterval(15)
         try await seed(app, deliveries: count, instance: instance) { index in start.addingTimeInterval(60 * Double(index) / Double(count)) }
         let processes = try (0..<workers).map { _ in try Self.worker() }
-        defer { processes.forEach { kill($0.processIdentifier, SIGTERM); $0.waitUntilExit() } }
+        defer { processes.forEach { $0.terminate() }; processes.forEach { $0.stopAndWait() } }
         let sql = app.db as! any SQLDatabase
         let deadline = Date().addingTimeInterval(600)
         while Date() < deadline {
@@ -162,13 +177,8 @@ struct BenchmarkCommand: AsyncCommand {
     }
 
     /// `trestle worker`, this very binary, with this process's environment.
-    private static func worker() throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        process.arguments = ["worker"]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        return process
+    static func worker() throws -> WorkerChild {
+        try WorkerChild(binary: URL(fileURLWithPath: CommandLine.arguments[0]))
     }
 
     // MARK: Job runner
@@ -265,14 +275,14 @@ struct BenchmarkCommand: AsyncCommand {
         let later = Date().addingTimeInterval(7 * 86_400)
         try await seed(app, deliveries: count, instance: instance) { index in later.addingTimeInterval(Double(index)) }
         let worker = try Self.worker()
-        defer { kill(worker.processIdentifier, SIGTERM); worker.waitUntilExit() }
+        defer { worker.stopAndWait() }
         try await Task.sleep(for: .seconds(20))
         let status = (try? String(contentsOfFile: "/proc/\(worker.processIdentifier)/status", encoding: .utf8)) ?? ""
         let field = { (name: String) in status.split(separator: "\n").first { $0.hasPrefix(name) }.map { String($0.dropFirst(name.count)).trimmingCharacters(in: .whitespaces) } ?? "?" }
         print("memory: worker with \(count) deliveries scheduled: resident \(field("VmRSS:")), peak \(field("VmHWM:"))")
     }
 
-    private static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
         sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
     }
 }

@@ -38,6 +38,14 @@ public struct TrestleSettings: Sendable {
     /// How long a worker holds a job before another may take it over, unless it renews the
     /// lease (`TRESTLE_JOB_LEASE`, seconds): how soon the work of a worker that died goes on.
     public var jobLease: Int = 60
+    /// How often each channel's notifications are read (`TRESTLE_INBOX_POLL_SECONDS`); on
+    /// Mastodon the stream brings them within seconds, and polling catches what it missed.
+    public var inboxPollSeconds: Int = 60
+    /// Whether a click keeps the page it came from (`TRESTLE_CLICK_REFERRERS=on`); off by default.
+    public var keepsReferrers = false
+    /// The request header a proxy puts the visitor's country in (`TRESTLE_CLICK_COUNTRY_HEADER`,
+    /// e.g. `CF-IPCountry`); unset, no country is kept.
+    public var countryHeader: String?
     /// When set, `/metrics` answers only a request bearing it (`TRESTLE_METRICS_TOKEN`).
     public var metricsToken: String?
 
@@ -109,6 +117,9 @@ public struct TrestleSettings: Sendable {
         )
         settings.networkTimeout = try seconds(env, "TRESTLE_NETWORK_TIMEOUT", default: 15, within: 1...300)
         settings.jobLease = try seconds(env, "TRESTLE_JOB_LEASE", default: 60, within: 2...3600)
+        settings.inboxPollSeconds = try seconds(env, "TRESTLE_INBOX_POLL_SECONDS", default: 60, within: 5...3600)
+        settings.keepsReferrers = ["on", "true", "1", "yes"].contains((env["TRESTLE_CLICK_REFERRERS"] ?? "").lowercased())
+        settings.countryHeader = env["TRESTLE_CLICK_COUNTRY_HEADER"].flatMap { $0.isEmpty ? nil : $0 }
         settings.metricsToken = env["TRESTLE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         return settings
     }

@@ -22,11 +22,34 @@ final class Wiring: @unchecked Sendable {
     let metrics = TrestleMetrics()
     /// The calendar's recently read months, forgotten when this process changes what they show.
     let calendar = CalendarCache()
+    private var _inboxReaders: InboxReaders
+    /// Which network's own counts (likes, reposts, followers…) are read how.
+    let metricsReaders: MetricsReaders
+    /// Bluesky sessions, shared by publishing and the inbox so neither logs in for the other.
+    let blueskySessions: BlueskySessions
+    /// Tells open inbox pages in this process that something changed.
+    let inbox = InboxSignal()
+    /// The inbox pages open on this process, each with its event stream.
+    let inboxStreams = InboxEventStreams()
+    /// The navigation's unread counts, read again after a change or a few seconds.
+    let inboxUnread = InboxUnreadCounts()
+    /// Short links read lately by the redirect.
+    let linkCache = LinkCache()
+    /// Clicks waiting to be written, in batches.
+    let clicks = ClickRecorder()
+    let visitorSalts = VisitorSalts()
+    /// `TRESTLE_INBOX_POLL_SECONDS`: how often each channel's notifications are read.
+    let inboxPollSeconds: Int
 
-    init(http: NetworkHTTPClient, sealer: CredentialSealer, publicURL: URL?) {
+    init(http: NetworkHTTPClient, sealer: CredentialSealer, publicURL: URL?, inboxPollSeconds: Int = 60) {
         self.http = http
+        let blueskySessions = BlueskySessions()
+        self.blueskySessions = blueskySessions
+        self._inboxReaders = InboxReaders(http: http, blueskySessions: blueskySessions)
+        self.metricsReaders = MetricsReaders(http: http, blueskySessions: blueskySessions)
+        self.inboxPollSeconds = inboxPollSeconds
         self.sealer = sealer
-        self.publishers = Publishers(http: http, publicURL: publicURL)
+        self.publishers = Publishers(http: http, publicURL: publicURL, blueskySessions: blueskySessions)
         self.publicURL = publicURL
         self.feedFetcher = FeedFetcher(http: http, userAgent: "Trestle feed bridge" + (publicURL.map { " (+\($0.absoluteString))" } ?? ""))
     }
@@ -34,6 +57,12 @@ final class Wiring: @unchecked Sendable {
     var clock: any WallClock {
         get { lock.withLock { _clock } }
         set { lock.withLock { _clock = newValue } }
+    }
+
+    /// Which network's inbox is read how; a test puts a reader of its own here.
+    var inboxReaders: InboxReaders {
+        get { lock.withLock { _inboxReaders } }
+        set { lock.withLock { _inboxReaders = newValue } }
     }
 
     func jobs(on db: any Database) -> JobQueue { JobQueue(db: db as! any SQLDatabase, clock: clock, metrics: metrics) }
@@ -44,15 +73,18 @@ final class Wiring: @unchecked Sendable {
     func library(on db: any Database) -> LibraryService { LibraryService(db: db, wiring: self) }
     func libraryFiller(on db: any Database) -> LibraryFiller { LibraryFiller(db: db, wiring: self) }
     func feedBridge(on db: any Database) -> FeedBridgeService { FeedBridgeService(db: db, wiring: self) }
+    func inbox(on db: any Database) -> InboxService { InboxService(db: db, wiring: self) }
+    func links(on db: any Database) -> LinkService { LinkService(db: db, wiring: self) }
+    func postMetrics(on db: any Database) -> MetricsService { MetricsService(db: db, wiring: self) }
 }
 
 /// Which network publishes how: the app asks here and never switches on the network.
 struct Publishers: Sendable {
     private let byNetwork: [Network: any PostPublisher]
 
-    init(http: NetworkHTTPClient, publicURL: URL?) {
+    init(http: NetworkHTTPClient, publicURL: URL?, blueskySessions: BlueskySessions) {
         byNetwork = [
-            .mastodon: MastodonPublisher(http: http), .bluesky: BlueskyPublisher(http: http),
+            .mastodon: MastodonPublisher(http: http), .bluesky: BlueskyPublisher(http: http, sessions: blueskySessions),
             .site: SitePublisher(publicURL: publicURL),
         ]
     }
@@ -69,7 +101,9 @@ extension Application {
     }
 
     func useWiring() {
-        storage[WiringKey.self] = Wiring(http: networkHTTP, sealer: CredentialSealer(secretKey: settings.secretKey), publicURL: settings.publicURL)
+        storage[WiringKey.self] = Wiring(http: networkHTTP, sealer: CredentialSealer(secretKey: settings.secretKey), publicURL: settings.publicURL, inboxPollSeconds: settings.inboxPollSeconds)
+        // Open inbox pages' event streams end before the server waits for responses to finish.
+        lifecycle.use(InboxEventStreams.Shutdown())
     }
 }
 

@@ -11,11 +11,14 @@ struct ComposeCheckRequest: APIRequestBody {
 /// Inside a workspace the check also takes the workspace's channels (each counted by its own
 /// limits, such as a Mastodon instance's) and looks at the post's uploaded media.
 struct WorkspaceComposeCheckRequest: APIRequestBody {
-    static let fields: Set<String> = ["text", "networks", "channels", "media"]
+    static let fields: Set<String> = ["text", "networks", "channels", "media", "shortenLinks"]
     var text: String
     var networks: [String]?
     var channels: [String]?
     var media: [UUID]?
+    /// Count the channels' links as the short links they will go out as (where they will be);
+    /// true when left out.
+    var shortenLinks: Bool?
 }
 
 /// `{"results": {"x": {"length", "limit", "valid", "facets", "problems"}, …}}`.

@@ -3,7 +3,7 @@ import Vapor
 
 /// `{"text", "thread", "channels", "variants": {channelId: {"text"}}, "schedule"}`.
 struct PostRequest: APIRequestBody {
-    static let fields: Set<String> = ["text", "thread", "channels", "variants", "media", "schedule"]
+    static let fields: Set<String> = ["text", "thread", "channels", "variants", "media", "schedule", "shortenLinks", "campaign"]
 
     struct Variant: Decodable, Sendable {
         var text: String
@@ -32,6 +32,25 @@ struct PostRequest: APIRequestBody {
     /// Ids of uploaded images or videos, in the order they are shown.
     var media: [UUID]?
     var schedule: Schedule?
+    var shortenLinks: Bool?
+    /// Left out: unchanged; `null`: none.
+    var campaign: String??
+
+    private enum CodingKeys: String, CodingKey {
+        case text, thread, channels, variants, media, schedule, shortenLinks, campaign
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        text = try container.decodeIfPresent(String.self, forKey: .text)
+        thread = try container.decodeIfPresent([String].self, forKey: .thread)
+        channels = try container.decodeIfPresent([String].self, forKey: .channels)
+        variants = try container.decodeIfPresent([String: Variant].self, forKey: .variants)
+        media = try container.decodeIfPresent([UUID].self, forKey: .media)
+        schedule = try container.decodeIfPresent(Schedule.self, forKey: .schedule)
+        shortenLinks = try container.decodeIfPresent(Bool.self, forKey: .shortenLinks)
+        campaign = try container.decodeChange(String.self, forKey: .campaign)
+    }
 
     /// The post as the service takes it; a schedule that is not exactly one of its three forms
     /// is a field error.
@@ -43,7 +62,8 @@ struct PostRequest: APIRequestBody {
             }
             when = chosen
         }
-        return .init(text: text, thread: thread, channels: channels, variants: variants?.mapValues(\.text), media: media, schedule: when)
+        return .init(text: text, thread: thread, channels: channels, variants: variants?.mapValues(\.text), media: media, schedule: when,
+                     shortenLinks: shortenLinks, campaign: campaign)
     }
 }
 
@@ -55,12 +75,28 @@ struct PostDTO: Content {
     var channels: [String]
     var variants: [String: String]
     var media: [String]
+    var shortenLinks: Bool
+    var campaign: String?
     var deliveries: [DeliveryDTO]
     var authorID: String?
     var createdAt: Date?
     var updatedAt: Date?
+    /// Counts up with each edit of what the post says.
+    var version: Int
+    /// Where the post stands with the workspace's approval rule, in the answer for one post.
+    var approvals: Approvals?
 
-    init(_ post: Post) throws {
+    struct Approvals: Content {
+        var required: Int
+        /// The members who approved the current version.
+        var approvedBy: [String]
+        var approved: Bool
+    }
+
+    /// `metrics`: the counts read so far of the post's deliveries, by delivery id.
+    init(_ post: Post, approvals standing: ApprovalService.Standing? = nil, metrics: [UUID: DeliveryMetrics] = [:]) throws {
+        version = post.version
+        approvals = standing.map { Approvals(required: $0.required, approvedBy: $0.approvedBy, approved: $0.isApproved) }
         id = try post.requireID().uuidString
         text = post.text
         thread = post.thread
@@ -70,8 +106,10 @@ struct PostDTO: Content {
             .compactMap { $0.id?.uuidString }
         variants = post.variants
         media = post.media.map(\.uuidString)
+        shortenLinks = post.shortensLinks
+        campaign = post.campaign
         let deliveries = (post.$deliveries.value ?? []).sorted { ($0.scheduledAt, $0.channelHandle) < ($1.scheduledAt, $1.channelHandle) }
-        self.deliveries = try deliveries.map { try DeliveryDTO($0) }
+        self.deliveries = try deliveries.map { try DeliveryDTO($0, metrics: $0.id.flatMap { metrics[$0] }) }
         status = Self.status(post.status, deliveries)
         authorID = post.$author.id?.uuidString
         createdAt = post.createdAt
@@ -102,8 +140,10 @@ struct DeliveryDTO: Content {
     var remoteId: String?
     var remoteURL: String?
     var error: String?
+    /// What the network counts for it, as last read; absent before the first reading.
+    var metrics: DeliveryMetricsDTO?
 
-    init(_ delivery: Delivery) throws {
+    init(_ delivery: Delivery, metrics: DeliveryMetrics? = nil) throws {
         id = try delivery.requireID().uuidString
         channel = delivery.$channel.id?.uuidString
         handle = delivery.channelHandle
@@ -113,5 +153,43 @@ struct DeliveryDTO: Content {
         remoteId = delivery.remoteID
         remoteURL = delivery.remoteURL
         error = delivery.error
+        self.metrics = metrics.map(DeliveryMetricsDTO.init)
     }
+}
+
+/// A delivery's counts as its network gives them; null where the network does not count it.
+struct DeliveryMetricsDTO: Content {
+    var likes: Int64?
+    var reposts: Int64?
+    var replies: Int64?
+    var quotes: Int64?
+    var impressions: Int64?
+    var readAt: Date?
+
+    init(_ metrics: DeliveryMetrics) {
+        likes = metrics.likes
+        reposts = metrics.reposts
+        replies = metrics.replies
+        quotes = metrics.quotes
+        impressions = metrics.impressions
+        readAt = metrics.readAt
+    }
+
+    /// Every key written, null included: a count the network does not give reads as null, not
+    /// as missing.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(likes, forKey: .likes)
+        try container.encode(reposts, forKey: .reposts)
+        try container.encode(replies, forKey: .replies)
+        try container.encode(quotes, forKey: .quotes)
+        try container.encode(impressions, forKey: .impressions)
+        try container.encode(readAt, forKey: .readAt)
+    }
+}
+
+/// `{"version"}`: the version of the post the approver read; left out, the current one.
+struct ApprovalRequest: APIRequestBody {
+    static let fields: Set<String> = ["version"]
+    var version: Int?
 }

@@ -5,11 +5,14 @@ struct WorkspaceDTO: Content {
     var id: String
     var name: String
     var role: String
+    /// Approvals from members other than the author a post needs before it is scheduled.
+    var approvalsRequired: Int
 
     init(_ workspace: Workspace, role: Membership.Role) throws {
         id = try workspace.requireID().uuidString
         name = workspace.name
         self.role = role.rawValue
+        approvalsRequired = workspace.approvalsRequired
     }
 }
 
@@ -45,6 +48,13 @@ struct InvitationDTO: Content {
 struct WorkspaceNameRequest: APIRequestBody {
     static let fields: Set<String> = ["name"]
     var name: String
+}
+
+/// `{"name", "approvalsRequired"}`; a field left out stays as it is.
+struct WorkspaceChangeRequest: APIRequestBody {
+    static let fields: Set<String> = ["name", "approvalsRequired"]
+    var name: String?
+    var approvalsRequired: Int?
 }
 
 struct HealthResponse: Content {

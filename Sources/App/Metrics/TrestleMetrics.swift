@@ -38,6 +38,13 @@ final class TrestleMetrics: Sendable {
             .increment()
     }
 
+    /// `count` new inbox items came from a channel on `network`.
+    func inboxItems(_ count: Int, network: String) {
+        guard count > 0 else { return }
+        registry.makeCounter(name: "trestle_inbox_items_total", labels: [("network", network)], help: "Replies, mentions, quotes and messages kept in inboxes by this node")
+            .increment(by: Int64(count))
+    }
+
     /// `route` is the matched route's pattern (`/api/v1/workspaces/:ws/posts`), never the URL
     /// itself, so the number of series stays bounded whatever clients send.
     func request(method: String, route: String, status: Int) {

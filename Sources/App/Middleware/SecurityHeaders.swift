@@ -7,9 +7,15 @@ struct SecurityHeaders: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        if !request.isAPI {
-            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
+        // A page that shows pictures from other sites (the inbox's avatars) sets its own policy.
+        if !request.isAPI, !response.headers.contains(name: "Content-Security-Policy") {
+            response.headers.replaceOrAdd(name: "Content-Security-Policy", value: Self.contentSecurityPolicy(images: "'self' data:"))
         }
         return response
+    }
+
+    /// The pages' policy: everything from Trestle itself, pictures also from `images`.
+    static func contentSecurityPolicy(images: String) -> String {
+        "default-src 'self'; img-src \(images); frame-ancestors 'none'; form-action 'self'"
     }
 }

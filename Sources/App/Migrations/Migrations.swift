@@ -26,5 +26,12 @@ extension Application {
         migrations.add(M020_CreateLibrary())
         migrations.add(M023_CreateFeedSubscriptions())
         migrations.add(M024_AddWebSubToFeedSubscriptions())
+        migrations.add(M025_CreateInbox())
+        migrations.add(M026_CreateShortLinks())
+        migrations.add(M027_CreateConversions())
+        migrations.add(M028_CreateAnalytics())
+        migrations.add(M031_CreatePostApprovals())
+        migrations.add(M029_CreateMetricsReaders())
+        migrations.add(M030_IndexClicksForReports())
     }
 }

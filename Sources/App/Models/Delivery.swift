@@ -51,6 +51,9 @@ final class Delivery: Model, @unchecked Sendable {
     /// Failed because the network refused the credentials; connecting the channel again
     /// resumes it.
     @Field(key: "waiting_for_reconnect") var waitingForReconnect: Bool
+    /// The post on the network this one answers (an inbox item), as JSON `ReplyTarget`: its
+    /// first part goes out as a reply there.
+    @OptionalField(key: "reply_to") var replyToJSON: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 
@@ -66,8 +69,9 @@ final class Delivery: Model, @unchecked Sendable {
         self.scheduledAt = scheduledAt
         self.attempts = 0
         self.idempotencyKey = UUID().uuidString.lowercased()
-        // A random spread below the microsecond keeps two deliveries made at once apart.
-        self.recordKeySeed = Int64(now.timeIntervalSince1970 * 1_000_000) + Int64.random(in: 0..<1_000)
+        // A random spread over the second keeps deliveries made at once apart (a record key
+        // already taken by another post is refused when publishing, never taken for this one).
+        self.recordKeySeed = Int64(now.timeIntervalSince1970 * 1_000_000) + Int64.random(in: 0..<1_000_000)
         self.publishedPartsJSON = "[]"
         self.waitingForReconnect = false
     }
@@ -75,6 +79,20 @@ final class Delivery: Model, @unchecked Sendable {
     var publishedParts: [PublishedPart] {
         get { (try? JSONDecoder().decode([PublishedPart].self, from: Data(publishedPartsJSON.utf8))) ?? [] }
         set { publishedPartsJSON = String(decoding: (try? JSONEncoder().encode(newValue)) ?? Data("[]".utf8), as: UTF8.self) }
+    }
+
+    /// Where the first part goes as a reply, when the delivery answers someone.
+    var replyTo: ReplyTarget? {
+        get { replyToJSON.flatMap { try? JSONDecoder().decode(ReplyTarget.self, from: Data($0.utf8)) } }
+        set { replyToJSON = newValue.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// The post an answer replies to, and its conversation's first post.
+    struct ReplyTarget: Codable, Sendable {
+        var root: PublishedPart
+        var parent: PublishedPart
+        /// It answers a direct message, so it is one too.
+        var isDirect: Bool
     }
 
     /// Part `index`'s Bluesky record key.

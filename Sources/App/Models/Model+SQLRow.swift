@@ -21,14 +21,15 @@ extension User {
 }
 
 extension Workspace {
-    /// The stored workspace in the columns `workspace_id`, `workspace_name` and
-    /// `workspace_created_at`.
+    /// The stored workspace in the columns `workspace_id`, `workspace_name`,
+    /// `workspace_created_at` and `workspace_approvals_required`.
     convenience init(stored row: any SQLRow) throws {
         self.init(
             id: try row.decode(column: "workspace_id", as: UUID.self),
             name: try row.decode(column: "workspace_name", as: String.self)
         )
         createdAt = try row.decode(column: "workspace_created_at", as: Date?.self)
+        approvalsRequired = try row.decode(column: "workspace_approvals_required", as: Int.self)
         $id.exists = true
     }
 }

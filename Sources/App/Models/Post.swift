@@ -25,6 +25,16 @@ final class Post: Model, @unchecked Sendable {
     /// Another text for some targets: keyed by a network name (every channel on that network)
     /// or by a channel id.
     @Field(key: "variants") var variants: [String: String]
+    /// The inbox item this post answers: an answer is published like any post, but is not
+    /// one of the workspace's posts in lists and the calendar.
+    @OptionalField(key: "answers_item_id") var answersItemID: UUID?
+    /// Its links go out as short links (where the workspace has them on); true unless the post
+    /// asks otherwise.
+    @Field(key: "shortens_links") var shortensLinks: Bool
+    /// Its links' `utm_campaign`; nil: the feed's or library category's name, if it came from one.
+    @OptionalField(key: "campaign") var campaign: String?
+    /// Counts up with each edit of what the post says; approvals are of one version.
+    @Field(key: "version") var version: Int
     @Siblings(through: PostChannel.self, from: \.$post, to: \.$channel) var channels: [Channel]
     @Children(for: \.$post) var deliveries: [Delivery]
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
@@ -40,5 +50,7 @@ final class Post: Model, @unchecked Sendable {
         self.thread = thread
         self.media = []
         self.variants = [:]
+        self.shortensLinks = true
+        self.version = 1
     }
 }

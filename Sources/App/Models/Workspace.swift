@@ -7,6 +7,8 @@ final class Workspace: Model, @unchecked Sendable {
 
     @ID(key: .id) var id: UUID?
     @Field(key: "name") var name: String
+    /// Approvals from members other than the author a post needs before it is scheduled.
+    @Field(key: "approvals_required") var approvalsRequired: Int
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
 
     init() {}
@@ -14,5 +16,6 @@ final class Workspace: Model, @unchecked Sendable {
     init(id: UUID? = nil, name: String) {
         self.id = id
         self.name = name
+        self.approvalsRequired = 0
     }
 }

@@ -1,8 +1,14 @@
+import Networks
 /// Every operation of the API, as the OpenAPI document lists it.
 struct APIOperation: Sendable {
     struct QueryParameter: Sendable {
         var name: String
         var description: String
+        var required = true
+        /// The values it takes, when they are a fixed few.
+        var values: [String]?
+        var isUUID = false
+        var pattern: String?
     }
 
     var method: String
@@ -17,6 +23,9 @@ struct APIOperation: Sendable {
     /// Refusals of this operation's own, beyond those every operation of its kind may answer
     /// (see `refusals`).
     var refuses: [Int] = []
+    /// A second success with the same answer (200 for a repeat of a create that found what it
+    /// would have made).
+    var alsoSucceeds: Int?
 }
 
 enum APIOperations {
@@ -32,7 +41,7 @@ enum APIOperations {
         .init(method: "post", path: "/api/v1/invitations/{token}/accept", summary: "Join a workspace with an invitation link's token", status: 200, response: APISchemas.ref("Workspace"), refuses: [410]),
         .init(method: "post", path: "/api/v1/compose/check", summary: "Count a text and find its links, mentions and tags the way each network does", request: "ComposeCheck", status: 200, response: APISchemas.ref("ComposeCheckResults")),
         .init(method: "get", path: "/api/v1/workspaces/{ws}", summary: "A workspace", status: 200, response: APISchemas.ref("Workspace")),
-        .init(method: "patch", path: "/api/v1/workspaces/{ws}", summary: "Rename a workspace", request: "WorkspaceName", status: 200, response: APISchemas.ref("Workspace")),
+        .init(method: "patch", path: "/api/v1/workspaces/{ws}", summary: "Rename a workspace, or set how many approvals from members other than the author a post needs before it is scheduled (the owner's to set; 0 by default)", request: "WorkspaceChange", status: 200, response: APISchemas.ref("Workspace"), refuses: [403]),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}", summary: "Delete a workspace (owner only; `confirm` must be its name)", status: 204,
               query: [.init(name: "confirm", description: "The workspace's name")], refuses: [403, 422]),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/members", summary: "The workspace's members", status: 200, response: APISchemas.list("Member")),
@@ -41,12 +50,13 @@ enum APIOperations {
         .init(method: "post", path: "/api/v1/workspaces/{ws}/invitations", summary: "Create an invitation link (single use, 7 days)", status: 201, response: APISchemas.ref("Invitation")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/invitations/{invitation}", summary: "Revoke an invitation", status: 204),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/channels", summary: "The workspace's channels (never their credentials)", status: 200, response: APISchemas.list("Channel")),
-        .init(method: "post", path: "/api/v1/workspaces/{ws}/channels", summary: "Connect a Mastodon or Bluesky account (the network checks the credentials), or add a Site channel. 201 when new, 200 when the account was connected already", request: "ChannelConnect", status: 201, response: APISchemas.ref("Channel"), refuses: [502, 503]),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/channels", summary: "Connect a Mastodon or Bluesky account (the network checks the credentials), or add a Site channel. 201 when new, 200 when the account was connected already", request: "ChannelConnect", status: 201, response: APISchemas.ref("Channel"), refuses: [502, 503], alsoSucceeds: 200),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/channels/{channel}", summary: "A channel", status: 200, response: APISchemas.ref("Channel")),
         .init(method: "patch", path: "/api/v1/workspaces/{ws}/channels/{channel}", summary: "Rename a channel or move its posting times to another zone", request: "ChannelChange", status: 200, response: APISchemas.ref("Channel")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/channels/{channel}", summary: "Disconnect a channel; posts lose only this target", status: 204),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/channels/{channel}/slots", summary: "The channel's posting times, local to its zone", status: 200, response: APISchemas.ref("PostingSlots")),
         .init(method: "put", path: "/api/v1/workspaces/{ws}/channels/{channel}/slots", summary: "Replace the channel's posting times", request: "PostingSlots", status: 200, response: APISchemas.ref("PostingSlots")),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/channels/{channel}/followers", summary: "How many followed the channel's account each UTC day, as its network said once a day, over the last 90 days", status: 200, response: APISchemas.ref("ChannelFollowers")),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/channels/{channel}/check", summary: "Ask the network whether the credentials still work; refused ones mark the channel needs_reconnect with the reason", status: 200, response: APISchemas.ref("Channel"), refuses: [502, 503]),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/compose/check", summary: "The compose check, also telling which network refuses which of the post's media", request: "WorkspaceComposeCheck", status: 200, response: APISchemas.ref("ComposeCheckResults")),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/media", summary: "The workspace's images and videos", status: 200, response: APISchemas.list("Media")),
@@ -60,6 +70,7 @@ enum APIOperations {
         .init(method: "get", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "A post", status: 200, response: APISchemas.ref("Post")),
         .init(method: "patch", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "Change a post; fields left out stay as they are. A new `schedule` moves its pending deliveries", request: "PostChange", status: 200, response: APISchemas.ref("Post")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "Delete a post (cancelling what has not been published); 409 while a delivery is being sent", status: 204, refuses: [409]),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/posts/{post}/approvals", summary: "Approve the post's current version as the caller (never one's own post); `version`, when sent, must be the one read. A post that still needs approvals answers a schedule with 422 `approval_required`", request: "Approval", status: 200, response: APISchemas.ref("Post"), refuses: [403, 409]),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/posts/{post}/retry", summary: "Send the failed deliveries again, now; the others are left as they are", status: 200, response: APISchemas.ref("Post")),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/webhooks", summary: "The workspace's webhooks (never their secrets)", status: 200, response: APISchemas.list("Webhook")),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/webhooks", summary: "Add a webhook (at most 10 per workspace); the answer has its signing secret, shown this once", request: "WebhookInput", status: 201, response: APISchemas.ref("Webhook")),
@@ -77,6 +88,35 @@ enum APIOperations {
         .init(method: "get", path: "/api/v1/workspaces/{ws}/library/items/{item}", summary: "An item", status: 200, response: APISchemas.ref("LibraryItem")),
         .init(method: "patch", path: "/api/v1/workspaces/{ws}/library/items/{item}", summary: "Change an item; `null` gives a rule back to its category. Fills already made keep their text", request: "LibraryItemChange", status: 200, response: APISchemas.ref("LibraryItem")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/library/items/{item}", summary: "Delete an item; its fills not yet sent are canceled, what went out stays", status: 204),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/inbox", summary: "The inbox: replies, mentions, quotes and direct messages from the workspace's channels, newest first (the latest 100)", status: 200, response: APISchemas.ref("Inbox"),
+              query: [
+                  .init(name: "state", description: "open (the default), done, or all", required: false, values: ["open", "done", "all"]),
+                  .init(name: "channel", description: "Only this channel's items", required: false, isUUID: true),
+                  .init(name: "kind", description: "Only items of this kind", required: false, values: InboxMessage.Kind.allCases.map(\.rawValue)),
+                  .init(name: "assignee", description: "Only items this member has (a member id), or `nobody` for those nobody has", required: false,
+                        pattern: "^(nobody|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})$"),
+              ], refuses: [422]),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}/inbox", summary: "Delete what is kept of a disconnected channel's inbox, the channel named by the handle it had; a connected channel's items are not touched", status: 204,
+              query: [.init(name: "channel", description: "The disconnected channel's handle")], refuses: [422]),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/inbox/{inboxItem}", summary: "An inbox item with its conversation as the network shows it now and the answers sent from Trestle; reading it marks it read", status: 200, response: APISchemas.ref("InboxItem")),
+        .init(method: "patch", path: "/api/v1/workspaces/{ws}/inbox/{inboxItem}", summary: "Mark an item done or open, or give it to a member (`null`: nobody); 409 once its channel was disconnected", request: "InboxItemChange", status: 200, response: APISchemas.ref("InboxItem"), refuses: [409]),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/inbox/{inboxItem}/reply", summary: "Answer an item: the text, checked by the channel's rules, goes out now as a reply to it (on Mastodon with the author mentioned), exactly once", request: "InboxReply", status: 201, response: APISchemas.ref("Delivery"), refuses: [409]),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/saved-replies", summary: "Answers the team keeps to give often, by title", status: 200, response: APISchemas.list("SavedReply")),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/saved-replies", summary: "Keep an answer (at most 200 per workspace)", request: "SavedReplyInput", status: 201, response: APISchemas.ref("SavedReply")),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}/saved-replies/{reply}", summary: "Delete a saved reply", status: 204),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/links", summary: "The workspace's short links, newest first, with their clicks", status: 200, response: APISchemas.list("Link")),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/links", summary: "Make a short link to an http(s) address; its redirect adds utm_source, utm_medium=social, utm_campaign and the click id as `tc`", request: "LinkInput", status: 201, response: APISchemas.ref("Link")),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/links/{link}", summary: "A short link and its clicks (people's; previews and crawlers counted apart)", status: 200, response: APISchemas.ref("Link")),
+        .init(method: "delete", path: "/api/v1/workspaces/{ws}/links/{link}", summary: "Delete a short link: its address stops working and its clicks go with it", status: 204),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/conversions", summary: "Report a lead or a sale from a server; with the visitor's click id (`tc`) it is traced to the post that brought it. The same kind and order id again is the same conversion: 200 with it", request: "ConversionInput", status: 201, response: APISchemas.ref("Conversion"), alsoSucceeds: 200),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/conversions/import", summary: "Import a CSV of orders (`text/csv`; columns kind, order_id, value, currency, click_id, occurred_at), all or nothing; orders reported before count once", request: "ConversionsCSV", status: 200, response: APISchemas.ref("ConversionImport"), refuses: [413, 415]),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/tracking", summary: "The public key and script a shop pastes into its pages, and the attribution window", status: 200, response: APISchemas.ref("Tracking")),
+        .init(method: "patch", path: "/api/v1/workspaces/{ws}/tracking", summary: "Change how many days after a click a conversion is still the click's (1–90, 7 by default), or turn short links for posts off or on", request: "TrackingChange", status: 200, response: APISchemas.ref("Tracking")),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/reports", summary: "What the posts brought over a period (the last 30 days by default, at most 366): per channel and per post, published → people's clicks → leads → sales → revenue, engagement, best posts, best hours of the week in each channel's zone, follower growth. Totals are the sum of the rows; the Reports page and its CSV files show the same numbers", status: 200, response: APISchemas.ref("Report"),
+              query: [
+                  .init(name: "from", description: "The period's first instant (RFC 3339); 30 days before `to` when left out", required: false, pattern: ReportPeriod.instantPattern),
+                  .init(name: "to", description: "The instant the period ends, not included (RFC 3339); now when left out", required: false, pattern: ReportPeriod.instantPattern),
+              ], refuses: [422]),
         .init(method: "post", path: "/api/v1/feeds/preview", summary: "Read the RSS, Atom or JSON Feed at `url` now, as the feed bridge would: its title, link and latest items", request: "FeedPreviewInput", status: 200, response: APISchemas.ref("FeedPreview"), refuses: [502, 503]),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/feeds", summary: "The workspace's feed subscriptions, with each one's last poll and last error", status: 200, response: APISchemas.list("FeedSubscription")),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/feeds", summary: "Subscribe to a feed: its items present now are marked seen (the newest `backfill` are posted); new ones become drafts or queued posts from the template", request: "FeedSubscriptionInput", status: 201, response: APISchemas.ref("FeedSubscription"), refuses: [502, 503]),
@@ -167,12 +207,25 @@ extension APIOperation {
             return ["name": .string($0), "in": "path", "required": true, "schema": schema]
         }
         parameterList += query.map {
-            ["name": .string($0.name), "in": "query", "required": true, "schema": ["type": "string"], "description": .string($0.description)]
+            // A filter left empty is refused; a required value is the operation's to judge.
+            var schema: JSONValue = $0.required ? ["type": "string"] : ["type": "string", "minLength": 1]
+            if let values = $0.values {
+                schema = ["type": "string", "enum": .array(values.map { .string($0) })]
+            } else if $0.isUUID {
+                schema = ["type": "string", "format": "uuid"]
+            } else if let pattern = $0.pattern {
+                schema = ["type": "string", "pattern": .string(pattern)]
+            }
+            return ["name": .string($0.name), "in": "query", "required": .bool($0.required), "schema": schema, "description": .string($0.description)]
         }
         if !parameterList.isEmpty { fields.append(("parameters", .array(parameterList))) }
         if isPublic { fields.append(("security", [])) }
         if let request {
-            let type = request == "MediaUpload" ? "multipart/form-data" : "application/json"
+            let type = switch request {
+            case "MediaUpload": "multipart/form-data"
+            case "ConversionsCSV": "text/csv"
+            default: "application/json"
+            }
             let schema: JSONValue = ["schema": APISchemas.ref(request)]
             fields.append(("requestBody", ["required": true, "content": .object([(type, schema)])]))
         }
@@ -186,7 +239,9 @@ extension APIOperation {
                 "content": ["application/json": ["schema": APISchemas.ref("Error")]],
             ])
         }
-        fields.append(("responses", .object([(String(status), .object(success))] + refused)))
+        let successes: [(String, JSONValue)] = [(String(status), .object(success))]
+            + (alsoSucceeds.map { [(String($0), .object(success.filter { $0.0 != "links" }))] } ?? [])
+        fields.append(("responses", .object(successes + refused)))
         return .object(fields)
     }
 }

@@ -1,3 +1,4 @@
+import Networks
 import Foundation
 import TextRules
 
@@ -8,10 +9,12 @@ enum APISchemas {
     static func ref(_ name: String) -> JSONValue { ["$ref": .string("#/components/schemas/\(name)")] }
     static func list(_ name: String) -> JSONValue { ["type": "array", "items": ref(name)] }
 
-    private static let string: JSONValue = ["type": "string"]
-    private static let instant: JSONValue = ["type": "string", "format": "date-time"]
-    private static let optionalInstant: JSONValue = ["type": ["string", "null"], "format": "date-time"]
-    private static let id: JSONValue = ["type": "string", "format": "uuid"]
+    static let string: JSONValue = ["type": "string"]
+    static let instant: JSONValue = ["type": "string", "format": "date-time"]
+    static let optionalInstant: JSONValue = ["type": ["string", "null"], "format": "date-time"]
+    /// A count a network gives, or null where it does not count it.
+    static let count: JSONValue = ["type": ["integer", "null"], "minimum": 0, "maximum": 1_000_000_000_000]
+    static let id: JSONValue = ["type": "string", "format": "uuid"]
     private static let webhookEvents: JSONValue = ["type": "string", "enum": .array(WebhookEvent.allCases.map { .string($0.rawValue) })]
     private static let feedModes: JSONValue = ["type": "string", "enum": .array(FeedSubscription.Mode.allCases.map { .string($0.rawValue) })]
     private static let feedURL: JSONValue = ["type": "string", "maxLength": .int(FeedReader.longestURL), "pattern": .string(WebhookService.urlPattern)]
@@ -63,7 +66,7 @@ enum APISchemas {
     ]
 
     /// `schema` with `null` allowed wherever a field may be left out: the API reads the two alike.
-    private static func nullWhereOptional(_ schema: JSONValue) -> JSONValue {
+    static func nullWhereOptional(_ schema: JSONValue) -> JSONValue {
         guard case let .object(fields) = schema, case let .object(properties)? = schema["properties"] else { return schema }
         let required: [String] = if case let .array(names)? = schema["required"] { names.compactMap { if case let .string(name) = $0 { name } else { nil } } } else { [] }
         let nullable: JSONValue = .object(properties.map { name, property in
@@ -91,6 +94,8 @@ enum APISchemas {
                 ],
                 "media": ["type": "array", "maxItems": .int(MediaRules.mostPerPost), "uniqueItems": true, "items": id,
                           "description": "Ids of uploaded media, in order"],
+                "shortenLinks": ["type": "boolean", "description": "Its links go out as short links that count clicks (where TRESTLE_PUBLIC_URL is set and the workspace has them on); true unless false"],
+                "campaign": ["type": ["string", "null"], "maxLength": .int(LinkService.longestCampaign), "description": "Its short links' utm_campaign"],
                 "schedule": nullWhereOptional([
                     "type": "object", "description": "Absent: a draft. Present: needs at least one channel. Exactly one of: `at` an instant, `queue` (each channel's next free posting slot), `now`",
                     "properties": ["at": instant, "queue": ["const": true], "now": ["const": true]],
@@ -130,7 +135,11 @@ enum APISchemas {
         return nullWhereOptional(.object(fields))
     }
 
-    static let all: [(String, JSONValue)] = [
+    /// Every schema: the core ones here, then each capability's own (`APISchemas+Inbox`,
+    /// `APISchemas+Links`).
+    static let all: [(String, JSONValue)] = core + inbox + linksAndSales
+
+    private static let core: [(String, JSONValue)] = [
         ("Error", [
             "type": "object", "required": ["error"],
             "properties": ["error": [
@@ -152,8 +161,19 @@ enum APISchemas {
         ]),
         ("User", ["type": "object", "required": ["id", "email"], "properties": ["id": string, "email": string]]),
         ("Workspace", [
-            "type": "object", "required": ["id", "name", "role"],
-            "properties": ["id": string, "name": string, "role": ["type": "string", "enum": ["owner", "member"]]],
+            "type": "object", "required": ["id", "name", "role", "approvalsRequired"],
+            "properties": [
+                "id": string, "name": string, "role": ["type": "string", "enum": ["owner", "member"]],
+                "approvalsRequired": ["type": "integer", "minimum": 0, "description": "Approvals from members other than the author a post needs before it is scheduled"],
+            ],
+        ]),
+        ("WorkspaceChange", nullWhereOptional([
+            "type": "object", "additionalProperties": false,
+            "properties": ["name": name, "approvalsRequired": ["type": "integer", "minimum": 0, "maximum": .int(WorkspaceService.mostApprovals)]],
+        ])),
+        ("Approval", [
+            "type": "object", "additionalProperties": false,
+            "properties": ["version": ["type": ["integer", "null"], "minimum": 1, "maximum": 2_147_483_647, "description": "The version of the post the approver read"]],
         ]),
         ("Me", [
             "type": "object", "required": ["user", "workspaces"],
@@ -196,6 +216,7 @@ enum APISchemas {
                 "networks": ["type": "array", "items": networks],
                 "channels": ["type": "array", "items": id, "description": "Ids of the workspace's channels, each counted by its own limits"],
                 "media": ["type": "array", "items": id, "description": "Ids of uploaded media, in order"],
+                "shortenLinks": ["type": "boolean", "description": "Count the channels' links as the short links they will go out as (true when left out)"],
             ],
             "anyOf": [
                 ["required": ["networks"], "properties": ["networks": ["type": "array", "minItems": 1]]],
@@ -272,6 +293,12 @@ enum APISchemas {
                 "thread": ["type": "array", "items": string], "channels": ["type": "array", "items": string],
                 "variants": ["type": "object", "additionalProperties": string],
                 "media": ["type": "array", "items": string],
+                "shortenLinks": ["type": "boolean"], "campaign": ["type": ["string", "null"]],
+                "version": ["type": "integer", "minimum": 1, "description": "Counts up with each edit of what the post says; approvals are of one version"],
+                "approvals": [
+                    "type": ["object", "null"], "description": "Where the post stands with the workspace's approval rule",
+                    "properties": ["required": ["type": "integer"], "approvedBy": ["type": "array", "items": string], "approved": ["type": "boolean"]],
+                ],
                 "deliveries": ["type": "array", "items": ref("Delivery")],
                 "authorID": ["type": ["string", "null"]], "createdAt": instant, "updatedAt": instant,
             ],
@@ -286,7 +313,28 @@ enum APISchemas {
                 "scheduledAt": instant, "publishedAt": optionalInstant,
                 "remoteId": ["type": ["string", "null"]], "remoteURL": ["type": ["string", "null"]],
                 "error": ["type": ["string", "null"], "description": "Why it failed, or why it is being retried, in words a person can act on"],
+                "metrics": ["oneOf": [["type": "null"], ref("DeliveryMetrics")], "description": "What the network counts for it, as last read; absent before the first reading"],
             ],
+        ]),
+        ("DeliveryMetrics", [
+            "type": "object", "required": ["likes", "reposts", "replies", "quotes", "impressions", "readAt"],
+            "description": "A delivery's counts as its network gives them, read again on a schedule that slows as the post ages; null where the network does not count it (Mastodon has no impressions)",
+            "properties": [
+                "likes": count, "reposts": count, "replies": count, "quotes": count, "impressions": count, "readAt": optionalInstant,
+            ],
+        ]),
+        ("ChannelFollowers", [
+            "type": "object", "required": ["days"],
+            "properties": ["days": [
+                "type": "array", "maxItems": .int(MetricsService.followersDays), "description": "Oldest first; a day the network could not be read is missing",
+                "items": [
+                    "type": "object", "required": ["day", "followers"],
+                    "properties": [
+                        "day": ["type": "string", "format": "date", "description": "The UTC day"],
+                        "followers": ["type": "integer", "minimum": 0, "maximum": 1_000_000_000_000],
+                    ],
+                ],
+            ]],
         ]),
         ("PostingSlots", [
             "type": "object", "required": ["slots"], "additionalProperties": false,

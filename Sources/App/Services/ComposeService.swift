@@ -32,9 +32,22 @@ struct ComposeService: Sendable {
     }
 
     /// Checks `text` as each channel counts it: its network's rules with the channel's own limits.
-    func check(_ text: String, for channels: [Channel]) throws -> [(Channel, TextCheck)] {
+    /// With `shortLinksUnder`, a channel that shortens links counts them as the short links they
+    /// will go out as; the links, mentions and tags found are still the text's own.
+    func check(_ text: String, for channels: [Channel], shortLinksUnder base: String? = nil) throws -> [(Channel, TextCheck)] {
         try Self.checkLength(text)
-        return channels.map { channel in (channel, channel.textRules.rules(for: channel.network).check(text)) }
+        let shortened = base.map { LinkShortener.standIn([text], base: $0)[0] }
+        return channels.map { channel in
+            let rules = channel.textRules.rules(for: channel.network)
+            var check = rules.check(text)
+            if let shortened, shortened != text, channel.network != .site {
+                let counted = rules.check(shortened)
+                check.length = counted.length
+                check.valid = counted.valid
+                check.problems = counted.problems
+            }
+            return (channel, check)
+        }
     }
 
     private static func checkLength(_ text: String) throws {

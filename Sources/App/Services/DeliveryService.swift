@@ -201,6 +201,9 @@ struct DeliveryService: Sendable {
             return try await park(delivery, reason: channel.problem ?? "the network refused the credentials")
         }
         guard let post = try await Post.find(delivery.$post.id, on: db) else { return }
+        // Edited after it was approved: it keeps its time and waits for the new version's
+        // approvals, which wake it (ApprovalService).
+        if post.answersItemID == nil, !(try await ApprovalService(db: db, wiring: wiring).mayPublish(post)) { return }
         guard let publisher = wiring.publishers.publisher(for: channel.network), let server = URL(string: channel.serverURL) else {
             return try await end(delivery, as: .failed, reason: "Trestle cannot publish to \(channel.network.displayName) yet.")
         }
@@ -219,18 +222,25 @@ struct DeliveryService: Sendable {
         delivery.attempts += 1
         delivery.sendingSince = delivery.sendingSince ?? now
 
-        let texts = PostContent(text: post.text, thread: post.thread, variants: post.variants).texts(for: channel.network, channelID: channelID)
+        // Links go out as the delivery's own short links where the workspace has them on.
+        let texts = try await LinkShortener(db: db, wiring: wiring).shorten(
+            PostContent(text: post.text, thread: post.thread, variants: post.variants).texts(for: channel.network, channelID: channelID),
+            of: delivery, post: post, channel: channel
+        )
         // Media go with the first part; a thread resuming after it does not read them again.
         let media = delivery.publishedParts.isEmpty ? try await self.media(of: post) : []
         var account = PublishingAccount(server: server, accountID: channel.remoteID, credentials: try wiring.channels(on: db).credentials(of: channel))
         var parts = delivery.publishedParts
         do {
             for index in parts.count..<texts.count {
-                let part = PartToPublish(
+                var part = PartToPublish(
                     text: texts[index], index: index, idempotencyKey: "\(delivery.idempotencyKey)/\(index)", recordKey: delivery.recordKey(part: index),
                     createdAt: now, maybeSentSince: index == parts.count ? maybeSentSince : nil, media: index == 0 ? media : []
                 )
-                let thread = parts.first.map { (root: $0, parent: parts[parts.count - 1]) }
+                // An answer's first part replies to the item; a thread's later parts to the part before.
+                let replyTo = delivery.replyTo
+                let thread = parts.first.map { (root: replyTo?.root ?? $0, parent: parts[parts.count - 1]) } ?? replyTo.map { ($0.root, $0.parent) }
+                part.isDirect = replyTo?.isDirect ?? false
                 let (published, rotated) = try await publisher.publish(part, thread: thread, as: account)
                 if let rotated {
                     account.credentials = rotated

@@ -44,7 +44,7 @@ struct PostCalendar: Sendable {
             firsts.appendInterpolation(bind: midnights[index])
             firsts.appendInterpolation(unsafeRaw: " AND d.scheduled_at < ")
             firsts.appendInterpolation(bind: midnights[index + 1])
-            firsts.appendInterpolation(unsafeRaw: " AND d.state <> 'canceled' ORDER BY d.scheduled_at, d.id LIMIT \(max(0, perDay))) AS day\(index)")
+            firsts.appendInterpolation(unsafeRaw: " AND d.state <> 'canceled' AND p.answers_item_id IS NULL ORDER BY d.scheduled_at, d.id LIMIT \(max(0, perDay))) AS day\(index)")
         }
         for row in try await sql.raw(firsts).all() {
             let day = try row.decode(column: "day", as: Int.self)
@@ -70,7 +70,7 @@ struct PostCalendar: Sendable {
             FROM deliveries d JOIN posts p ON p.id = d.post_id
             WHERE p.workspace_id = \(bind: workspaceID)
               AND d.scheduled_at >= \(bind: midnights[0]) AND d.scheduled_at < \(bind: midnights[midnights.count - 1])
-              AND d.state <> 'canceled'
+              AND d.state <> 'canceled' AND p.answers_item_id IS NULL
             GROUP BY day
             """).all()
         for row in totals {

@@ -21,8 +21,10 @@ struct PostContent: Sendable {
 
     /// Sentences naming the channel and what it refuses: text too long for its own limit,
     /// media it does not take.
-    func problems(on channel: Channel, media: [MediaItem]) -> [String] {
-        let texts = texts(for: channel.network, channelID: channel.id)
+    /// With `shortLinksUnder`, links are counted as the short links they will go out as.
+    func problems(on channel: Channel, media: [MediaItem], shortLinksUnder base: String? = nil) -> [String] {
+        let written = texts(for: channel.network, channelID: channel.id)
+        let texts = base.map { LinkShortener.standIn(written, base: $0) } ?? written
         let rules = channel.textRules
         // The messages name the network already; the handle tells which of its channels.
         let label = "\(channel.handle):"

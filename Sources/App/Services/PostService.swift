@@ -20,6 +20,9 @@ struct PostService: Sendable {
         var media: [UUID]?
         /// When to publish; nil keeps a draft a draft (and a scheduled post's times as they are).
         var schedule: DeliveryService.When?
+        var shortenLinks: Bool?
+        /// nil: unchanged; `.some(nil)`: none.
+        var campaign: String??
     }
 
     /// `author` is nil for a post made by the feed bridge for someone who has since left.
@@ -27,6 +30,7 @@ struct PostService: Sendable {
     func create(_ draft: Draft, in workspace: Workspace, by author: User?) async throws -> Post {
         let post = Post(workspaceID: try workspace.requireID(), authorID: try author?.requireID(), text: "", thread: [])
         let channels = try await apply(draft, to: post, in: workspace, creating: true)
+        if draft.schedule != nil { try await ApprovalService(db: db, wiring: wiring).requireApproval(of: post, in: workspace) }
         try await db.transaction { db in
             try await post.create(on: db)
             try await post.$channels.attach(channels, on: db)
@@ -43,7 +47,11 @@ struct PostService: Sendable {
     /// never how many there are; a new schedule moves the pending ones, and channels added or
     /// removed gain or lose theirs.
     func update(_ post: Post, in workspace: Workspace, with draft: Draft) async throws {
+        let said = (post.text, post.thread, post.variants, post.media)
         let channels = try await apply(draft, to: post, in: workspace, creating: false)
+        // What the post says changed: a new version, which approvals are asked for again.
+        if said != (post.text, post.thread, post.variants, post.media) { post.version += 1 }
+        if draft.schedule != nil { try await ApprovalService(db: db, wiring: wiring).requireApproval(of: post, in: workspace) }
         try await db.transaction { db in
             try await post.save(on: db)
             if draft.channels != nil {
@@ -81,6 +89,7 @@ struct PostService: Sendable {
     func posts(in workspace: Workspace) async throws -> [Post] {
         try await Post.query(on: db)
             .filter(\.$workspace.$id == workspace.requireID())
+            .filter(\.$answersItemID == nil)
             .with(\.$channels)
             .with(\.$deliveries)
             .sort(\.$updatedAt, .descending)
@@ -92,6 +101,7 @@ struct PostService: Sendable {
             let post = try await Post.query(on: db)
                 .filter(\.$id == id)
                 .filter(\.$workspace.$id == workspace.requireID())
+                .filter(\.$answersItemID == nil)
                 .with(\.$channels)
                 .with(\.$deliveries)
                 .first()
@@ -157,6 +167,12 @@ struct PostService: Sendable {
         if checksChannels && channels.isEmpty && problems["channels"] == nil {
             problems["channels"] = "Choose at least one channel to schedule this post; without a schedule it is saved as a draft."
         }
+        let campaign = draft.campaign.map { $0?.trimmingCharacters(in: .whitespacesAndNewlines) } ?? post.campaign
+        if let campaign, campaign.unicodeScalars.count > LinkService.longestCampaign {
+            problems["campaign"] = "Keep a campaign's name under \(LinkService.longestCampaign) characters."
+        }
+        post.shortensLinks = draft.shortenLinks ?? post.shortensLinks
+        post.campaign = campaign?.isEmpty == true ? nil : campaign
         let media = draft.media ?? post.media
         var mediaItems: [MediaItem] = []
         if media.count > MediaRules.mostPerPost {
@@ -175,9 +191,15 @@ struct PostService: Sendable {
         }
         if checksChannels {
             let content = PostContent(text: text, thread: thread, variants: variants)
-            let unfit = channels.flatMap { channel in
-                (channel.status == .needsReconnect ? ["\(channel.handle): Trestle can no longer post here (\(channel.problem ?? "the network refused the credentials")). Connect it again under Channels."] : [])
-                    + content.problems(on: channel, media: mediaItems)
+            let shortener = LinkShortener(db: db, wiring: wiring)
+            var unfit: [String] = []
+            for channel in channels {
+                if channel.status == .needsReconnect {
+                    unfit.append("\(channel.handle): Trestle can no longer post here (\(channel.problem ?? "the network refused the credentials")). Connect it again under Channels.")
+                }
+                // Counted as they will go out: with short links where they will be shortened.
+                let base = try await shortener.applies(to: post, on: channel) ? wiring.publicURL?.absoluteString.trimmingSuffix("/") : nil
+                unfit += content.problems(on: channel, media: mediaItems, shortLinksUnder: base)
             }
             guard unfit.isEmpty else {
                 throw ServiceError.invalid(["schedule": unfit.joined(separator: " ")], message: "The post does not fit every channel, so it was not scheduled.")

@@ -29,7 +29,7 @@ struct WorkspaceService: Sendable {
     func workspaces(of user: User) async throws -> [(workspace: Workspace, role: Membership.Role)] {
         let rows = try await sql.raw("""
             SELECT memberships.role, workspaces.id AS workspace_id, workspaces.name AS workspace_name,
-                   workspaces.created_at AS workspace_created_at
+                   workspaces.created_at AS workspace_created_at, workspaces.approvals_required AS workspace_approvals_required
             FROM memberships JOIN workspaces ON workspaces.id = memberships.workspace_id
             WHERE memberships.user_id = \(bind: user.requireID())
             ORDER BY memberships.created_at
@@ -46,7 +46,7 @@ struct WorkspaceService: Sendable {
             let row = try await sql.raw("""
                 SELECT memberships.id, memberships.workspace_id, memberships.user_id, memberships.role,
                        memberships.created_at, workspaces.name AS workspace_name,
-                       workspaces.created_at AS workspace_created_at
+                       workspaces.created_at AS workspace_created_at, workspaces.approvals_required AS workspace_approvals_required
                 FROM memberships JOIN workspaces ON workspaces.id = memberships.workspace_id
                 WHERE memberships.workspace_id = \(bind: workspaceID) AND memberships.user_id = \(bind: user.requireID())
                 """).first()
@@ -54,6 +54,19 @@ struct WorkspaceService: Sendable {
         // memberships.workspace_id is the workspace's id, read by both models.
         return (try Workspace(stored: row), try Membership(stored: row))
     }
+
+    /// How many approvals from members other than the author a post needs before it is
+    /// scheduled; the owner's to set, 0 to 10.
+    func requireApprovals(_ count: Int, in workspace: Workspace, by actor: Membership) async throws {
+        guard actor.role == .owner else { throw ServiceError.forbidden("Only the workspace's owner can change how many approvals a post needs.") }
+        guard (0...Self.mostApprovals).contains(count) else {
+            throw ServiceError.invalid(["approvalsRequired": "Ask for 0 to \(Self.mostApprovals) approvals."])
+        }
+        workspace.approvalsRequired = count
+        try await workspace.save(on: db)
+    }
+
+    static let mostApprovals = 10
 
     func rename(_ workspace: Workspace, to rawName: String) async throws {
         let name = FieldRules.workspaceName(rawName)

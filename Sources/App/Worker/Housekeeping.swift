@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// Deletes what has expired — web sessions past their date, sign-in and sign-up attempts older
 /// than any throttle window — so those tables stay small without a request paying for it.
@@ -11,5 +12,7 @@ struct Housekeeping: Sendable {
     func run(now: Date = Date()) async throws {
         try await WebSession.query(on: db).filter(\.$expiresAt < now).delete()
         try await LoginThrottle.forgetOld(on: db, now: now)
+        // A day's visitor salt goes with its day, so its hashes can never be matched again.
+        try await VisitorSalts.forget(before: VisitorSalts.day(of: now), db: db as! any SQLDatabase)
     }
 }

@@ -3,7 +3,7 @@ import Vapor
 
 /// The background worker. Its heartbeat runs on a task of its own, so slow work (a network that
 /// takes its time answering) never makes `/healthz` say the worker stopped. Beside it: the job
-/// runner, which publishes deliveries and calls webhooks; and upkeep, checking channels'
+/// runner, which publishes deliveries, calls webhooks and reads what the networks count; and upkeep, checking channels'
 /// credentials once a day, filling the library's slots for the coming week and clearing what
 /// has expired. Runs inside `serve` (unless
 /// `--no-worker`) or as `trestle worker`; any number of workers share the work through the job
@@ -17,6 +17,14 @@ actor Worker {
     static let webhookConcurrency = 4
     /// Feeds polled at once by one worker; one request per host at a time all the same.
     static let feedPollConcurrency = 16
+    /// Channels' notifications read at once by one worker.
+    static let inboxPollConcurrency = 16
+    /// Streams (Mastodon's push of notifications) one worker holds open at once; a worker
+    /// with more channels than this leaves the rest to other workers, and to polling.
+    static let inboxStreamConcurrency = 256
+    /// Channels' counts read at once by one worker: analytics can wait a little, and the
+    /// networks are asked politely.
+    static let metricsConcurrency = 4
 
     let node: String
     private let application: Application
@@ -46,6 +54,15 @@ actor Worker {
             },
             JobKind(name: FeedBridgeService.pollJob, concurrency: Self.feedPollConcurrency, lease: TimeInterval(application.settings.jobLease)) { job in
                 try await application.wiring.feedBridge(on: application.db).poll(job: job)
+            },
+            JobKind(name: InboxService.pollJob, concurrency: Self.inboxPollConcurrency, lease: TimeInterval(application.settings.jobLease)) { job in
+                try await application.wiring.inbox(on: application.db).poll(job: job)
+            },
+            JobKind(name: InboxService.streamJob, concurrency: Self.inboxStreamConcurrency, lease: TimeInterval(application.settings.jobLease)) { job in
+                try await application.wiring.inbox(on: application.db).stream(job: job)
+            },
+            JobKind(name: MetricsService.refreshJob, concurrency: Self.metricsConcurrency, lease: TimeInterval(application.settings.jobLease)) { job in
+                try await application.wiring.postMetrics(on: application.db).refresh(job: job)
             },
             JobKind(name: FeedBridgeService.unsubscribeJob, concurrency: 2, lease: TimeInterval(application.settings.jobLease)) { job in
                 try await application.wiring.feedBridge(on: application.db).endWebSub(job: job)
@@ -86,6 +103,18 @@ actor Worker {
                 try await ChannelHealthSweep(service: channels, logger: logger).run()
             } catch {
                 logger.error("Channel health sweep failed: \(String(reflecting: error))")
+            }
+            do {
+                // Channels connected since are heard from now on.
+                try await application.wiring.inbox(on: application.db).startReaders()
+            } catch {
+                logger.error("Starting inbox readers failed: \(String(reflecting: error))")
+            }
+            do {
+                // Channels connected since have their counts read from now on.
+                try await application.wiring.postMetrics(on: application.db).startReaders()
+            } catch {
+                logger.error("Starting metrics readers failed: \(String(reflecting: error))")
             }
             if Date().timeIntervalSince(lastLibraryFill) >= LibraryFiller.interval {
                 do {

@@ -27,7 +27,7 @@ extension BlueskyClient {
 
     /// The post under `rkey` in the repository, or nil when there is none
     /// (`com.atproto.repo.getRecord` answering `RecordNotFound`).
-    public func post(repo: String, rkey: String, accessJwt: String) async throws -> BlueskyRecordRef? {
+    public func post(repo: String, rkey: String, accessJwt: String) async throws -> BlueskyStoredPost? {
         var components = URLComponents(url: url("com.atproto.repo.getRecord"), resolvingAgainstBaseURL: false)!
         components.queryItems = [
             URLQueryItem(name: "repo", value: repo), URLQueryItem(name: "collection", value: BlueskyPostRecord.type),
@@ -39,7 +39,7 @@ extension BlueskyClient {
             return nil
         }
         try check(response)
-        return try decode(BlueskyRecordRef.self, response)
+        return try decode(BlueskyStoredPost.self, response)
     }
 
     /// Uploads a file to the account's repository (`com.atproto.repo.uploadBlob`), to embed.
@@ -122,6 +122,27 @@ public struct BlueskyPostRecord: Encodable, Sendable, Equatable {
 }
 
 /// A record's address and content hash (`com.atproto.repo.strongRef`).
+/// A post as the repository keeps it (`getRecord`): where it is, and its text, which tells
+/// Trestle's own post under a record key from another that happens to hold the same key.
+public struct BlueskyStoredPost: Decodable, Sendable, Equatable {
+    public var ref: BlueskyRecordRef
+    public var text: String?
+
+    private struct Value: Decodable {
+        var text: String?
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case value
+    }
+
+    public init(from decoder: any Decoder) throws {
+        ref = try BlueskyRecordRef(from: decoder)
+        let value = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Value.self, forKey: .value)
+        text = value?.text.map { String($0.prefix(10_000)) }
+    }
+}
+
 public struct BlueskyRecordRef: Codable, Sendable, Equatable {
     public var uri: String
     public var cid: String

@@ -135,7 +135,42 @@ enum BlueskyBounds {
     static let longestHandle = 253
     static let longestToken = 16_384
 
+    /// A post's text as Trestle keeps it; the lexicon's own limit is 3,000 bytes.
+    static let longestText = 10_000
+    /// A service's page cursor, kept inside Trestle's own cursor.
+    static let longestCursor = 1_024
+
     static func fits(did: String, handle: String) -> Bool {
         (1...longestDID).contains(did.utf8.count) && (1...longestHandle).contains(handle.utf8.count)
+    }
+
+    /// A content id: letters and digits (base32 or base58), as no record's is longer than 512.
+    static func isCID(_ cid: String) -> Bool {
+        (1...512).contains(cid.utf8.count) && cid.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }
+    }
+
+    /// `text` cut to at most `graphemes` characters and `bytes` UTF-8 bytes, on a character's edge.
+    static func cut(_ text: String, graphemes: Int, bytes: Int) -> String {
+        guard text.utf8.count > bytes || (graphemes < .max && text.count > graphemes) else { return text }
+        var kept = "", used = 0
+        for character in text.prefix(graphemes) {
+            let size = character.utf8.count
+            guard used + size <= bytes else { break }
+            kept.append(character)
+            used += size
+        }
+        return kept
+    }
+
+    /// An http(s) address with a host, of a sane length; nil for anything else (`javascript:`,
+    /// `data:`, relative).
+    static func webAddress(_ text: String) -> String? {
+        guard text.utf8.count <= 2_048, let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+              url.host?.isEmpty == false else { return nil }
+        return text
+    }
+
+    static func corrupted(_ what: String) -> DecodingError {
+        DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "\(what) out of range"))
     }
 }

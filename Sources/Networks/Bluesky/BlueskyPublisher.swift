@@ -6,36 +6,35 @@ import TextRules
 /// one that does not resolve stays plain text) and tags become facets; images or a video are
 /// uploaded as blobs and embedded with their alt text and aspect ratio.
 ///
-/// Sessions are kept for their two hours, one per account, so a thread does not log in for
-/// every part; an expired one is refreshed (the rotated refresh token is handed back to keep),
-/// and an expired refresh token falls back to the app password.
-public actor BlueskyPublisher: PostPublisher {
+/// Sessions come from `BlueskySessions`, shared with the inbox, so a thread does not log in for
+/// every part; the rotated refresh token of a refreshed session is handed back to keep.
+public struct BlueskyPublisher: PostPublisher {
     private let http: NetworkHTTPClient
-    private var sessions: [String: (session: BlueskySession, until: Date)] = [:]
-    private static let sessionLifetime: TimeInterval = 90 * 60
+    private let sessions: BlueskySessions
 
-    public init(http: NetworkHTTPClient) {
+    public init(http: NetworkHTTPClient, sessions: BlueskySessions = BlueskySessions()) {
         self.http = http
+        self.sessions = sessions
     }
 
     public func publish(_ part: PartToPublish, thread: (root: PublishedPart, parent: PublishedPart)?, as account: PublishingAccount) async throws
         -> (part: PublishedPart, credentials: NetworkCredentials?)
     {
         let client = BlueskyClient(serviceURL: account.server, http: http)
-        var (session, credentials) = try await self.session(for: account, client: client)
+        let (session, credentials) = try await sessions.session(for: account, client: client)
         do {
             return (try await write(part, thread: thread, session: session, client: client), credentials)
         } catch NetworkError.unauthorized {
             // The access token may have ended early; one fresh session, then the answer stands.
-            sessions[account.accountID] = nil
-            (session, credentials) = try await self.session(for: account, client: client)
-            return (try await write(part, thread: thread, session: session, client: client), credentials)
+            await sessions.forget(session, of: account)
+            let (fresh, rotated) = try await sessions.session(for: account, client: client)
+            return (try await write(part, thread: thread, session: fresh, client: client), rotated ?? credentials)
         }
     }
 
     private func write(_ part: PartToPublish, thread: (root: PublishedPart, parent: PublishedPart)?, session: BlueskySession, client: BlueskyClient) async throws -> PublishedPart {
         if part.maybeSentSince != nil, let found = try await client.post(repo: session.did, rkey: part.recordKey, accessJwt: session.accessJwt) {
-            return Self.published(found)
+            return try Self.ours(found, part)
         }
         var facets: [BlueskyFacet] = []
         for facet in BlueskyTextRules().facets(in: part.text) {
@@ -68,7 +67,7 @@ public actor BlueskyPublisher: PostPublisher {
             // A create over a key already taken is refused (often as a 500): the post is there.
             if case .unauthorized = error { throw error }
             if let found = try await client.post(repo: session.did, rkey: part.recordKey, accessJwt: session.accessJwt) {
-                return Self.published(found)
+                return try Self.ours(found, part)
             }
             throw error
         }
@@ -94,32 +93,16 @@ public actor BlueskyPublisher: PostPublisher {
     /// `app.bsky.embed.external`'s limit for a card's image.
     static let largestThumb = 1_000_000
 
-    private static func published(_ ref: BlueskyRecordRef) -> PublishedPart {
-        PublishedPart(remoteID: ref.uri, url: ref.webURL, cid: ref.cid)
+    /// The post under the part's record key, when it is the part (an earlier attempt that did go
+    /// through); another post under the same key is never taken for it.
+    private static func ours(_ found: BlueskyStoredPost, _ part: PartToPublish) throws -> PublishedPart {
+        guard found.text == nil || found.text == part.text else {
+            throw NetworkError.rejected(status: 409, message: "another post of this account already has this post's record key (\(part.recordKey)); nothing was sent")
+        }
+        return published(found.ref)
     }
 
-    /// A live session for the account, and the credentials to keep when they changed.
-    private func session(for account: PublishingAccount, client: BlueskyClient) async throws -> (BlueskySession, NetworkCredentials?) {
-        if let kept = sessions[account.accountID], kept.until > Date() { return (kept.session, nil) }
-        var credentials = account.credentials
-        var session: BlueskySession?
-        if let refresh = credentials.refreshJwt {
-            do {
-                session = try await client.refreshSession(refreshJwt: refresh)
-            } catch NetworkError.unauthorized {
-                // Expired or revoked: the app password may still work.
-            }
-        }
-        if session == nil {
-            guard let identifier = credentials.identifier, let password = credentials.appPassword else {
-                throw NetworkError.unauthorized("Trestle holds no app password for this account.")
-            }
-            session = try await client.createSession(identifier: identifier, password: password)
-        }
-        guard let session else { throw NetworkError.unauthorized("Bluesky gave no session.") }
-        sessions[account.accountID] = (session, Date().addingTimeInterval(Self.sessionLifetime))
-        let rotated = session.refreshJwt != credentials.refreshJwt
-        credentials.refreshJwt = session.refreshJwt
-        return (session, rotated ? credentials : nil)
+    private static func published(_ ref: BlueskyRecordRef) -> PublishedPart {
+        PublishedPart(remoteID: ref.uri, url: ref.webURL, cid: ref.cid)
     }
 }

@@ -19,7 +19,7 @@ public struct NetworkHTTPClient: Sendable {
         public func header(_ name: String) -> String? { headers.first(name: name) }
     }
 
-    private let client: HTTPClient
+    let client: HTTPClient
     private let policy: OutboundAddressPolicy
     private let resolver: HostResolver
     /// The whole call — name lookup, connecting, the answer's head and all of its body — ends
@@ -36,12 +36,13 @@ public struct NetworkHTTPClient: Sendable {
     }
 
     /// An AsyncHTTPClient that follows no redirects, gives up connecting after 10 seconds and does
-    /// not retry a refused connection; the caller shuts it down.
-    public static func makeHTTPClient(eventLoopGroup: any EventLoopGroup, pinning pins: [String: String] = [:]) -> HTTPClient {
+    /// not retry a refused connection; the caller shuts it down. `read` is how long it waits for
+    /// the next bytes of an answer.
+    public static func makeHTTPClient(eventLoopGroup: any EventLoopGroup, pinning pins: [String: String] = [:], read: TimeAmount = .seconds(20)) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.dnsOverride = pins
         configuration.redirectConfiguration = .disallow
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(20))
+        configuration.timeout = .init(connect: .seconds(10), read: read)
         // A refused connection is an answer: said at once, rather than retried until the
         // connect timeout while the person waits.
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -106,7 +107,7 @@ public struct NetworkHTTPClient: Sendable {
 
     /// Runs `operation`, but answers `timedOut` once `limit` has passed even if it has not
     /// finished: `onTimeout` then closes what it holds open, and it is cancelled.
-    private static func within<T: Sendable>(
+    static func within<T: Sendable>(
         _ limit: TimeAmount, host: String, onTimeout: @escaping @Sendable () async -> Void,
         _ operation: @escaping @Sendable () async throws -> T
     ) async throws -> T {
@@ -131,7 +132,7 @@ public struct NetworkHTTPClient: Sendable {
     }
 
     /// Checks where `host` leads; returns the address to connect to when `host` is a name.
-    private func checkedAddress(of host: String) async throws -> IPAddress? {
+    func checkedAddress(of host: String) async throws -> IPAddress? {
         if policy.allows(host: host) { return nil }
         if let literal = IPAddress(host) {
             guard policy.allows(literal) else { throw NetworkError.refusedAddress(host: host) }
@@ -149,7 +150,7 @@ public struct NetworkHTTPClient: Sendable {
         return addresses.first { $0.bytes.count == 4 } ?? addresses.first
     }
 
-    private static func reason(_ error: any Error) -> String {
+    static func reason(_ error: any Error) -> String {
         let text = String(describing: error)
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
         if text.localizedCaseInsensitiveContains("ssl") || text.localizedCaseInsensitiveContains("tls") || text.contains("certificate") {
@@ -161,7 +162,7 @@ public struct NetworkHTTPClient: Sendable {
 }
 
 /// The client of one call, shut down exactly once: when the call ends or its deadline passes.
-private actor OneCall {
+actor OneCall {
     private var client: HTTPClient?
     private var ended = false
 

@@ -8,9 +8,9 @@ import NIOHTTP1
 extension MastodonClient {
     /// Posts one status; `inReplyTo` threads it under an earlier one.
     public func postStatus(
-        text: String, inReplyTo: String? = nil, mediaIDs: [String] = [], idempotencyKey: String, accessToken: String
+        text: String, inReplyTo: String? = nil, mediaIDs: [String] = [], direct: Bool = false, idempotencyKey: String, accessToken: String
     ) async throws -> MastodonStatus {
-        var fields = [("status", text), ("visibility", "public")]
+        var fields = [("status", text), ("visibility", direct ? "direct" : "public")]
         if let inReplyTo { fields.append(("in_reply_to_id", inReplyTo)) }
         fields += mediaIDs.map { ("media_ids[]", $0) }
         let response = try await http.send(

@@ -76,9 +76,11 @@ public struct MastodonAccount: Decodable, Sendable {
     public var acct: String
     public var displayName: String
     public var url: String?
+    /// Their picture; nil when it is longer than any address Trestle keeps.
+    public var avatar: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, username, acct, url
+        case id, username, acct, url, avatar
         case displayName = "display_name"
     }
 
@@ -90,6 +92,7 @@ public struct MastodonAccount: Decodable, Sendable {
         username = try container.decode(String.self, forKey: .username)
         acct = try container.decode(String.self, forKey: .acct)
         url = try container.decodeIfPresent(String.self, forKey: .url)
+        avatar = try container.decodeIfPresent(String.self, forKey: .avatar).flatMap { $0.utf8.count <= 2_048 ? $0 : nil }
         displayName = String(try container.decodeIfPresent(String.self, forKey: .displayName)?.prefix(Self.longestDisplayName) ?? "")
         guard (1...Self.longestID).contains(id.utf8.count), (1...Self.longestUsername).contains(username.utf8.count),
               acct.utf8.count <= Self.longestUsername + 256, (url?.utf8.count ?? 0) <= 2_048 else {
@@ -115,6 +118,18 @@ public struct MastodonInstance: Decodable, Sendable {
     public var domain: String?
     public var maxCharacters: Int
     public var charactersReservedPerURL: Int
+    /// Where the instance streams (`configuration.urls.streaming`, v1's `urls.streaming_api`),
+    /// often a `wss://` address; nil when it names none and the instance itself streams.
+    public var streamingURL: String?
+
+    private struct URLs: Decodable {
+        var streaming: String?
+        var streamingAPI: String?
+        enum CodingKeys: String, CodingKey {
+            case streaming
+            case streamingAPI = "streaming_api"
+        }
+    }
 
     private struct Configuration: Decodable {
         struct Statuses: Decodable {
@@ -128,8 +143,14 @@ public struct MastodonInstance: Decodable, Sendable {
         var statuses: Statuses?
     }
 
+    /// Only the addresses, read apart from the limits: a streaming address in an odd shape
+    /// leaves streaming to the instance's own address and must not stop a channel connecting.
+    private struct ConfigurationURLs: Decodable {
+        var urls: URLs?
+    }
+
     enum CodingKeys: String, CodingKey {
-        case domain, uri, configuration
+        case domain, uri, configuration, urls
         case maxTootChars = "max_toot_chars"
     }
 
@@ -146,6 +167,11 @@ public struct MastodonInstance: Decodable, Sendable {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "limits out of range"))
         }
         maxCharacters = min(limit, Self.longestPostLimit)
+        // `try?`: see `ConfigurationURLs`.
+        let v2: URLs? = try? container.decodeIfPresent(ConfigurationURLs.self, forKey: .configuration)?.urls
+        let v1: URLs? = try? container.decodeIfPresent(URLs.self, forKey: .urls)
+        let urls = v2 ?? v1
+        streamingURL = (urls?.streaming ?? urls?.streamingAPI).flatMap { $0.utf8.count <= 2_048 ? $0 : nil }
         if let domain, domain.utf8.count > 253 {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "domain longer than DNS allows"))
         }

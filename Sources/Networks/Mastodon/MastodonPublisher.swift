@@ -27,7 +27,7 @@ public struct MastodonPublisher: PostPublisher {
         for media in part.media {
             mediaIDs.append(try await client.uploadMedia(media, accessToken: token))
         }
-        let status = try await client.postStatus(text: part.text, inReplyTo: parent, mediaIDs: mediaIDs, idempotencyKey: part.idempotencyKey, accessToken: token)
+        let status = try await client.postStatus(text: part.text, inReplyTo: parent, mediaIDs: mediaIDs, direct: part.isDirect, idempotencyKey: part.idempotencyKey, accessToken: token)
         return (PublishedPart(remoteID: status.id, url: status.url), nil)
     }
 }

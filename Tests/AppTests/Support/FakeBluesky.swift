@@ -7,7 +7,8 @@ import Vapor
 /// with an identifier and an app password (XRPC errors `{"error", "message"}` otherwise),
 /// `app.bsky.actor.getProfile` with the session's access token, and the repository:
 /// `createRecord` (a key already taken answers 500, as today's PDS does), `getRecord`
-/// (`RecordNotFound`) and `resolveHandle`.
+/// (`RecordNotFound`) and `resolveHandle`; the account's notifications and threads
+/// (`FakeBluesky+Notifications.swift`).
 struct FakeBluesky: Sendable {
     struct Account: Sendable {
         var did: String
@@ -30,6 +31,46 @@ struct FakeBluesky: Sendable {
         let records = Mutex<[(rkey: String, repo: String, json: Data)]>([])
         /// Every blob uploaded: its content id and bytes.
         let blobs = Mutex<[String: Data]>([:])
+        /// Access tokens issued before the last `expireAccessTokens()` answer `ExpiredToken`.
+        let accessGeneration = Mutex(0)
+        /// Notifications of every account, in the order they happened.
+        let notifications = Mutex<[Notification]>([])
+        /// Posts by other people (replies, mentions, quotes), in the order they were made.
+        let othersPosts = Mutex<[Post]>([])
+        /// At most this many notifications a page, whatever limit is asked: a service may send fewer.
+        let pageSize = Mutex(100)
+        /// Authors whose posts a thread shows as `#blockedPost`.
+        let blockedAuthors = Mutex<Set<String>>([])
+        /// Every `listNotifications` query string, in order.
+        let notificationQueries = Mutex<[String]>([])
+        /// The fake's clock: each post or notification made happens a second after the one before.
+        let ticks = Mutex(0)
+        /// While set, everything happens at this tick's instant, as many notifications can.
+        let stoppedAt = Mutex<Int?>(nil)
+        /// What the app view counts for each of the account's posts, by AT URI (`likeCount`…); 0 unless set.
+        let postCounts = Mutex<[String: [String: FakeCount]]>([:])
+        /// Posts the repository still has that the app view leaves out of `getPosts`.
+        let hiddenFromAppView = Mutex<Set<String>>([])
+        /// `followersCount` on the account's profile.
+        let followers = Mutex<FakeCount>(.int(40))
+        /// How many URIs each `getPosts` asked for, in order.
+        let getPostsCalls = Mutex<[Int]>([])
+
+        /// The access token a session gets now.
+        func accessToken(for did: String) -> String {
+            let generation = accessGeneration.withLock { $0 }
+            return generation == 0 ? "access-\(did)" : "access-\(did)-g\(generation)"
+        }
+
+        /// Whether `token` is the account's live access token.
+        func isLive(_ token: String?, for did: String) -> Bool {
+            token == accessToken(for: did)
+        }
+
+        /// Every access token issued so far expires, as they do after two hours.
+        func expireAccessTokens() {
+            accessGeneration.withLock { $0 += 1 }
+        }
 
         /// The stored records' JSON objects, in order.
         var recordObjects: [[String: Any]] {
@@ -58,7 +99,7 @@ struct FakeBluesky: Sendable {
                 }
                 return try json([
                     "did": account.did, "handle": account.handle, "email": "owner@bakery.example",
-                    "accessJwt": "access-\(account.did)", "refreshJwt": "refresh-\(account.did)", "active": true,
+                    "accessJwt": controls.accessToken(for: account.did), "refreshJwt": "refresh-\(account.did)", "active": true,
                 ] as [String: Any])
             }
             routes.post("xrpc", "com.atproto.server.refreshSession") { req async throws -> Response in
@@ -69,7 +110,7 @@ struct FakeBluesky: Sendable {
                 }
                 return try json([
                     "did": account.did, "handle": account.handle,
-                    "accessJwt": "access-\(account.did)", "refreshJwt": "refresh-\(account.did)-rotated", "active": true,
+                    "accessJwt": controls.accessToken(for: account.did), "refreshJwt": "refresh-\(account.did)-rotated", "active": true,
                 ] as [String: Any])
             }
             routes.post("xrpc", "com.atproto.repo.createRecord") { req async throws -> Response in
@@ -79,8 +120,8 @@ struct FakeBluesky: Sendable {
                       let record = input["record"] as? [String: Any] else {
                     return try json(["error": "InvalidRequest", "message": "Input must have the properties repo, collection, record"], status: .badRequest)
                 }
-                guard let account = accounts.first(where: { $0.did == repo || $0.handle == repo }), token == "access-\(account.did)" else {
-                    return try json(["error": "AuthenticationRequired", "message": "Authentication Required"], status: .unauthorized)
+                guard let account = accounts.first(where: { $0.did == repo || $0.handle == repo }), controls.isLive(token, for: account.did) else {
+                    return try expired(token, accounts)
                 }
                 let rkey = input["rkey"] as? String ?? "3l\(UUID().uuidString.prefix(11).lowercased())"
                 let stored = try JSONSerialization.data(withJSONObject: record)
@@ -94,8 +135,8 @@ struct FakeBluesky: Sendable {
             }
             routes.on(.POST, "xrpc", "com.atproto.repo.uploadBlob", body: .collect(maxSize: "100mb")) { req async throws -> Response in
                 let token = req.headers.bearerAuthorization?.token ?? ""
-                guard accounts.contains(where: { token == "access-\($0.did)" }) else {
-                    return try json(["error": "AuthenticationRequired", "message": "Authentication Required"], status: .unauthorized)
+                guard accounts.contains(where: { controls.isLive(token, for: $0.did) }) else {
+                    return try expired(token, accounts)
                 }
                 let bytes = Data(buffer: req.body.data ?? ByteBuffer())
                 let cid = "bafkrei" + String(SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined().prefix(40))
@@ -126,15 +167,26 @@ struct FakeBluesky: Sendable {
                 guard let account = accounts.first(where: { $0.did == actor || $0.handle == actor }) else {
                     return try json(["error": "InvalidRequest", "message": "Profile not found"], status: .badRequest)
                 }
-                guard req.headers.bearerAuthorization?.token == "access-\(account.did)" else {
-                    return try json(["error": "AuthenticationRequired", "message": "Authentication Required"], status: .unauthorized)
+                guard controls.isLive(req.headers.bearerAuthorization?.token, for: account.did) else {
+                    return try expired(req.headers.bearerAuthorization?.token ?? "", accounts)
                 }
-                return try json(["did": account.did, "handle": account.handle, "displayName": account.displayName, "followersCount": 40] as [String: Any])
+                return try json(["did": account.did, "handle": account.handle, "displayName": account.displayName, "followersCount": controls.followers.withLock { $0 }.json] as [String: Any])
             }
+            registerNotifications(routes, accounts: accounts, controls: controls)
+            registerMetrics(routes, accounts: accounts, controls: controls)
         }, controls: controls)
     }
 
     func stop() async throws { try await server.stop() }
+
+    /// A refused access token: `ExpiredToken` (400, as the PDS answers) for one issued before
+    /// the tokens expired, `AuthenticationRequired` (401) for any other.
+    static func expired(_ token: String, _ accounts: [Account]) throws -> Response {
+        if accounts.contains(where: { token.hasPrefix("access-\($0.did)") }) {
+            return try json(["error": "ExpiredToken", "message": "Token has expired"], status: .badRequest)
+        }
+        return try json(["error": "AuthenticationRequired", "message": "Authentication Required"], status: .unauthorized)
+    }
 }
 
 extension FakeBluesky {

@@ -32,6 +32,11 @@ struct FakeMastodon: Sendable {
         var honoursIdempotencyKey = true
         /// How long every post takes to answer.
         var latency: Duration = .zero
+        /// What `configuration.urls.streaming` names; the fake's own address (as `ws://`) when nil.
+        var streamingURL: String?
+        /// How often an open stream says `:thump`; never when nil, and then not even the
+        /// opening comment: a connection that has gone silent.
+        var heartbeat: Duration? = .seconds(1)
     }
 
     /// What goes wrong, once, when a status with a given text is posted.
@@ -54,6 +59,7 @@ struct FakeMastodon: Sendable {
         var inReplyToID: String?
         var createdAt: Date
         var mediaIDs: [String] = []
+        var visibility = "public"
     }
 
     /// An uploaded file; a video is still being processed until it has been asked about once.
@@ -82,6 +88,16 @@ struct FakeMastodon: Sendable {
         let troubles = Mutex<[String: Trouble]>([:])
         /// Every file uploaded, by id.
         let media = Mutex<[String: Media]>([:])
+        /// What people say to the account: notifications, their statuses, open streams.
+        let inbox = Inbox()
+        /// What the instance counts for each status, by id (`favourites_count`…); 0 unless set.
+        let counts = Mutex<[String: [String: FakeCount]]>([:])
+        /// `followers_count` in `verify_credentials`.
+        let followers = Mutex<FakeCount>(.int(12))
+        /// Every `GET /api/v1/statuses/:id`, by id, in order.
+        let statusReads = Mutex<[String]>([])
+        /// Statuses to answer the next status reads with, one each, before answering normally again.
+        let statusReadFailures = Mutex<[HTTPStatus]>([])
 
         func restore(_ token: String) { _ = revokedTokens.withLock { $0.remove(token) } }
 
@@ -91,6 +107,7 @@ struct FakeMastodon: Sendable {
 
     let server: FakeNetworkServer
     let controls: Controls
+    let settings: Settings
     var url: String { server.baseURL }
 
     static func start(_ settings: Settings = Settings()) async throws -> FakeMastodon {
@@ -105,15 +122,15 @@ struct FakeMastodon: Sendable {
                 return try json([
                     "id": account.id, "username": account.username, "acct": account.username,
                     "display_name": account.displayName, "url": "https://\(settings.domain)/@\(account.username)",
-                    "locked": false, "bot": false, "followers_count": 12,
+                    "locked": false, "bot": false, "followers_count": controls.followers.withLock { $0 }.json,
                 ] as [String: Any])
             }
-            routes.get("api", "v2", "instance") { _ async throws -> Response in
+            routes.get("api", "v2", "instance") { req async throws -> Response in
                 if settings.rateLimited { return rateLimited(reset: settings.rateLimitReset) }
                 guard settings.hasInstanceV2 else { return try json(["error": "Record not found"], status: .notFound) }
                 return try json([
-                    "domain": settings.domain, "title": "Bakery Social", "version": "4.3.2",
-                    "configuration": ["statuses": [
+                    "domain": settings.domain, "title": "Bakery Social", "version": "4.5.0",
+                    "configuration": ["urls": ["streaming": settings.streamingURL ?? "ws://\(req.headers.first(name: .host) ?? "")"], "statuses": [
                         "max_characters": controls.maxCharacters.withLock { $0 } ?? settings.maxCharacters, "max_media_attachments": 4,
                         "characters_reserved_per_url": settings.charactersReservedPerURL,
                     ]],
@@ -173,7 +190,7 @@ struct FakeMastodon: Sendable {
                         return earlier
                     }
                     let status = Status(id: String(110_000 + statuses.count), accountID: account.id, text: text, inReplyToID: form.in_reply_to_id, createdAt: Date(),
-                                        mediaIDs: form.media_ids ?? [])
+                                        mediaIDs: form.media_ids ?? [], visibility: form.visibility ?? "public")
                     statuses.append(status)
                     if let key { controls.idempotencyKeys.withLock { $0[key] = status.id } }
                     return status
@@ -223,6 +240,7 @@ struct FakeMastodon: Sendable {
                 }
                 return try json(Array(mine.prefix(limit)).map { Self.entity($0, settings: settings) })
             }
+            registerInbox(routes, settings: settings, controls: controls)
             routes.get("api", "v1", "instance") { _ async throws -> Response in
                 try json([
                     "uri": settings.domain, "title": "Bakery Social", "version": "3.5.3",
@@ -231,10 +249,14 @@ struct FakeMastodon: Sendable {
                     ]],
                 ] as [String: Any])
             }
-        }, controls: controls)
+        }, controls: controls, settings: settings)
     }
 
-    func stop() async throws { try await server.stop() }
+    func stop() async throws {
+        // An open stream would hold the server's shutdown.
+        controls.inbox.dropStreams()
+        try await server.stop()
+    }
 
     /// A `Status` entity, its text rendered as Mastodon does: escaped, in a paragraph, line
     /// breaks as `<br />`, links with their scheme in a hidden span.
@@ -245,7 +267,8 @@ struct FakeMastodon: Sendable {
         let html = "<p>" + linked.replacingOccurrences(of: "\n\n", with: "</p><p>").replacingOccurrences(of: "\n", with: "<br />") + "</p>"
         return [
             "id": status.id, "url": "https://\(settings.domain)/@bakery/\(status.id)", "uri": "https://\(settings.domain)/users/bakery/statuses/\(status.id)",
-            "content": html, "in_reply_to_id": status.inReplyToID as Any, "visibility": "public",
+            "content": html, "in_reply_to_id": status.inReplyToID as Any, "visibility": status.visibility,
+            "account": ["id": status.accountID, "username": "bakery", "acct": "bakery", "display_name": "Corner Bakery", "url": "https://\(settings.domain)/@bakery"],
             "created_at": ISO8601DateFormatter().string(from: status.createdAt),
         ]
     }

@@ -1,8 +1,8 @@
 import Foundation
 import TextRules
 
-/// Checks a record against the AT Protocol lexicons in `Tests/AppTests/Lexicons`, as a PDS that
-/// validates writes would: objects' required fields, strings' byte and grapheme lengths and
+/// Checks a record, or a query's answer, against the AT Protocol lexicons in
+/// `Tests/AppTests/Lexicons`, as a PDS that validates writes would: objects' required fields, strings' byte and grapheme lengths and
 /// formats, integers' ranges, arrays' lengths, refs, unions by `$type`, and blobs' type and
 /// size. Returns what is wrong, each with the path to it; empty when the record is valid.
 struct Lexicon {
@@ -26,6 +26,17 @@ struct Lexicon {
         var found: [String] = []
         if record["$type"] as? String != nsid { found.append("$type: expected \(nsid)") }
         check(record, against: schema, in: nsid, at: "record", into: &found)
+        return found
+    }
+
+    /// Problems with `output` as the answer of the query `nsid` (its `output.schema`).
+    func problems(inOutputOf nsid: String, _ output: [String: Any]) -> [String] {
+        guard let main = definition("\(nsid)#main"), main["type"] as? String == "query",
+              let schema = (main["output"] as? [String: Any])?["schema"] as? [String: Any] else {
+            return ["no query lexicon \(nsid)"]
+        }
+        var found: [String] = []
+        check(output, against: schema, in: nsid, at: "output", into: &found)
         return found
     }
 
@@ -58,7 +69,8 @@ struct Lexicon {
             if let most = schema["maxGraphemes"] as? Int, text.count > most { found.append("\(path): over \(most) graphemes") }
             if let format = schema["format"] as? String, !Self.fits(text, format) { found.append("\(path): not a valid \(format)") }
         case "integer":
-            guard let number = value as? Int, !(value is Bool) else { return found.append("\(path): expected an integer") }
+            // `type(of:)`, not `is Bool`: on Linux a JSON 0 or 1 (an NSNumber) also casts to Bool.
+            guard let number = value as? Int, !(type(of: value) is Bool.Type) else { return found.append("\(path): expected an integer") }
             if let least = schema["minimum"] as? Int, number < least { found.append("\(path): under \(least)") }
             if let most = schema["maximum"] as? Int, number > most { found.append("\(path): over \(most)") }
         case "boolean":

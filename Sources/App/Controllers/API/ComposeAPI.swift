@@ -19,8 +19,13 @@ enum ComposeAPI {
         let networks = names.isEmpty && !channels.isEmpty ? [] : try ComposeService.networks(from: names)
         let media = try await MediaService(db: req.db).items(body.media ?? [], in: workspace)
         let service = ComposeService()
+        var shortLinks: String?
+        if body.shortenLinks ?? true, let base = req.wiring.publicURL?.absoluteString.trimmingSuffix("/"),
+           try await LinkShortener(db: req.db, wiring: req.wiring).workspaceShortens(workspace) {
+            shortLinks = base
+        }
         let checks = try service.check(body.text, for: networks).map { ($0.0.rawValue, $0.1) }
-            + service.check(body.text, for: channels).map { (try $0.0.requireID().uuidString, $0.1) }
+            + service.check(body.text, for: channels, shortLinksUnder: shortLinks).map { (try $0.0.requireID().uuidString, $0.1) }
         return ComposeCheckResponse(keyed: checks, media: media)
     }
 }

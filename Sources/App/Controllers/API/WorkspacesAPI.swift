@@ -19,8 +19,12 @@ enum WorkspacesAPI {
 
     @Sendable static func rename(_ req: Request) async throws -> WorkspaceDTO {
         let access = try req.requireWorkspace()
-        let body = try req.decodeBody(WorkspaceNameRequest.self)
-        try await WorkspaceService(db: req.db).rename(access.workspace, to: body.name)
+        let body = try req.decodeBody(WorkspaceChangeRequest.self)
+        try await req.db.transaction { db in
+            let service = WorkspaceService(db: db)
+            if let count = body.approvalsRequired { try await service.requireApprovals(count, in: access.workspace, by: access.membership) }
+            if let name = body.name { try await service.rename(access.workspace, to: name) }
+        }
         return try WorkspaceDTO(access.workspace, role: access.membership.role)
     }
 

@@ -45,6 +45,15 @@ enum ComposerPages {
         var variantsJSON: String
         var errors: FieldErrors
         var editing: Bool
+        var links: LinkChoice
+        /// Short links need Trestle's public address; without it, links go out as written.
+        var shortLinksAvailable: Bool
+    }
+
+    /// The composer's links box: whether the post's links go out as short links, and their campaign.
+    struct LinkChoice: Encodable, Sendable {
+        var shorten: Bool
+        var campaign: String
     }
 
     @Sendable static func composer(_ req: Request) async throws -> Response {
@@ -54,7 +63,8 @@ enum ComposerPages {
     /// The composer, empty or holding a draft's parts, with any field errors from saving it.
     /// `channels`: the ones chosen; nil for a new post, which goes to every channel.
     static func render(
-        _ req: Request, parts: [String], channels chosen: [String]? = nil, media: [UUID] = [], variants: [String: String] = [:], editing post: Post? = nil, errors: FieldErrors = [:], status: HTTPStatus = .ok
+        _ req: Request, parts: [String], channels chosen: [String]? = nil, media: [UUID] = [], variants: [String: String] = [:], links: LinkChoice? = nil, editing post: Post? = nil, errors: FieldErrors = [:],
+        status: HTTPStatus = .ok
     ) async throws -> Response {
         let access = try req.requireWorkspace()
         let base = "/workspaces/\(try access.workspace.requireID())"
@@ -81,7 +91,9 @@ enum ComposerPages {
             parts: texts.enumerated().map { Part(index: $0.offset, number: $0.offset + 1, text: $0.element) },
             media: try await attached(media, in: access.workspace, on: req), mediaURL: "\(base)/media",
             variantsJSON: String(decoding: try JSONEncoder().encode(variants), as: UTF8.self),
-            errors: errors, editing: post != nil
+            errors: errors, editing: post != nil,
+            links: links ?? LinkChoice(shorten: post?.shortensLinks ?? true, campaign: post?.campaign ?? ""),
+            shortLinksAvailable: req.wiring.publicURL != nil
         )
         return try await req.page("composer", context, status: status)
     }

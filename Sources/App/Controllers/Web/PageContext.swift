@@ -12,6 +12,9 @@ struct PageContext: Encodable {
         var id: String
         var name: String
         var isOwner: Bool
+        var inboxURL: String
+        /// Open items no member has opened yet, beside "Inbox" in the navigation.
+        var inboxUnread: Int
     }
 
     var title: String
@@ -44,7 +47,15 @@ struct PageContext: Encodable {
             return WorkspaceLink(id: id.uuidString, name: $0.workspace.name, current: id == currentID)
         }
         if let access, let currentID {
-            context.workspace = CurrentWorkspace(id: currentID.uuidString, name: access.workspace.name, isOwner: access.membership.role == .owner)
+            // One COUNT on the workspace's items (its index), kept a few seconds across pages.
+            let wiring = request.wiring
+            let unread = try await wiring.inboxUnread.count(of: currentID, generation: wiring.inbox.generation(of: currentID)) {
+                try await wiring.inbox(on: request.db).unreadCount(in: access.workspace)
+            }
+            context.workspace = CurrentWorkspace(
+                id: currentID.uuidString, name: access.workspace.name, isOwner: access.membership.role == .owner,
+                inboxURL: InboxURL.list(currentID), inboxUnread: unread
+            )
         }
         return context
     }

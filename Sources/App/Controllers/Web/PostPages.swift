@@ -13,6 +13,15 @@ enum PostPages {
         /// `2026-12-24T09:00` from a `datetime-local` field, in the browser's `zone`.
         var at: String?
         var zone: String?
+        /// The composer's links box: present when it was shown, so an unticked box means off.
+        var linksShown: String?
+        var shortenLinks: String?
+        var campaign: String?
+
+        /// What the links box said, for the composer shown again.
+        var links: ComposerPages.LinkChoice? {
+            linksShown == nil ? nil : .init(shorten: shortenLinks == "on", campaign: campaign ?? "")
+        }
     }
 
     struct PostSummary: Encodable {
@@ -48,6 +57,18 @@ enum PostPages {
         var parts: [String]
         var deliveries: [DeliveryLine]
         var canRetry: Bool
+        /// The workspace's approval rule and where this version stands; nil when it asks for none.
+        var approvals: ApprovalLine?
+    }
+
+    struct ApprovalLine: Encodable {
+        var required: Int
+        var approvedBy: [String]
+        var approved: Bool
+        var missing: Int
+        var version: Int
+        /// The viewer is not the author and has not approved this version yet.
+        var canApprove: Bool
     }
 
     @Sendable static func list(_ req: Request) async throws -> Response {
@@ -78,11 +99,30 @@ enum PostPages {
                 channelTime: Self.local(delivery.publishedAt ?? delivery.scheduledAt, zone), remoteURL: delivery.remoteURL, error: delivery.error
             )
         }
+        let standing = try await ApprovalService(db: req.db, wiring: req.wiring).standing(of: post, in: access.workspace)
+        let viewer = try req.requireUser()
+        let approvals = standing.required == 0 ? nil : ApprovalLine(
+            required: standing.required, approvedBy: standing.approvedBy, approved: standing.isApproved, missing: standing.missing, version: standing.version,
+            canApprove: post.$author.id != viewer.id && !standing.approvedBy.contains(viewer.email)
+        )
         return try await req.page("post", ShowContext(
             page: .load(req, title: "Post · \(access.workspace.name)", in: access), id: try post.requireID().uuidString,
             status: PostDTO.status(post.status, deliveries), parts: [post.text] + post.thread, deliveries: lines,
-            canRetry: deliveries.contains { $0.state == .failed }
+            canRetry: deliveries.contains { $0.state == .failed }, approvals: approvals
         ))
+    }
+
+    struct ApproveForm: Content {
+        var version: Int?
+    }
+
+    /// Approves the version the member read on the post's page.
+    @Sendable static func approve(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let post = try await req.wiring.posts(on: req.db).post(req.uuidParameter("post"), in: access.workspace)
+        let form = try req.content.decode(ApproveForm.self)
+        try await ApprovalService(db: req.db, wiring: req.wiring).approve(post, by: req.requireUser(), version: form.version, in: access.workspace)
+        return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/posts/\(try post.requireID())")
     }
 
     @Sendable static func retry(_ req: Request) async throws -> Response {
@@ -106,7 +146,7 @@ enum PostPages {
             let post = try await req.wiring.posts(on: req.db).create(draft(from: form), in: access.workspace, by: req.requireUser())
             return try after(saving: post, in: access)
         } catch let error as ServiceError where !error.fields.isEmpty {
-            return try await ComposerPages.render(req, parts: parts, channels: form.channels ?? [], media: form.media ?? [], variants: form.variants ?? [:], errors: error.fields, status: error.status)
+            return try await ComposerPages.render(req, parts: parts, channels: form.channels ?? [], media: form.media ?? [], variants: form.variants ?? [:], links: form.links, errors: error.fields, status: error.status)
         }
     }
 
@@ -127,7 +167,7 @@ enum PostPages {
             try await service.update(post, in: access.workspace, with: draft(from: form))
             return try after(saving: post, in: access)
         } catch let error as ServiceError where !error.fields.isEmpty {
-            return try await ComposerPages.render(req, parts: parts, channels: form.channels ?? [], media: form.media ?? [], variants: form.variants ?? [:], editing: post, errors: error.fields, status: error.status)
+            return try await ComposerPages.render(req, parts: parts, channels: form.channels ?? [], media: form.media ?? [], variants: form.variants ?? [:], links: form.links, editing: post, errors: error.fields, status: error.status)
         }
     }
 
@@ -147,8 +187,10 @@ enum PostPages {
     private static func draft(from form: PostForm) throws -> PostService.Draft {
         let parts = form.parts ?? []
         // An unticked box sends nothing: no `channels[]` means no channel.
+        let campaign = form.campaign?.trimmingCharacters(in: .whitespacesAndNewlines)
         return .init(text: parts.first ?? "", thread: Array(parts.dropFirst()), channels: form.channels ?? [], variants: form.variants ?? [:],
-                     media: form.media ?? [], schedule: try schedule(from: form))
+                     media: form.media ?? [], schedule: try schedule(from: form),
+                     shortenLinks: form.links?.shorten, campaign: form.links == nil ? nil : .some(campaign?.isEmpty == false ? campaign : nil))
     }
 
     /// Which button was pressed, as a schedule; a time is read in the browser's own zone.

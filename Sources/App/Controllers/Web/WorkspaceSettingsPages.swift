@@ -11,6 +11,23 @@ enum WorkspaceSettingsPages {
         /// The link just made; shown on this one page only.
         var newInvitationURL: String?
         var currentUserID: String
+        var approvalsRequired: Int
+    }
+
+    struct ApprovalsForm: Content {
+        var approvalsRequired: Int?
+    }
+
+    /// The owner sets how many approvals a post needs before it is scheduled.
+    @Sendable static func requireApprovals(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let form = try req.content.decode(ApprovalsForm.self)
+        do {
+            try await WorkspaceService(db: req.db).requireApprovals(form.approvalsRequired ?? -1, in: access.workspace, by: access.membership)
+            return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/settings")
+        } catch let error as ServiceError where !error.fields.isEmpty {
+            return try await render(req, errors: error.fields, status: error.status)
+        }
     }
 
     struct DeleteContext: Encodable {
@@ -91,7 +108,8 @@ enum WorkspaceSettingsPages {
         let context = SettingsContext(
             page: try await .load(req, title: "Settings · \(access.workspace.name)", in: access),
             name: name ?? access.workspace.name, errors: errors, members: members, invitations: invitations,
-            newInvitationURL: newInvitationURL, currentUserID: try req.requireUser().requireID().uuidString
+            newInvitationURL: newInvitationURL, currentUserID: try req.requireUser().requireID().uuidString,
+            approvalsRequired: access.workspace.approvalsRequired
         )
         return try await req.page("workspace-settings", context, status: status ?? (errors.isEmpty ? .ok : .unprocessableEntity))
     }

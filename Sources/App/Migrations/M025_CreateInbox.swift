@@ -1,0 +1,81 @@
+import Fluent
+import SQLKit
+
+/// The inbox: items (unique per channel and remote post, so a reply read by a poll and by the
+/// stream at once is kept once), each channel's reading state, saved replies, counts of likes,
+/// reposts and follows per channel and day; and what makes an answer a delivery — the post that
+/// answers an item, and the post a delivery replies to.
+struct M025_CreateInbox: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(InboxItem.schema)
+            .id()
+            .field("workspace_id", .uuid, .required, .references(Workspace.schema, "id", onDelete: .cascade))
+            .field("channel_id", .uuid, .references(Channel.schema, "id", onDelete: .setNull))
+            .field("channel_handle", .string, .required)
+            .field("network", .string, .required)
+            .field("dedupe_key", .string, .required)
+            .field("kind", .string, .required)
+            .field("private", .bool, .required)
+            .field("remote_id", .string, .required)
+            .field("remote_cid", .string)
+            .field("remote_url", .string)
+            .field("in_reply_to_remote_id", .string)
+            .field("root", .string)
+            .field("delivery_id", .uuid)
+            .field("post_id", .uuid)
+            .field("author_name", .string, .required)
+            .field("author_handle", .string, .required)
+            .field("author_avatar_url", .string)
+            .field("author_url", .string)
+            .field("text", .string, .required)
+            .field("html", .string, .required)
+            .field("said_at", .datetime, .required)
+            .field("received_at", .datetime, .required)
+            .field("state", .string, .required)
+            .field("assignee_id", .uuid, .references(User.schema, "id", onDelete: .setNull))
+            .field("read_at", .datetime)
+            .unique(on: "dedupe_key")
+            .create()
+        try await database.schema(InboxReaderState.schema)
+            .id()
+            .field("channel_id", .uuid, .required, .references(Channel.schema, "id", onDelete: .cascade))
+            .field("cursor", .string)
+            .field("next_poll_at", .datetime, .required)
+            .field("last_polled_at", .datetime)
+            .field("last_error", .string)
+            .field("failures", .int, .required)
+            .field("streaming_since", .datetime)
+            .unique(on: "channel_id")
+            .create()
+        try await database.schema(SavedReply.schema)
+            .id()
+            .field("workspace_id", .uuid, .required, .references(Workspace.schema, "id", onDelete: .cascade))
+            .field("title", .string, .required)
+            .field("text", .string, .required)
+            .field("created_at", .datetime)
+            .create()
+        try await database.schema("engagement_counts")
+            .field("channel_id", .uuid, .required, .references(Channel.schema, "id", onDelete: .cascade))
+            .field("day", .string, .required)
+            .field("kind", .string, .required)
+            .field("count", .int64, .required)
+            .unique(on: "channel_id", "day", "kind")
+            .create()
+        try await database.schema(Post.schema).field("answers_item_id", .uuid).update()
+        try await database.schema(Delivery.schema).field("reply_to", .string).update()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "inbox_items_workspace_received").on(InboxItem.schema).column("workspace_id").column("received_at").run()
+        try await sql.create(index: "inbox_items_channel").on(InboxItem.schema).column("channel_id").run()
+        try await sql.create(index: "saved_replies_workspace").on(SavedReply.schema).column("workspace_id").run()
+        try await sql.create(index: "posts_answers_item").on(Post.schema).column("answers_item_id").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(Delivery.schema).deleteField("reply_to").update()
+        try await database.schema(Post.schema).deleteField("answers_item_id").update()
+        try await database.schema("engagement_counts").delete()
+        try await database.schema(SavedReply.schema).delete()
+        try await database.schema(InboxReaderState.schema).delete()
+        try await database.schema(InboxItem.schema).delete()
+    }
+}
