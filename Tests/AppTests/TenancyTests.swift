@@ -34,7 +34,10 @@ import VaporTesting
         let inboxItem = try #require(try await InboxItem.query(on: app.db).first())
         let savedReply = try await app.wiring.inbox(on: app.db).saveReply(title: "Hours", text: "Victim's hours", in: victim.workspace)
         let link = try await app.wiring.links(on: app.db).create(url: "https://victim.example.com/", campaign: nil, in: victim.workspace)
+        let idea = try await app.wiring.ideas(on: app.db).add(.init(title: "Victim's idea"), in: victim.workspace, by: victim.user)
         return [
+            "idea": try idea.requireID().uuidString,
+            "column": try idea.$column.id.uuidString,
             "inboxItem": try inboxItem.requireID().uuidString,
             "reply": try savedReply.requireID().uuidString,
             "link": try link.requireID().uuidString,
@@ -98,6 +101,9 @@ import VaporTesting
             #expect(try await InboxItem.query(on: app.db).first()?.state == .open)
             #expect(try await SavedReply.query(on: app.db).count() == 1)
             #expect(try await ShortLink.query(on: app.db).count() == 1)
+            #expect(try await Idea.query(on: app.db).first()?.title == "Victim's idea")
+            #expect(try await IdeaVote.query(on: app.db).count() == 0)
+            #expect(try await IdeaColumn.query(on: app.db).count() == IdeaBoard.startingColumns.count)
         }
     }
 

@@ -74,6 +74,7 @@ final class Wiring: @unchecked Sendable {
     func libraryFiller(on db: any Database) -> LibraryFiller { LibraryFiller(db: db, wiring: self) }
     func feedBridge(on db: any Database) -> FeedBridgeService { FeedBridgeService(db: db, wiring: self) }
     func inbox(on db: any Database) -> InboxService { InboxService(db: db, wiring: self) }
+    func ideas(on db: any Database) -> IdeaBoard { IdeaBoard(db: db, wiring: self) }
     func links(on db: any Database) -> LinkService { LinkService(db: db, wiring: self) }
     func postMetrics(on db: any Database) -> MetricsService { MetricsService(db: db, wiring: self) }
 }

@@ -79,6 +79,8 @@ struct PostDTO: Content {
     var campaign: String?
     var deliveries: [DeliveryDTO]
     var authorID: String?
+    /// The idea of the board it was drafted from.
+    var idea: String?
     var createdAt: Date?
     var updatedAt: Date?
     /// Counts up with each edit of what the post says.
@@ -112,6 +114,7 @@ struct PostDTO: Content {
         self.deliveries = try deliveries.map { try DeliveryDTO($0, metrics: $0.id.flatMap { metrics[$0] }) }
         status = Self.status(post.status, deliveries)
         authorID = post.$author.id?.uuidString
+        idea = post.ideaID?.uuidString
         createdAt = post.createdAt
         updatedAt = post.updatedAt
     }

@@ -33,5 +33,6 @@ extension Application {
         migrations.add(M031_CreatePostApprovals())
         migrations.add(M029_CreateMetricsReaders())
         migrations.add(M030_IndexClicksForReports())
+        migrations.add(M032_CreateIdeas())
     }
 }

@@ -33,6 +33,8 @@ final class Post: Model, @unchecked Sendable {
     @Field(key: "shortens_links") var shortensLinks: Bool
     /// Its links' `utm_campaign`; nil: the feed's or library category's name, if it came from one.
     @OptionalField(key: "campaign") var campaign: String?
+    /// The idea of the workspace's board this post was drafted from.
+    @OptionalField(key: "idea_id") var ideaID: UUID?
     /// Counts up with each edit of what the post says; approvals are of one version.
     @Field(key: "version") var version: Int
     @Siblings(through: PostChannel.self, from: \.$post, to: \.$channel) var channels: [Channel]

@@ -137,7 +137,7 @@ enum APISchemas {
 
     /// Every schema: the core ones here, then each capability's own (`APISchemas+Inbox`,
     /// `APISchemas+Links`).
-    static let all: [(String, JSONValue)] = core + inbox + linksAndSales
+    static let all: [(String, JSONValue)] = core + inbox + linksAndSales + ideas
 
     private static let core: [(String, JSONValue)] = [
         ("Error", [
@@ -301,6 +301,7 @@ enum APISchemas {
                 ],
                 "deliveries": ["type": "array", "items": ref("Delivery")],
                 "authorID": ["type": ["string", "null"]], "createdAt": instant, "updatedAt": instant,
+                "idea": ["type": ["string", "null"], "description": "The idea of the board it was drafted from"],
             ],
         ]),
         ("Delivery", [

@@ -25,10 +25,12 @@ struct PostService: Sendable {
         var campaign: String??
     }
 
-    /// `author` is nil for a post made by the feed bridge for someone who has since left.
+    /// `author` is nil for a post made by the feed bridge for someone who has since left;
+    /// `idea`, the idea of the board it is drafted from.
     @discardableResult
-    func create(_ draft: Draft, in workspace: Workspace, by author: User?) async throws -> Post {
+    func create(_ draft: Draft, in workspace: Workspace, by author: User?, idea: UUID? = nil) async throws -> Post {
         let post = Post(workspaceID: try workspace.requireID(), authorID: try author?.requireID(), text: "", thread: [])
+        post.ideaID = idea
         let channels = try await apply(draft, to: post, in: workspace, creating: true)
         if draft.schedule != nil { try await ApprovalService(db: db, wiring: wiring).requireApproval(of: post, in: workspace) }
         try await db.transaction { db in
