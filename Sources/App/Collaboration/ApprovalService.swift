@@ -47,9 +47,16 @@ struct ApprovalService: Sendable {
         if let version, version != post.version {
             throw ServiceError.conflict("version_changed", "The post was edited since you read it: read it again, then approve what it says now.")
         }
-        try await (db as! any SQLDatabase).insert(into: PostApproval.schema).columns("id", "post_id", "user_id", "version", "created_at")
-            .values(SQLBind(UUID()), SQLBind(post.requireID()), SQLBind(memberID), SQLBind(post.version), SQLBind(wiring.clock.now()))
-            .ignoringConflicts(with: ["post_id", "user_id", "version"]).run()
+        // One entry in the activity feed per approval, however often the member presses.
+        try await db.transaction { db in
+            let made = try await (db as! any SQLDatabase).insert(into: PostApproval.schema).columns("id", "post_id", "user_id", "version", "created_at")
+                .values(SQLBind(UUID()), SQLBind(post.requireID()), SQLBind(memberID), SQLBind(post.version), SQLBind(wiring.clock.now()))
+                .ignoringConflicts(with: ["post_id", "user_id", "version"]).returning("id").all()
+            if !made.isEmpty {
+                try await wiring.activity(on: db).record(.approved, in: post.$workspace.id, by: memberID, post: post.requireID(),
+                                                         "\(ActivityLog.excerpt(of: post)) (version \(post.version))")
+            }
+        }
         // The version may have moved on while this was written: read it again.
         guard let current = try await Post.find(post.requireID(), on: db) else { throw ServiceError.notFound("This post") }
         let standing = try await standing(of: current, required: workspace.approvalsRequired)

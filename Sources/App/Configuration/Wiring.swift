@@ -75,6 +75,7 @@ final class Wiring: @unchecked Sendable {
     func feedBridge(on db: any Database) -> FeedBridgeService { FeedBridgeService(db: db, wiring: self) }
     func inbox(on db: any Database) -> InboxService { InboxService(db: db, wiring: self) }
     func ideas(on db: any Database) -> IdeaBoard { IdeaBoard(db: db, wiring: self) }
+    func activity(on db: any Database) -> ActivityLog { ActivityLog(db: db, clock: clock) }
     func links(on db: any Database) -> LinkService { LinkService(db: db, wiring: self) }
     func postMetrics(on db: any Database) -> MetricsService { MetricsService(db: db, wiring: self) }
 }

@@ -41,6 +41,8 @@ extension InboxService {
             if markDone { item.state = .done }
             if item.readAt == nil { item.readAt = wiring.clock.now() }
             try await item.save(on: db)
+            try await wiring.activity(on: db).record(.answered, in: item.$workspace.id, by: post.$author.id, post: post.requireID(),
+                                                     "\(item.authorHandle) on \(item.channelHandle): \(ActivityLog.excerpt(of: post))")
             return delivery
         }
         wiring.inbox.changed(item.$workspace.id)

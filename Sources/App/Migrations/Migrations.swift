@@ -34,5 +34,6 @@ extension Application {
         migrations.add(M029_CreateMetricsReaders())
         migrations.add(M030_IndexClicksForReports())
         migrations.add(M032_CreateIdeas())
+        migrations.add(M033_CreateActivities())
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The ideas board's bodies: ideas, their votes and columns.
+/// Working as peers: the ideas board (ideas, votes, columns) and the activity feed.
 extension APISchemas {
     static let ideas: [(String, JSONValue)] = [
         ("IdeaInput", [
@@ -37,6 +37,15 @@ extension APISchemas {
             "properties": [
                 "name": ["type": "string", "minLength": 1, "maxLength": .int(IdeaBoard.longestColumnName)],
                 "position": ["type": "integer", "minimum": 0, "maximum": .int(IdeaBoard.mostColumns - 1), "description": "0 is the first column"],
+            ],
+        ]),
+        ("Activity", [
+            "type": "object", "required": ["id", "action", "actor", "actorId", "post", "summary", "at"],
+            "properties": [
+                "id": string, "action": ["type": "string", "enum": .array(Activity.Action.allCases.map { .string($0.rawValue) })],
+                "actor": ["type": ["string", "null"], "description": "Who did it (their email); null for Trestle's own doing, such as publishing"],
+                "actorId": ["type": ["string", "null"]], "post": ["type": ["string", "null"]],
+                "summary": ["type": "string", "description": "What it was about: a post's first line, a channel, a reason"], "at": instant,
             ],
         ]),
         ("IdeaColumn", [

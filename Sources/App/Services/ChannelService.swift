@@ -25,9 +25,11 @@ struct ChannelService: Sendable {
     /// connected again keeps its channel (and the name the workspace gave it) and gets the new
     /// credentials and limits. `name` is the workspace's own name for the channel.
     /// - Returns: the channel, and whether it is new.
-    func connect(_ connection: ChannelConnection, name: String? = nil, timezone: String?, to workspace: Workspace) async throws -> (Channel, created: Bool) {
+    func connect(_ connection: ChannelConnection, name: String? = nil, timezone: String?, to workspace: Workspace, by member: User?) async throws -> (Channel, created: Bool) {
         if case .site = connection {
-            return (try await makeSite(named: name, timezone: timezone, in: workspace), true)
+            let site = try await makeSite(named: name, timezone: timezone, in: workspace)
+            try await recordConnection(of: site, by: member)
+            return (site, true)
         }
         let zone = try Self.timezone(timezone)
         let ownName = name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
@@ -66,7 +68,13 @@ struct ChannelService: Sendable {
                 try await wiring?.deliveries(on: db).resumeWaiting(for: channel)
             }
         }
+        try await recordConnection(of: channel, by: member)
         return (channel, existing == nil)
+    }
+
+    private func recordConnection(of channel: Channel, by member: User?) async throws {
+        try await ActivityLog(db: db, clock: wiring?.clock ?? SystemClock())
+            .record(.connected, in: channel.$workspace.id, by: member?.requireID(), "\(channel.network.displayName) \(channel.handle)")
     }
 
     /// What the network just said about the account, onto its channel.

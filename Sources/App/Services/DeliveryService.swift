@@ -261,7 +261,11 @@ struct DeliveryService: Sendable {
         delivery.remoteID = parts.first?.remoteID
         delivery.remoteURL = parts.first?.url
         delivery.error = nil
-        try await delivery.save(on: db)
+        try await db.transaction { db in
+            try await delivery.save(on: db)
+            try await wiring.activity(on: db).record(.published, in: post.$workspace.id, by: nil, post: post.requireID(),
+                                                     "\(ActivityLog.excerpt(of: post)) on \(delivery.channelHandle)")
+        }
         wiring.metrics.published(delivery)
         try await wiring.webhooks(on: db).emit(.deliveryPublished, for: delivery)
     }
@@ -326,7 +330,12 @@ struct DeliveryService: Sendable {
     private func end(_ delivery: Delivery, as state: Delivery.State, reason: String) async throws {
         delivery.state = state
         delivery.error = reason
-        try await delivery.save(on: db)
+        try await db.transaction { db in
+            try await delivery.save(on: db)
+            guard state == .failed, let post = try await Post.find(delivery.$post.id, on: db) else { return }
+            try await wiring.activity(on: db).record(.failed, in: post.$workspace.id, by: nil, post: post.requireID(),
+                                                     "\(ActivityLog.excerpt(of: post)) on \(delivery.channelHandle): \(reason)")
+        }
         if state == .failed { try await wiring.webhooks(on: db).emit(.deliveryFailed, for: delivery) }
     }
 }

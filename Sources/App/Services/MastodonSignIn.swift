@@ -46,7 +46,7 @@ struct MastodonSignIn: Sendable {
 
     /// Checks that the answer belongs to `pending`, trades the code for a token and connects
     /// the account to the workspace.
-    func finish(code: String?, state: String?, refusal: String?, pending: Pending, into workspace: Workspace, channels: ChannelService) async throws -> Channel {
+    func finish(code: String?, state: String?, refusal: String?, pending: Pending, into workspace: Workspace, channels: ChannelService, by member: User?) async throws -> Channel {
         guard let state, state == pending.state else {
             throw ServiceError.malformed("invalid_state", "This sign-in answer does not belong to the sign-in Trestle started. Connect the account again from Channels.")
         }
@@ -67,7 +67,7 @@ struct MastodonSignIn: Sendable {
             let client = MastodonClient(instanceURL: instanceURL, http: http)
             let application = try await registration(on: client, redirectURI: pending.redirectURI)
             let token = try await client.accessToken(code: code, application: application, redirectURI: pending.redirectURI, pkce: PKCE(verifier: pending.verifier))
-            return try await channels.connect(.mastodon(instanceURL: pending.instanceURL, accessToken: token), timezone: pending.timezone, to: workspace).0
+            return try await channels.connect(.mastodon(instanceURL: pending.instanceURL, accessToken: token), timezone: pending.timezone, to: workspace, by: member).0
         } catch let error as NetworkError {
             throw ServiceError.network(error, field: "form", networkName: "Mastodon")
         }

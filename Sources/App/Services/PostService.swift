@@ -40,6 +40,8 @@ struct PostService: Sendable {
                 try await wiring.deliveries(on: db).schedule(post, to: channels, when: when)
                 try await post.save(on: db)
             }
+            try await wiring.activity(on: db).record(draft.schedule == nil ? .drafted : .scheduled, in: post.$workspace.id, by: post.$author.id,
+                                                     post: post.requireID(), ActivityLog.excerpt(of: post))
         }
         try await load(post)
         return post
@@ -48,11 +50,13 @@ struct PostService: Sendable {
     /// Changes the post. Editing a scheduled post changes what its deliveries will publish,
     /// never how many there are; a new schedule moves the pending ones, and channels added or
     /// removed gain or lose theirs.
-    func update(_ post: Post, in workspace: Workspace, with draft: Draft) async throws {
+    func update(_ post: Post, in workspace: Workspace, with draft: Draft, by editor: User?) async throws {
         let said = (post.text, post.thread, post.variants, post.media)
         let channels = try await apply(draft, to: post, in: workspace, creating: false)
         // What the post says changed: a new version, which approvals are asked for again.
-        if said != (post.text, post.thread, post.variants, post.media) { post.version += 1 }
+        let edited = said != (post.text, post.thread, post.variants, post.media)
+        if edited { post.version += 1 }
+        let editorID = try editor?.requireID()
         if draft.schedule != nil { try await ApprovalService(db: db, wiring: wiring).requireApproval(of: post, in: workspace) }
         try await db.transaction { db in
             try await post.save(on: db)
@@ -70,6 +74,9 @@ struct PostService: Sendable {
                     .filter { $0.state.isPending }.map(\.scheduledAt).min()
                 try await deliveries.schedule(post, to: channels, when: pending.map { .at($0) } ?? .now)
             }
+            let activity = wiring.activity(on: db)
+            if edited { try await activity.record(.edited, in: post.$workspace.id, by: editorID, post: post.requireID(), ActivityLog.excerpt(of: post)) }
+            if draft.schedule != nil { try await activity.record(.scheduled, in: post.$workspace.id, by: editorID, post: post.requireID(), ActivityLog.excerpt(of: post)) }
         }
         try await load(post)
     }

@@ -10,7 +10,7 @@ enum ChannelsAPI {
     @Sendable static func connect(_ req: Request) async throws -> Response {
         let body = try req.decodeBody(ChannelConnectRequest.self)
         let (channel, created) = try await req.channelService.connect(
-            body.connection(), name: body.name, timezone: body.timezone, to: req.requireWorkspace().workspace
+            body.connection(), name: body.name, timezone: body.timezone, to: req.requireWorkspace().workspace, by: req.requireUser()
         )
         return try await ChannelDTO(channel, publicBase: req.publicBaseURL).encodeResponse(status: created ? .created : .ok, for: req)
     }

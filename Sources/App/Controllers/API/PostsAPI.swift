@@ -41,7 +41,7 @@ enum PostsAPI {
         let service = req.wiring.posts(on: req.db)
         let workspace = try req.requireWorkspace().workspace
         let post = try await service.post(req.uuidParameter("post"), in: workspace)
-        try await service.update(post, in: workspace, with: try body.draft())
+        try await service.update(post, in: workspace, with: try body.draft(), by: req.requireUser())
         return try await dto(post, in: workspace, req)
     }
 

@@ -37,7 +37,7 @@ enum ChannelPages {
         // The API's body, sent as a form.
         let form = try req.content.decode(ChannelConnectRequest.self)
         do {
-            _ = try await req.channelService.connect(form.connection(), name: form.name, timezone: form.timezone, to: access.workspace)
+            _ = try await req.channelService.connect(form.connection(), name: form.name, timezone: form.timezone, to: access.workspace, by: req.requireUser())
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/channels")
         } catch let error as ServiceError {
             // A field the network refused, or the network down or busy: said on the form, with
@@ -96,7 +96,7 @@ enum ChannelPages {
         do {
             _ = try await req.mastodonSignIn.finish(
                 code: req.query[String.self, at: "code"], state: req.query[String.self, at: "state"],
-                refusal: req.query[String.self, at: "error"], pending: pending, into: workspace, channels: req.channelService
+                refusal: req.query[String.self, at: "error"], pending: pending, into: workspace, channels: req.channelService, by: req.requireUser()
             )
             return req.redirect(to: "/workspaces/\(try workspace.requireID())/channels")
         } catch let error as ServiceError where error.status != .badRequest {

@@ -59,6 +59,8 @@ enum PostPages {
         var canRetry: Bool
         /// The workspace's approval rule and where this version stands; nil when it asks for none.
         var approvals: ApprovalLine?
+        /// What happened to the post, newest first.
+        var lines: [ActivityPages.Line]
     }
 
     struct ApprovalLine: Encodable {
@@ -108,7 +110,10 @@ enum PostPages {
         return try await req.page("post", ShowContext(
             page: .load(req, title: "Post · \(access.workspace.name)", in: access), id: try post.requireID().uuidString,
             status: PostDTO.status(post.status, deliveries), parts: [post.text] + post.thread, deliveries: lines,
-            canRetry: deliveries.contains { $0.state == .failed }, approvals: approvals
+            canRetry: deliveries.contains { $0.state == .failed }, approvals: approvals,
+            lines: ActivityPages.lines(
+                try await req.wiring.activity(on: req.db).entries(in: access.workspace, .init(postID: post.requireID(), limit: ActivityLog.mostPerPage)),
+                workspaceID: access.workspace.requireID())
         ))
     }
 
@@ -164,7 +169,7 @@ enum PostPages {
         let form = try req.content.decode(PostForm.self)
         let parts = form.parts ?? []
         do {
-            try await service.update(post, in: access.workspace, with: draft(from: form))
+            try await service.update(post, in: access.workspace, with: draft(from: form), by: req.requireUser())
             return try after(saving: post, in: access)
         } catch let error as ServiceError where !error.fields.isEmpty {
             return try await ComposerPages.render(req, parts: parts, channels: form.channels ?? [], media: form.media ?? [], variants: form.variants ?? [:], links: form.links, editing: post, errors: error.fields, status: error.status)

@@ -1,0 +1,80 @@
+import Fluent
+import Foundation
+import SQLKit
+
+/// The activity feed: who did what and when in a workspace — drafted, edited, approved,
+/// scheduled, published, failed, answered, connected — written in the same transaction as what
+/// it tells of, read per workspace or per post, newest first, and kept for a year.
+struct ActivityLog: Sendable {
+    /// How long an entry is kept.
+    static let keptFor: TimeInterval = 366 * 86_400
+    /// The most entries one read returns; older ones are read with `before`.
+    static let mostPerPage = 200
+    static let longestSummary = 300
+
+    let db: any Database
+    let clock: any WallClock
+
+    /// An entry with its actor's email (nil: Trestle itself, or someone who left).
+    struct Entry: Sendable {
+        var activity: Activity
+        var actor: String?
+    }
+
+    struct Filter: Sendable {
+        var action: Activity.Action?
+        var actorID: UUID?
+        var postID: UUID?
+        /// Only entries older than this: the next page.
+        var before: Date?
+        var limit = 50
+    }
+
+    func record(_ action: Activity.Action, in workspaceID: UUID, by actor: UUID?, post: UUID? = nil, _ summary: String) async throws {
+        try await (db as! any SQLDatabase).insert(into: Activity.schema)
+            .columns("id", "workspace_id", "actor_id", "action", "post_id", "summary", "created_at")
+            .values(SQLBind(UUID()), SQLBind(workspaceID), SQLBind(actor), SQLBind(action.rawValue), SQLBind(post),
+                    SQLBind(Self.clipped(summary)), SQLBind(clock.now()))
+            .run()
+    }
+
+    /// What a post says, as an entry names it: its first line, shortened.
+    static func excerpt(of post: Post) -> String {
+        let line = post.text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return line.count > 80 ? String(line.prefix(79)) + "…" : line
+    }
+
+    func entries(in workspace: Workspace, _ filter: Filter = .init()) async throws -> [Entry] {
+        var query = try Activity.query(on: db).filter(\.$workspace.$id == workspace.requireID())
+        if let action = filter.action { query = query.filter(\.$action == action) }
+        if let actor = filter.actorID { query = query.filter(\.$actor.$id == actor) }
+        if let post = filter.postID { query = query.filter(\.$postID == post) }
+        if let before = filter.before { query = query.filter(\.$createdAt < before) }
+        let activities = try await query.sort(\.$createdAt, .descending).sort(\.$id, .descending)
+            .limit(max(1, min(filter.limit, Self.mostPerPage))).all()
+        let actorIDs = Array(Set(activities.compactMap { $0.$actor.id }))
+        let actors = actorIDs.isEmpty ? [] : try await User.query(on: db).filter(\.$id ~~ actorIDs).all()
+        let emails = Dictionary(uniqueKeysWithValues: actors.compactMap { user in user.id.map { ($0, user.email) } })
+        return activities.map { Entry(activity: $0, actor: $0.$actor.id.flatMap { emails[$0] }) }
+    }
+
+    /// Forgets what is older than a year (housekeeping).
+    static func forget(before instant: Date, on db: any Database) async throws {
+        try await Activity.query(on: db).filter(\.$createdAt < instant).delete()
+    }
+
+    private static func clipped(_ summary: String) -> String {
+        summary.count > longestSummary ? String(summary.prefix(longestSummary - 1)) + "…" : summary
+    }
+}
+
+extension ActivityLog {
+    /// How the feed is narrowed, as the OpenAPI document lists it.
+    static let queryParameters: [APIOperation.QueryParameter] = [
+        .init(name: "action", description: "Only this kind of entry", required: false, values: Activity.Action.allCases.map(\.rawValue)),
+        .init(name: "member", description: "Only what this member did (their id)", required: false, isUUID: true),
+        .init(name: "post", description: "Only what happened to this post", required: false, isUUID: true),
+        .init(name: "before", description: "Only entries older than this instant (RFC 3339): the next page", required: false, pattern: ReportPeriod.instantPattern),
+        .init(name: "limit", description: "How many entries (1–200; 50 by default)", required: false, pattern: "^[0-9]{1,3}$"),
+    ]
+}
