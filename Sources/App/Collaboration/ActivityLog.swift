@@ -30,12 +30,23 @@ struct ActivityLog: Sendable {
         var limit = 50
     }
 
-    func record(_ action: Activity.Action, in workspaceID: UUID, by actor: UUID?, post: UUID? = nil, _ summary: String) async throws {
-        try await (db as! any SQLDatabase).insert(into: Activity.schema)
+    /// Writes the entry; returns its id. `notify`: the members it concerns, each of whom gets a
+    /// notification of it (never its actor).
+    @discardableResult
+    func record(_ action: Activity.Action, in workspaceID: UUID, by actor: UUID?, post: UUID? = nil, _ summary: String, notify: Set<UUID> = []) async throws -> UUID {
+        let id = UUID()
+        let now = clock.now()
+        let sql = db as! any SQLDatabase
+        try await sql.insert(into: Activity.schema)
             .columns("id", "workspace_id", "actor_id", "action", "post_id", "summary", "created_at")
-            .values(SQLBind(UUID()), SQLBind(workspaceID), SQLBind(actor), SQLBind(action.rawValue), SQLBind(post),
-                    SQLBind(Self.clipped(summary)), SQLBind(clock.now()))
+            .values(SQLBind(id), SQLBind(workspaceID), SQLBind(actor), SQLBind(action.rawValue), SQLBind(post),
+                    SQLBind(Self.clipped(summary)), SQLBind(now))
             .run()
+        for person in notify.subtracting(actor.map { [$0] } ?? []).sorted(by: { $0.uuidString < $1.uuidString }) {
+            try await sql.insert(into: MemberNotification.schema).columns("id", "user_id", "workspace_id", "activity_id", "created_at")
+                .values(SQLBind(UUID()), SQLBind(person), SQLBind(workspaceID), SQLBind(id), SQLBind(now)).run()
+        }
+        return id
     }
 
     /// What a post says, as an entry names it: its first line, shortened.

@@ -48,6 +48,9 @@ public struct TrestleSettings: Sendable {
     public var countryHeader: String?
     /// When set, `/metrics` answers only a request bearing it (`TRESTLE_METRICS_TOKEN`).
     public var metricsToken: String?
+    /// The SMTP server notifications are emailed through (`TRESTLE_SMTP_URL`, `TRESTLE_SMTP_FROM`);
+    /// unset, notifications stay in Trestle.
+    public var smtp: SMTPSettings?
 
     public init(
         dataDirectory: String,
@@ -121,6 +124,7 @@ public struct TrestleSettings: Sendable {
         settings.keepsReferrers = ["on", "true", "1", "yes"].contains((env["TRESTLE_CLICK_REFERRERS"] ?? "").lowercased())
         settings.countryHeader = env["TRESTLE_CLICK_COUNTRY_HEADER"].flatMap { $0.isEmpty ? nil : $0 }
         settings.metricsToken = env["TRESTLE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.smtp = try SMTPSettings.from(url: env["TRESTLE_SMTP_URL"], from: env["TRESTLE_SMTP_FROM"])
         return settings
     }
 

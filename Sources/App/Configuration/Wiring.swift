@@ -76,6 +76,8 @@ final class Wiring: @unchecked Sendable {
     func inbox(on db: any Database) -> InboxService { InboxService(db: db, wiring: self) }
     func ideas(on db: any Database) -> IdeaBoard { IdeaBoard(db: db, wiring: self) }
     func activity(on db: any Database) -> ActivityLog { ActivityLog(db: db, clock: clock) }
+    func comments(on db: any Database) -> CommentService { CommentService(db: db, wiring: self) }
+    func notifications(on db: any Database) -> Notifications { Notifications(db: db, clock: clock) }
     func links(on db: any Database) -> LinkService { LinkService(db: db, wiring: self) }
     func postMetrics(on db: any Database) -> MetricsService { MetricsService(db: db, wiring: self) }
 }

@@ -35,5 +35,6 @@ extension Application {
         migrations.add(M030_IndexClicksForReports())
         migrations.add(M032_CreateIdeas())
         migrations.add(M033_CreateActivities())
+        migrations.add(M034_CreateComments())
     }
 }

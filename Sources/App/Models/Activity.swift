@@ -7,7 +7,8 @@ final class Activity: Model, @unchecked Sendable {
     static let schema = "activities"
 
     enum Action: String, Codable, Sendable, CaseIterable {
-        case drafted, edited, approved, scheduled, published, failed, answered, connected
+        case drafted, edited, approved, scheduled, published, failed, answered, connected, commented
+        case requestedChanges = "requested_changes"
     }
 
     @ID(key: .id) var id: UUID?

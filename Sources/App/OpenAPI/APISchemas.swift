@@ -137,7 +137,7 @@ enum APISchemas {
 
     /// Every schema: the core ones here, then each capability's own (`APISchemas+Inbox`,
     /// `APISchemas+Links`).
-    static let all: [(String, JSONValue)] = core + inbox + linksAndSales + ideas
+    static let all: [(String, JSONValue)] = core + inbox + linksAndSales + collaboration
 
     private static let core: [(String, JSONValue)] = [
         ("Error", [

@@ -79,6 +79,43 @@ enum IdeaPages {
         try await render(req)
     }
 
+    struct IdeaContext: Encodable {
+        var page: PageContext
+        var boardURL: String
+        var title: String
+        var note: String
+        var link: String?
+        var author: String
+        var column: String
+        var votes: Int
+        var voters: String
+        var comments: [CommentPages.Line]
+        var commentURL: String
+        var commentText: String
+        var commentError: String?
+        var canRequestChanges: Bool
+    }
+
+    /// One idea with its comments.
+    @Sendable static func show(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        return try await renderIdea(req, idea: req.wiring.ideas(on: req.db).idea(req.uuidParameter("idea"), in: access.workspace))
+    }
+
+    static func renderIdea(_ req: Request, idea: Idea, commentText: String = "", commentError: String? = nil) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let card = try await req.wiring.ideas(on: req.db).card(for: idea, in: access.workspace)
+        let base = try boardURL(access)
+        let context = IdeaContext(
+            page: try await .load(req, title: "\(idea.title) · Ideas", in: access), boardURL: base, title: idea.title, note: idea.note, link: idea.link,
+            author: card.author ?? "a former member", column: card.column.name, votes: card.voters.count, voters: card.voters.map(\.email).joined(separator: ", "),
+            comments: CommentPages.lines(try await req.wiring.comments(on: req.db).comments(on: .idea(idea)), for: try req.requireUser(),
+                                         workspaceID: try access.workspace.requireID()),
+            commentURL: "\(base)/\(try idea.requireID().uuidString)/comments", commentText: commentText, commentError: commentError, canRequestChanges: false
+        )
+        return try await req.page("idea", context, status: commentError == nil ? .ok : .unprocessableEntity)
+    }
+
     @Sendable static func create(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
         let form = try req.content.decode(IdeaForm.self)

@@ -20,6 +20,8 @@ struct PageContext: Encodable {
     var title: String
     var csrf: String
     var userEmail: String?
+    /// The signed-in person's unread notifications, beside "Notifications".
+    var notificationsUnread = 0
     var workspaces: [WorkspaceLink] = []
     var workspace: CurrentWorkspace?
 
@@ -41,6 +43,7 @@ struct PageContext: Encodable {
     static func load(_ request: Request, title: String, in access: WorkspaceAccess? = nil) async throws -> PageContext {
         var context = PageContext(request: request, title: title)
         guard let user = request.currentUser else { return context }
+        context.notificationsUnread = try await request.wiring.notifications(on: request.db).unreadCount(for: user)
         let currentID = try access?.workspace.requireID()
         context.workspaces = try await WorkspaceService(db: request.db).workspaces(of: user).map {
             let id = try $0.workspace.requireID()

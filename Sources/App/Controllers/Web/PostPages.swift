@@ -61,6 +61,11 @@ enum PostPages {
         var approvals: ApprovalLine?
         /// What happened to the post, newest first.
         var lines: [ActivityPages.Line]
+        var comments: [CommentPages.Line]
+        var commentURL: String
+        var commentText: String
+        var commentError: String?
+        var canRequestChanges: Bool
     }
 
     struct ApprovalLine: Encodable {
@@ -91,7 +96,12 @@ enum PostPages {
     /// One post, delivery by delivery: its state, the post on the network, or why it failed.
     @Sendable static func show(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
-        let post = try await req.wiring.posts(on: req.db).post(req.uuidParameter("post"), in: access.workspace)
+        return try await render(req, post: req.wiring.posts(on: req.db).post(req.uuidParameter("post"), in: access.workspace))
+    }
+
+    /// The post's page; `commentText` and `commentError` refill a comment that was refused.
+    static func render(_ req: Request, post: Post, commentText: String = "", commentError: String? = nil) async throws -> Response {
+        let access = try req.requireWorkspace()
         let channels = Dictionary((post.$channels.value ?? []).compactMap { c in c.id.map { ($0, c.timezone) } }, uniquingKeysWith: { a, _ in a })
         let deliveries = (post.$deliveries.value ?? []).sorted { ($0.scheduledAt, $0.channelHandle) < ($1.scheduledAt, $1.channelHandle) }
         let lines = deliveries.map { delivery in
@@ -113,8 +123,11 @@ enum PostPages {
             canRetry: deliveries.contains { $0.state == .failed }, approvals: approvals,
             lines: ActivityPages.lines(
                 try await req.wiring.activity(on: req.db).entries(in: access.workspace, .init(postID: post.requireID(), limit: ActivityLog.mostPerPage)),
-                workspaceID: access.workspace.requireID())
-        ))
+                workspaceID: access.workspace.requireID()),
+            comments: CommentPages.lines(try await req.wiring.comments(on: req.db).comments(on: .post(post)), for: viewer, workspaceID: access.workspace.requireID()),
+            commentURL: "/workspaces/\(try access.workspace.requireID())/posts/\(try post.requireID())/comments",
+            commentText: commentText, commentError: commentError, canRequestChanges: post.$author.id != viewer.id
+        ), status: commentError == nil ? .ok : .unprocessableEntity)
     }
 
     struct ApproveForm: Content {

@@ -1,8 +1,44 @@
 import Foundation
 
-/// Working as peers: the ideas board (ideas, votes, columns) and the activity feed.
+/// Working as peers: the ideas board (ideas, votes, columns), comments, notifications and the
+/// activity feed.
 extension APISchemas {
-    static let ideas: [(String, JSONValue)] = [
+    static let collaboration: [(String, JSONValue)] = [
+        ("CommentInput", [
+            "type": "object", "required": ["text"], "additionalProperties": false,
+            "properties": [
+                "text": ["type": "string", "minLength": 1, "maxLength": .int(CommentService.longestText), "description": "May mention members as @name or @email"],
+                "requestChanges": ["type": "boolean", "description": "On a post, when adding: ask its author for changes"],
+            ],
+        ]),
+        ("Comment", [
+            "type": "object", "required": ["id", "text", "requestsChanges"],
+            "properties": [
+                "id": string, "text": string, "author": ["type": ["string", "null"]], "authorId": ["type": ["string", "null"]],
+                "post": ["type": ["string", "null"]], "idea": ["type": ["string", "null"]], "requestsChanges": ["type": "boolean"],
+                "createdAt": optionalInstant, "updatedAt": optionalInstant,
+            ],
+        ]),
+        ("Notification", [
+            "type": "object", "required": ["id", "workspace", "workspaceName", "action", "summary", "at", "read"],
+            "properties": [
+                "id": string, "workspace": string, "workspaceName": string,
+                "action": ["type": "string", "enum": .array(Activity.Action.allCases.map { .string($0.rawValue) })],
+                "actor": ["type": ["string", "null"]], "post": ["type": ["string", "null"]], "summary": string, "at": instant, "read": ["type": "boolean"],
+            ],
+        ]),
+        ("Notifications", [
+            "type": "object", "required": ["notifications", "unread"],
+            "properties": ["notifications": list("Notification"), "unread": ["type": "integer", "minimum": 0]],
+        ]),
+        ("NotificationsRead", [
+            "type": "object", "additionalProperties": false,
+            "properties": ["ids": ["type": "array", "maxItems": .int(Notifications.mostPerPage), "items": ["type": "string", "format": "uuid"], "description": "Left out: all"]],
+        ]),
+        ("NotificationSettings", [
+            "type": "object", "required": ["email"], "additionalProperties": false,
+            "properties": ["email": ["type": "boolean", "description": "Each notification by email too, when the operator set up an SMTP server"]],
+        ]),
         ("IdeaInput", [
             "type": "object", "additionalProperties": false,
             "description": "To add an idea, `title` is needed; to change one, a field left out stays as it is",
