@@ -2,17 +2,25 @@
 import os
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
-from conftest import sign_up
+from conftest import running_trestle, sign_up
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
 
-def test_an_idea_is_added_voted_for_and_dragged_to_another_column(server, browser):
+@pytest.fixture(scope="module")
+def ideas_server(trestle_binary):
+    """A Trestle of the board's own, with its own sign-up allowance."""
+    with running_trestle(trestle_binary) as running:
+        yield running
+
+
+def test_an_idea_is_added_voted_for_and_dragged_to_another_column(ideas_server, browser):
     context = browser.new_context(viewport={"width": 1300, "height": 900})
     page = context.new_page()
-    sign_up(page, server["base"], "ida@bakery.example", "poppy seed roll", "Ida's Bakery")
+    sign_up(page, ideas_server["base"], "iris@bakery.example", "poppy seed roll", "Iris's Bakery")
     page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Ideas").click()
     expect(page.locator("h1")).to_have_text("Ideas")
 
@@ -25,7 +33,7 @@ def test_an_idea_is_added_voted_for_and_dragged_to_another_column(server, browse
 
     card.get_by_role("button", name="Vote for Christmas stollen countdown").click()
     card = page.locator(".idea", has_text="Christmas stollen countdown")
-    expect(card).to_contain_text("1 vote — ida@bakery.example")
+    expect(card).to_contain_text("1 vote — iris@bakery.example")
 
     worth = page.locator(".idea-column", has=page.get_by_role("heading", name="Worth doing"))
     card.drag_to(worth)

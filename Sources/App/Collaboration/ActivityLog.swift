@@ -14,6 +14,8 @@ struct ActivityLog: Sendable {
 
     let db: any Database
     let clock: any WallClock
+    /// Where the emails of notifications are queued, when Trestle has a mail server.
+    var mailJobs: JobQueue?
 
     /// An entry with its actor's email (nil: Trestle itself, or someone who left).
     struct Entry: Sendable {
@@ -42,9 +44,17 @@ struct ActivityLog: Sendable {
             .values(SQLBind(id), SQLBind(workspaceID), SQLBind(actor), SQLBind(action.rawValue), SQLBind(post),
                     SQLBind(Self.clipped(summary)), SQLBind(now))
             .run()
-        for person in notify.subtracting(actor.map { [$0] } ?? []).sorted(by: { $0.uuidString < $1.uuidString }) {
+        let people = notify.subtracting(actor.map { [$0] } ?? []).sorted(by: { $0.uuidString < $1.uuidString })
+        guard !people.isEmpty else { return id }
+        let byEmail = try await mailJobs == nil ? [] : NotificationSettings.query(on: db).filter(\.$id ~~ people).filter(\.$byEmail == true).all().compactMap(\.id)
+        for person in people {
+            let notification = UUID()
             try await sql.insert(into: MemberNotification.schema).columns("id", "user_id", "workspace_id", "activity_id", "created_at")
-                .values(SQLBind(UUID()), SQLBind(person), SQLBind(workspaceID), SQLBind(id), SQLBind(now)).run()
+                .values(SQLBind(notification), SQLBind(person), SQLBind(workspaceID), SQLBind(id), SQLBind(now)).run()
+            // Queued in the same transaction: the email goes if and only if the notification was made.
+            if let mailJobs, byEmail.contains(person) {
+                _ = try await mailJobs.enqueue(NotificationMailer.job, payload: #"{"notification":"\#(notification.uuidString)"}"#)
+            }
         }
         return id
     }

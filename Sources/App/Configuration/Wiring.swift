@@ -11,6 +11,7 @@ import Vapor
 final class Wiring: @unchecked Sendable {
     private let lock = NSLock()
     private var _clock: any WallClock = SystemClock()
+    private var _smtp: SMTPSettings?
     let http: NetworkHTTPClient
     let sealer: CredentialSealer
     let publishers: Publishers
@@ -59,6 +60,13 @@ final class Wiring: @unchecked Sendable {
         set { lock.withLock { _clock = newValue } }
     }
 
+    /// `TRESTLE_SMTP_URL`: where notifications are emailed through; nil, they stay in Trestle.
+    /// A test points it at its loopback server.
+    var smtp: SMTPSettings? {
+        get { lock.withLock { _smtp } }
+        set { lock.withLock { _smtp = newValue } }
+    }
+
     /// Which network's inbox is read how; a test puts a reader of its own here.
     var inboxReaders: InboxReaders {
         get { lock.withLock { _inboxReaders } }
@@ -75,7 +83,8 @@ final class Wiring: @unchecked Sendable {
     func feedBridge(on db: any Database) -> FeedBridgeService { FeedBridgeService(db: db, wiring: self) }
     func inbox(on db: any Database) -> InboxService { InboxService(db: db, wiring: self) }
     func ideas(on db: any Database) -> IdeaBoard { IdeaBoard(db: db, wiring: self) }
-    func activity(on db: any Database) -> ActivityLog { ActivityLog(db: db, clock: clock) }
+    func activity(on db: any Database) -> ActivityLog { ActivityLog(db: db, clock: clock, mailJobs: smtp == nil ? nil : jobs(on: db)) }
+    func mailer(on db: any Database) -> NotificationMailer { NotificationMailer(db: db, wiring: self) }
     func comments(on db: any Database) -> CommentService { CommentService(db: db, wiring: self) }
     func notifications(on db: any Database) -> Notifications { Notifications(db: db, clock: clock) }
     func links(on db: any Database) -> LinkService { LinkService(db: db, wiring: self) }
@@ -105,7 +114,9 @@ extension Application {
     }
 
     func useWiring() {
-        storage[WiringKey.self] = Wiring(http: networkHTTP, sealer: CredentialSealer(secretKey: settings.secretKey), publicURL: settings.publicURL, inboxPollSeconds: settings.inboxPollSeconds)
+        let wiring = Wiring(http: networkHTTP, sealer: CredentialSealer(secretKey: settings.secretKey), publicURL: settings.publicURL, inboxPollSeconds: settings.inboxPollSeconds)
+        wiring.smtp = settings.smtp
+        storage[WiringKey.self] = wiring
         // Open inbox pages' event streams end before the server waits for responses to finish.
         lifecycle.use(InboxEventStreams.Shutdown())
     }

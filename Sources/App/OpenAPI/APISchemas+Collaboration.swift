@@ -8,7 +8,7 @@ extension APISchemas {
             "type": "object", "required": ["text"], "additionalProperties": false,
             "properties": [
                 "text": ["type": "string", "minLength": 1, "maxLength": .int(CommentService.longestText), "description": "May mention members as @name or @email"],
-                "requestChanges": ["type": "boolean", "description": "On a post, when adding: ask its author for changes"],
+                "requestChanges": ["type": ["boolean", "null"], "description": "On a post, when adding: ask its author for changes (null: no)"],
             ],
         ]),
         ("Comment", [
@@ -33,7 +33,7 @@ extension APISchemas {
         ]),
         ("NotificationsRead", [
             "type": "object", "additionalProperties": false,
-            "properties": ["ids": ["type": "array", "maxItems": .int(Notifications.mostPerPage), "items": ["type": "string", "format": "uuid"], "description": "Left out: all"]],
+            "properties": ["ids": ["type": ["array", "null"], "maxItems": .int(Notifications.mostPerPage), "items": ["type": "string", "format": "uuid"], "description": "Left out: all"]],
         ]),
         ("NotificationSettings", [
             "type": "object", "required": ["email"], "additionalProperties": false,

@@ -67,6 +67,9 @@ actor Worker {
             JobKind(name: FeedBridgeService.unsubscribeJob, concurrency: 2, lease: TimeInterval(application.settings.jobLease)) { job in
                 try await application.wiring.feedBridge(on: application.db).endWebSub(job: job)
             },
+            JobKind(name: NotificationMailer.job, concurrency: 2, lease: TimeInterval(application.settings.jobLease)) { job in
+                try await application.wiring.mailer(on: application.db).send(job: job)
+            },
         ], pollInterval: Self.jobPollInterval)
         jobs = runner
         Task { await runner.start() }

@@ -72,7 +72,16 @@ enum IdeasAPI {
 
     @Sendable static func createColumn(_ req: Request) async throws -> Response {
         let body = try req.decodeBody(IdeaColumnRequest.self)
-        let column = try await req.wiring.ideas(on: req.db).addColumn(named: body.name ?? "", in: req.requireWorkspace().workspace)
+        let workspace = try req.requireWorkspace().workspace
+        let board = req.wiring.ideas(on: req.db)
+        if let position = body.position, position < 0 || position >= IdeaBoard.mostColumns {
+            throw ServiceError.invalid(["position": "Give a place from 0 (first) on."], message: "The column was not added.")
+        }
+        let column = try await board.addColumn(named: body.name ?? "", in: workspace)
+        // At a place of its own: moved there once it exists (a place past the end is the end).
+        if let position = body.position {
+            try await board.change(column, name: nil, position: min(position, try await board.columns(in: workspace).count - 1), in: workspace)
+        }
         return try await IdeaColumnDTO(column).encodeResponse(status: .created, for: req)
     }
 

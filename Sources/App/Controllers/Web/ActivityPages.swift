@@ -32,7 +32,7 @@ enum ActivityPages {
         let workspaceID = try access.workspace.requireID()
         var error: String?
         var filter = ActivityLog.Filter()
-        do { filter = try ActivityAPI.filter(req) } catch let refusal as ServiceError {
+        do { filter = try ActivityAPI.filter(req, emptyIsAny: true) } catch let refusal as ServiceError {
             error = refusal.fields.values.sorted().joined(separator: " ")
         }
         let entries = try await req.wiring.activity(on: req.db).entries(in: access.workspace, filter)

@@ -129,7 +129,7 @@ enum NotificationPages {
         }
         let context = ListContext(
             page: try await .load(req, title: "Notifications"), lines: lines, byEmail: try await service.wantsEmail(user),
-            emailAvailable: req.application.settings.smtp != nil
+            emailAvailable: req.wiring.smtp != nil
         )
         return try await req.page("notifications", context)
     }
