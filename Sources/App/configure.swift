@@ -75,6 +75,7 @@ public func configure(_ app: Application, settings: TrestleSettings) async throw
     app.asyncCommands.use(UserCommands(), as: "user")
     app.asyncCommands.use(TokenCommands(), as: "token")
     app.asyncCommands.use(WorkerCommand(), as: "worker")
+    app.asyncCommands.use(BackupCommand(), as: "backup")
     app.asyncCommands.use(BenchmarkCommand(), as: "benchmark")
 
     try routes(app)

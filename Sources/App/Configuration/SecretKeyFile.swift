@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Vapor
 
 /// The server's secret key: 32 random bytes, base64 in `secret.key` under the data directory,
@@ -13,20 +16,30 @@ public enum SecretKeyFile {
             return try decode(text.trimmingCharacters(in: .whitespacesAndNewlines), source: path)
         }
         let key = SymmetricKey(size: .bits256)
+        do {
+            try write(key, to: path)
+        } catch let error as POSIXError where error.code == .EEXIST {
+            // Two processes starting at once: the other one's key is the key.
+            return try loadOrCreate(in: directory)
+        }
+        return key
+    }
+
+    /// Writes `key` to a new file at `path`, readable by its owner only; an existing file is
+    /// never overwritten (`POSIXError.EEXIST`).
+    static func write(_ key: SymmetricKey, to path: String) throws {
         let encoded = key.withUnsafeBytes { Data($0).base64EncodedString() } + "\n"
-        // O_EXCL: two processes starting at once must not both write a different key.
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else {
-            if errno == EEXIST { return try loadOrCreate(in: directory) }
+            if errno == EEXIST { throw POSIXError(.EEXIST) }
             throw SettingsError("Cannot create the secret key file \(path): \(String(cString: strerror(errno))).")
         }
         defer { close(descriptor) }
         let bytes = Array(encoded.utf8)
-        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
         guard written == bytes.count else {
             throw SettingsError("Cannot write the secret key file \(path).")
         }
-        return key
     }
 
     static func decode(_ text: String, source: String) throws -> SymmetricKey {
