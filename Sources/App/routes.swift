@@ -52,6 +52,8 @@ func routes(_ app: Application) throws {
     workspace.delete("media", ":media", use: MediaAPI.delete)
     workspace.get("media", ":media", "content", use: MediaAPI.content)
     workspace.get("posts", use: PostsAPI.list)
+    workspace.on(.POST, "posts", "import", body: .collect(maxSize: ByteCount(value: PostCSV.longestFile)), use: PostTransferAPI.importCSV)
+    workspace.get("exports", "posts.csv", use: PostTransferAPI.exportCSV)
     workspace.post("posts", use: PostsAPI.create)
     workspace.get("posts", ":post", use: PostsAPI.show)
     workspace.patch("posts", ":post", use: PostsAPI.update)

@@ -83,13 +83,8 @@ extension Report {
 /// starts like a formula gets a leading `'`, so a post's text can never run as one.
 enum ReportCSV {
     static func text(of table: ReportTable) -> String {
-        ([table.header] + table.rows + (table.total.map { [$0] } ?? [])).map { $0.map(cell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+        CSVText.document([table.header] + table.rows + (table.total.map { [$0] } ?? []))
     }
 
-    static func cell(_ value: String) -> String {
-        var value = value
-        if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    static func cell(_ value: String) -> String { CSVText.cell(value) }
 }

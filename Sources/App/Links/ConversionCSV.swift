@@ -51,45 +51,7 @@ enum ConversionCSV {
 
     /// Fields per row, quoting undone.
     static func rows(_ text: String) throws -> [[String]] {
-        let separator: Character = (text.prefix(while: { $0 != "\n" && $0 != "\r\n" }).contains(";") && !text.prefix(while: { $0 != "\n" && $0 != "\r\n" }).contains(",")) ? ";" : ","
-        var rows: [[String]] = [], row: [String] = [], field = ""
-        var quoted = false, wasQuoted = false
-        var iterator = text.makeIterator()
-        while let character = iterator.next() {
-            if quoted {
-                if character == "\"" {
-                    quoted = false
-                } else {
-                    field.append(character)
-                }
-            } else if character == "\"" {
-                // A quote inside a quoted field is written twice.
-                if wasQuoted { field.append("\"") }
-                quoted = true
-                wasQuoted = true
-            } else if character == separator {
-                row.append(field)
-                field = ""
-                wasQuoted = false
-            } else if character == "\n" || character == "\r\n" || character == "\r" {
-                row.append(field)
-                rows.append(row)
-                row = []
-                field = ""
-                wasQuoted = false
-            } else {
-                field.append(character)
-            }
-            guard field.utf8.count <= longestField else { throw invalid("Line \(rows.count + 1) has a field longer than \(longestField) characters.") }
-            guard row.count <= 50 else { throw invalid("Line \(rows.count + 1) has more than 50 fields.") }
-            guard rows.count <= mostRows + 1 else { throw invalid("The file has more than \(mostRows) orders: send it in parts.") }
-        }
-        guard !quoted else { throw invalid("A quote opened on line \(rows.count + 1) is never closed.") }
-        if !field.isEmpty || !row.isEmpty {
-            row.append(field)
-            rows.append(row)
-        }
-        return rows
+        try CSVText.rows(text, longestField: longestField, mostRows: mostRows, rowsAre: "orders")
     }
 
     private static func invalid(_ message: String) -> ServiceError {

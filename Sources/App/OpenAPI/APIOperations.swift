@@ -70,6 +70,9 @@ enum APIOperations {
         .init(method: "patch", path: "/api/v1/workspaces/{ws}/media/{media}", summary: "Change the alt text", request: "MediaDescription", status: 200, response: APISchemas.ref("Media")),
         .init(method: "delete", path: "/api/v1/workspaces/{ws}/media/{media}", summary: "Delete an image or video (and take it out of drafts)", status: 204),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/media/{media}/content", summary: "The file itself", status: 200, response: nil),
+        .init(method: "post", path: "/api/v1/workspaces/{ws}/posts/import", summary: "Import posts from a CSV (`text/csv`; columns text, channels, time, media_urls), all or nothing: every row is checked against each channel it names first, and any problem refuses the file (422, a field per line). With `dryRun=true` nothing is made and each row's problems are shown", request: "PostsCSV", status: 201, response: APISchemas.ref("PostImport"),
+              query: [.init(name: "dryRun", description: "true: check every row, make nothing (200)", required: false, values: ["true", "false"])], refuses: [413, 415], alsoSucceeds: 200),
+        .init(method: "get", path: "/api/v1/workspaces/{ws}/exports/posts.csv", summary: "Every post as CSV, a line per delivery with its outcome (post_id, created_at, author, status, text, delivery_id, channel, state, scheduled_at, published_at, remote_url, error)", status: 200, response: nil),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/posts", summary: "The workspace's posts, latest change first", status: 200, response: APISchemas.list("Post")),
         .init(method: "post", path: "/api/v1/workspaces/{ws}/posts", summary: "Create a post; without `schedule` it is a draft, with one it gets a delivery per channel", request: "PostInput", status: 201, response: APISchemas.ref("Post")),
         .init(method: "get", path: "/api/v1/workspaces/{ws}/posts/{post}", summary: "A post", status: 200, response: APISchemas.ref("Post")),
@@ -254,7 +257,7 @@ extension APIOperation {
         if let request {
             let type = switch request {
             case "MediaUpload": "multipart/form-data"
-            case "ConversionsCSV": "text/csv"
+            case "ConversionsCSV", "PostsCSV": "text/csv"
             default: "application/json"
             }
             let schema: JSONValue = ["schema": APISchemas.ref(request)]

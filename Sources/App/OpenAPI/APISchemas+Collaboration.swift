@@ -4,6 +4,18 @@ import Foundation
 /// activity feed.
 extension APISchemas {
     static let collaboration: [(String, JSONValue)] = [
+        ("PostsCSV", ["type": "string", "description": "text,channels,time,media_urls — a header line naming the columns (text needed), then one post per line. channels: handles or ids apart by spaces; time: an RFC 3339 instant, queue, or empty for a draft; media_urls: http(s) addresses apart by spaces"]),
+        ("PostImport", [
+            "type": "object", "required": ["dryRun", "rows", "created", "ready"],
+            "properties": [
+                "dryRun": ["type": "boolean"], "ready": ["type": "boolean", "description": "No row has a problem"],
+                "created": ["type": "array", "items": string, "description": "The posts made, in the file's order"],
+                "rows": ["type": "array", "items": [
+                    "type": "object", "required": ["line", "problems"],
+                    "properties": ["line": ["type": "integer", "description": "The header is line 1"], "problems": ["type": "array", "items": string]],
+                ]],
+            ],
+        ]),
         ("CommentInput", [
             "type": "object", "required": ["text"], "additionalProperties": false,
             "properties": [

@@ -11,6 +11,18 @@ struct MediaService: Sendable {
     let db: any Database
 
     func upload(_ bytes: Data, filename rawName: String, altText: String, to workspace: Workspace, by user: User) async throws -> MediaItem {
+        let item = try Self.item(for: bytes, filename: rawName, altText: altText, workspaceID: workspace.requireID(), uploaderID: user.requireID())
+        let id = try item.requireID()
+        try await db.transaction { tx in
+            try await item.create(on: tx)
+            try await MediaContent(id: id, bytes: bytes).create(on: tx)
+        }
+        return item
+    }
+
+    /// What an upload of `bytes` would be, read from the bytes themselves, not yet stored; a file
+    /// that is no image or video Trestle posts is refused.
+    static func item(for bytes: Data, filename rawName: String, altText: String, workspaceID: UUID, uploaderID: UUID) throws -> MediaItem {
         let filename = Self.cleanFilename(rawName)
         guard !bytes.isEmpty else {
             throw ServiceError.malformed("empty_file", "\(filename) is empty.", fields: ["file": "Choose a file that is not empty."])
@@ -26,17 +38,11 @@ struct MediaService: Sendable {
         // A video whose boxes cannot be read is still taken; its length is then not checked.
         let video = format.isVideo ? VideoMetadata.read(bytes) : nil
         let dimensions = format.isVideo ? video.flatMap { v in v.width.flatMap { w in v.height.map { (width: w, height: $0) } } } : ImageDimensions.read(bytes, format: format)
-        let id = UUID()
-        let item = MediaItem(
-            id: id, workspaceID: try workspace.requireID(), uploaderID: try user.requireID(), format: format,
+        return MediaItem(
+            id: UUID(), workspaceID: workspaceID, uploaderID: uploaderID, format: format,
             byteCount: bytes.count, width: dimensions?.width, height: dimensions?.height, durationSeconds: video?.durationSeconds,
             altText: altText.trimmingCharacters(in: .whitespacesAndNewlines), filename: filename
         )
-        try await db.transaction { tx in
-            try await item.create(on: tx)
-            try await MediaContent(id: id, bytes: bytes).create(on: tx)
-        }
-        return item
     }
 
     func media(in workspace: Workspace) async throws -> [MediaItem] {
