@@ -183,6 +183,8 @@ func routes(_ app: Application) throws {
     page.post("channels", ":channel", "queue", ":delivery", ":direction", use: CalendarPages.reorder)
     page.get("posts", use: PostPages.list)
     page.post("posts", use: PostPages.create)
+    page.on(.POST, "posts", "import", body: .collect(maxSize: ByteCount(value: PostCSV.longestFile + 100_000)), use: PostPages.importCSV)
+    page.get("posts", "export.csv", use: PostTransferAPI.exportCSV)
     page.get("posts", ":post", use: PostPages.show)
     page.get("posts", ":post", "edit", use: PostPages.edit)
     page.post("posts", ":post", "retry", use: PostPages.retry)

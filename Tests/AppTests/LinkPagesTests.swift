@@ -51,10 +51,11 @@ import VaporTesting
 }
 
 extension Browser {
-    /// Posts a form with one file (multipart/form-data) and the page's CSRF token.
-    func postFile(_ path: String, field: String, filename: String, contents: String) async throws -> TestingHTTPResponse {
+    /// Posts a form with one file (multipart/form-data), the page's CSRF token and `fields`.
+    func postFile(_ path: String, field: String, filename: String, contents: String, fields: [String: String] = [:]) async throws -> TestingHTTPResponse {
         let boundary = "trestle-\(UUID().uuidString)"
-        let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf ?? "")\r\n"
+        let values = fields.merging(["_csrf": csrf ?? ""]) { first, _ in first }.sorted { $0.key < $1.key }
+        let body = values.map { "--\(boundary)\r\nContent-Disposition: form-data; name=\"\($0.key)\"\r\n\r\n\($0.value)\r\n" }.joined()
             + "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\nContent-Type: text/csv\r\n\r\n\(contents)\r\n--\(boundary)--\r\n"
         var headers: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=\(boundary)"]
         headers.add(name: .cookie, value: cookies.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))

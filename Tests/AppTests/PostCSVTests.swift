@@ -133,4 +133,29 @@ import VaporTesting
             #expect(try await Post.query(on: app.db).count() == 0)
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func thePostsPageChecksImportsAndExports(_ database: TestDatabase) async throws {
+        try await withTrestle(database) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let browser = Browser(app)
+            try await browser.logIn("ana@example.com", ana.password)
+            let page = "/workspaces/\(ana.workspaceID)/posts"
+            #expect(try await browser.get(page).text.contains("Check or import"))
+            let broken = "text,time\nHello <b>there</b>,yesterday\nFine,\n"
+            let checked = try await browser.postFile(page + "/import", field: "posts", filename: "posts.csv", contents: broken, fields: ["dryRun": "on"])
+            #expect(checked.status == .ok)
+            #expect(checked.text.contains("Line 2: time:"), "each row's problem is shown")
+            let refused = try await browser.postFile(page + "/import", field: "posts", filename: "posts.csv", contents: broken)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(try await Post.query(on: app.db).count() == 0)
+            let imported = try await browser.postFile(page + "/import", field: "posts", filename: "posts.csv", contents: "text\nHello <b>there</b>\nFine\n")
+            #expect(imported.status == .ok)
+            #expect(imported.text.contains("Imported 2 posts."))
+            #expect(imported.text.contains("Hello &lt;b&gt;there&lt;/b&gt;"))
+            let export = try await browser.get(page + "/export.csv")
+            #expect(export.status == .ok)
+            #expect(export.text.contains("Hello <b>there</b>"))
+        }
+    }
 }

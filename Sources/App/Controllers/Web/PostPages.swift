@@ -37,6 +37,39 @@ enum PostPages {
     struct ListContext: Encodable {
         var page: PageContext
         var posts: [PostSummary]
+        /// The last import's report: a line per row with a problem, or what was made.
+        var importReport: [String] = []
+        var importNotice: String?
+        var importError: String?
+    }
+
+    struct ImportForm: Content {
+        var posts: File?
+        var dryRun: String?
+    }
+
+    /// A CSV of posts from the Posts page: checked (a dry run) or imported, all or nothing; the
+    /// page shows each row's problems.
+    @Sendable static func importCSV(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let form = try req.content.decode(ImportForm.self)
+        guard let file = form.posts, file.data.readableBytes > 0, let text = String(bytes: file.data.readableBytesView, encoding: .utf8) else {
+            return try await list(req, importError: "Choose a CSV file of posts (UTF-8).", status: .unprocessableEntity)
+        }
+        let dryRun = form.dryRun != nil
+        do {
+            let outcome = try await PostCSV(db: req.db, wiring: req.wiring).importing(text, into: access.workspace, by: req.requireUser(), dryRun: dryRun)
+            let report = outcome.rows.filter { !$0.problems.isEmpty }.map { "Line \($0.line): \($0.problems.joined(separator: " "))" }
+            if !report.isEmpty {
+                return try await list(req, report: report, importError: "\(report.count) of \(outcome.rows.count) posts have problems, so none was imported.",
+                                      status: dryRun ? .ok : .unprocessableEntity)
+            }
+            let notice = dryRun ? "All \(outcome.rows.count) posts are ready to import; nothing was made yet." : "Imported \(outcome.created.count) posts."
+            return try await list(req, notice: notice, status: .ok)
+        } catch let error as ServiceError where !error.fields.isEmpty {
+            let report = error.fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+            return try await list(req, report: report, importError: error.message, status: error.status)
+        }
     }
 
     struct DeliveryLine: Encodable {
@@ -79,6 +112,12 @@ enum PostPages {
     }
 
     @Sendable static func list(_ req: Request) async throws -> Response {
+        try await list(req, status: .ok)
+    }
+
+    private static func list(
+        _ req: Request, report: [String] = [], notice: String? = nil, importError: String? = nil, status: HTTPStatus
+    ) async throws -> Response {
         let access = try req.requireWorkspace()
         let posts = try await req.wiring.posts(on: req.db).posts(in: access.workspace).map { post in
             PostSummary(
@@ -90,7 +129,10 @@ enum PostPages {
                 updatedAt: post.updatedAt
             )
         }
-        return try await req.page("posts", ListContext(page: .load(req, title: "Posts · \(access.workspace.name)", in: access), posts: posts))
+        return try await req.page("posts", ListContext(
+            page: .load(req, title: "Posts · \(access.workspace.name)", in: access), posts: posts,
+            importReport: report, importNotice: notice, importError: importError
+        ), status: status)
     }
 
     /// One post, delivery by delivery: its state, the post on the network, or why it failed.
