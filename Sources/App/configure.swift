@@ -76,6 +76,7 @@ public func configure(_ app: Application, settings: TrestleSettings) async throw
     app.asyncCommands.use(TokenCommands(), as: "token")
     app.asyncCommands.use(WorkerCommand(), as: "worker")
     app.asyncCommands.use(BackupCommand(), as: "backup")
+    app.asyncCommands.use(WorkspaceCommands(), as: "workspace")
     app.asyncCommands.use(BenchmarkCommand(), as: "benchmark")
 
     try routes(app)

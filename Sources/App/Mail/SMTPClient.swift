@@ -39,10 +39,13 @@ struct SMTPClient: Sendable {
     func send(_ message: MailMessage) async throws {
         guard SMTPSettings.isAddress(message.to) else { throw SMTPError.refused(code: 0, reply: "not an address Trestle can send to") }
         do {
+            let channel = try await connect()
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await converse(message) }
+                group.addTask { try await converse(message, on: channel) }
                 group.addTask {
                     try await Task.sleep(for: timeout)
+                    // Closing ends a read that waits for a server gone quiet, at once.
+                    try? await channel.channel.close()
                     throw SMTPError.temporary("no answer within \(timeout).")
                 }
                 defer { group.cancelAll() }
@@ -57,10 +60,10 @@ struct SMTPClient: Sendable {
         }
     }
 
-    private func converse(_ message: MailMessage) async throws {
+    private func connect() async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         let host = settings.host, tls = settings.implicitTLS
         let tlsContext = tls ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(10))
             .connect(host: host, port: settings.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -70,6 +73,9 @@ struct SMTPClient: Sendable {
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
+    }
+
+    private func converse(_ message: MailMessage, on channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async throws {
         try await channel.executeThenClose { inbound, outbound in
             var conversation = Conversation(inbound: inbound.makeAsyncIterator(), outbound: outbound)
             try await conversation.expect(220, after: nil)

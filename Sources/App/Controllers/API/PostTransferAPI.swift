@@ -31,6 +31,19 @@ enum PostTransferAPI {
         return response
     }
 
+    /// All the workspace's data as JSON lines, for its owner to keep or move to another Trestle.
+    @Sendable static func archive(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        guard access.membership.role == .owner else {
+            throw ServiceError.forbidden("Only the workspace's owner can download all of its data.")
+        }
+        let text = try await WorkspaceArchive(db: req.db, wiring: req.wiring).export(access.workspace)
+        let response = Response(status: .ok, body: .init(string: text))
+        response.headers.contentType = HTTPMediaType(type: "application", subType: "x-ndjson", parameters: ["charset": "utf-8"])
+        response.headers.replaceOrAdd(name: .contentDisposition, value: #"attachment; filename="trestle-workspace.jsonl""#)
+        return response
+    }
+
     /// Nothing was made: each line's problems, as the fields of one error.
     static func refusal(_ outcome: PostCSV.Outcome) -> ServiceError {
         let fields = Dictionary(uniqueKeysWithValues: outcome.rows.filter { !$0.problems.isEmpty }.map { ("line \($0.line)", $0.problems.joined(separator: " ")) })
