@@ -52,7 +52,7 @@ func routes(_ app: Application) throws {
     workspace.delete("media", ":media", use: MediaAPI.delete)
     workspace.get("media", ":media", "content", use: MediaAPI.content)
     workspace.get("posts", use: PostsAPI.list)
-    workspace.on(.POST, "posts", "import", body: .collect(maxSize: ByteCount(value: PostCSV.longestFile)), use: PostTransferAPI.importCSV)
+    workspace.on(.POST, "imports", "posts", body: .collect(maxSize: ByteCount(value: PostCSV.longestFile)), use: PostTransferAPI.importCSV)
     workspace.get("exports", "posts.csv", use: PostTransferAPI.exportCSV)
     workspace.get("exports", "workspace.jsonl", use: PostTransferAPI.archive)
     workspace.post("posts", use: PostsAPI.create)

@@ -11,7 +11,7 @@ import VaporTesting
 /// guarded client. And every post out again as CSV, with each delivery's outcome.
 @Suite struct PostCSVTests {
     static func importing(_ app: Application, _ csv: String, as member: Member, dryRun: Bool = false) async throws -> TestingHTTPResponse {
-        try await app.api(.POST, "/api/v1/workspaces/\(member.workspaceID)/posts/import\(dryRun ? "?dryRun=true" : "")", as: member,
+        try await app.api(.POST, "/api/v1/workspaces/\(member.workspaceID)/imports/posts\(dryRun ? "?dryRun=true" : "")", as: member,
                           json: csv, contentType: "text/csv")
     }
 
@@ -128,7 +128,7 @@ import VaporTesting
                 #expect(answer.status == .unprocessableEntity, "\(csv.debugDescription)")
                 #expect(try answer.apiError().fields["file"] != nil, "\(csv.debugDescription)")
             }
-            let json = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/posts/import", as: ana, json: #"{"text": "x"}"#)
+            let json = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/imports/posts", as: ana, json: #"{"text": "x"}"#)
             #expect(json.status == .unsupportedMediaType)
             #expect(try await Post.query(on: app.db).count() == 0)
         }
