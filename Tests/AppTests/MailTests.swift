@@ -79,9 +79,18 @@ import Vapor
             smtp.mood.withLock { $0 = .silent }
             var client = SMTPClient(settings: Self.mailer(smtp))
             client.timeout = .milliseconds(500)
-            let started = ContinuousClock.now
-            await #expect(throws: SMTPError.self) { try await client.send(MailMessage(to: "ana@example.com", subject: "Hi", body: "Hi")) }
-            #expect(ContinuousClock.now - started < .seconds(5))
+            // The deadline ends it — not the server, which never answers nor hangs up. (How soon
+            // is the machine's: with the whole suite running on two cores, seconds late.)
+            do {
+                try await client.send(MailMessage(to: "ana@example.com", subject: "Hi", body: "Hi"))
+                Issue.record("a server that never greeted took the email")
+            } catch let error as SMTPError {
+                guard case let .temporary(reason) = error else {
+                    Issue.record("refused rather than timed out: \(error)")
+                    return
+                }
+                #expect(reason.hasPrefix("no answer within"), "\(reason)")
+            }
         }
     }
 
