@@ -96,6 +96,47 @@ import Vapor
         }
     }
 
+    @Test(arguments: TestDatabase.all)
+    func anEditedArchiveCannotReachIntoAnotherWorkspace(_ database: TestDatabase) async throws {
+        var archive = ""
+        try await withTrestle(database) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            _ = try await app.createPost(ana, #"{"text": "Ours"}"#)
+            archive = try await app.api(.GET, "/api/v1/workspaces/\(ana.workspaceID)/exports/workspace.jsonl", as: ana).text
+        }
+        try await withTrestle(database) { app in
+            let owner = try await app.makeMember("ana@example.com")
+            let eve = try await app.makeMember("eve@example.com", workspace: "Eve's")
+            _ = try await app.createPost(eve, #"{"text": "Eve's own"}"#)
+            let evesIdea = try #require(try await app.api(.POST, "/api/v1/workspaces/\(eve.workspaceID)/ideas", as: eve, json: #"{"title": "Eve's"}"#).json()["id"] as? String)
+            let sourceWorkspace = try #require(archive.split(separator: "\n").first.flatMap {
+                (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["row"] as? [String: Any]
+            }?["workspace"] as? String)
+
+            // A row that names Eve's workspace is put into the imported one instead.
+            let renamed = archive.replacingOccurrences(of: #""workspace":{"id":"\#(sourceWorkspace)"}"#, with: #""workspace":{"id":"\#(eve.workspaceID)"}"#)
+            #expect(renamed != archive)
+            // A vote for Eve's idea, carried in by the archive, refuses the whole file; so does a
+            // row that cannot be read.
+            let voting = archive + #"{"row":{"id":"\#(UUID().uuidString)","idea":{"id":"\#(evesIdea)"},"user":{"id":"\#(try owner.user.requireID())"}},"type":"idea_vote"}"# + "\n"
+            let garbled = archive + #"{"row":{"id":"\#(UUID().uuidString)","text":7},"type":"post"}"# + "\n"
+            for hostile in [voting, garbled] {
+                do {
+                    _ = try await WorkspaceArchive(db: app.db, wiring: app.wiring).importing(hostile, owner: owner.user)
+                    Issue.record("an archive that reaches outside itself was imported")
+                } catch let error as ServiceError {
+                    #expect(error.fields["file"]?.hasPrefix("Line ") == true, "\(error.fields)")
+                }
+            }
+            #expect(try await IdeaVote.query(on: app.db).count() == 0)
+            #expect(try await Workspace.find(UUID(uuidString: sourceWorkspace), on: app.db) == nil, "nothing of it was made")
+
+            let workspace = try await WorkspaceArchive(db: app.db, wiring: app.wiring).importing(renamed, owner: owner.user)
+            #expect(try await Post.query(on: app.db).filter(\.$workspace.$id == eve.workspace.requireID()).all().map(\.text) == ["Eve's own"])
+            #expect(try await Post.query(on: app.db).filter(\.$workspace.$id == workspace.requireID()).all().map(\.text) == ["Ours"])
+        }
+    }
+
     /// Each row's type and id (or the type alone), to compare two archives.
     static func rowIDs(_ archive: String) -> Set<String> {
         Set(archive.split(separator: "\n").compactMap { line -> String? in

@@ -17,96 +17,166 @@ struct WorkspaceArchive: Sendable {
     private struct Table: Sendable {
         var type: String
         var rows: @Sendable (any Database, UUID) async throws -> [any Model & Encodable]
-        var restore: @Sendable (any Database, Data, People) async throws -> Void
+        var restore: @Sendable (any Database, Data, Scope) async throws -> Void
     }
 
-    /// The source's people, by their ids there, and who they are here.
-    struct People: Sendable {
-        var here: [UUID: UUID] = [:]
-        func map(_ id: UUID?) -> UUID? { id.flatMap { here[$0] } }
+    /// What an imported row may point at: the archive's own workspace and rows, and the people
+    /// here. An archive is a file a person could have edited: a row that names another
+    /// workspace, or a row outside the archive, must not reach into what this Trestle holds.
+    struct Scope: Sendable {
+        var workspace: UUID
+        /// Every row id the archive holds.
+        var rows: Set<UUID>
+        /// The source's people, by their ids there, and who they are here.
+        var people: [UUID: UUID] = [:]
+
+        func person(_ id: UUID?) -> UUID? { id.flatMap { people[$0] } }
+
+        /// An optional reference kept only when it is the archive's own.
+        func own(_ id: UUID?) -> UUID? { id.flatMap { rows.contains($0) ? $0 : nil } }
+
+        /// A reference the row cannot do without: the archive's own, or the file is refused.
+        func require(_ id: UUID?) throws {
+            guard let id, rows.contains(id) else {
+                throw ServiceError.invalid(["file": "A row points at something that is not in the archive."], message: "Nothing was imported.")
+            }
+        }
     }
 
     private static func table<M: Model & Codable>(
         _ type: String, _: M.Type, rows: @escaping @Sendable (any Database, UUID) async throws -> [M],
-        adjust: @escaping @Sendable (M, People) -> Bool = { _, _ in true }
+        adjust: @escaping @Sendable (M, Scope) throws -> Bool
     ) -> Table {
-        Table(type: type, rows: { db, workspace in try await rows(db, workspace) }, restore: { db, data, people in
+        Table(type: type, rows: { db, workspace in try await rows(db, workspace) }, restore: { db, data, scope in
             let row = try JSONDecoder().decode(M.self, from: data)
-            guard adjust(row, people) else { return }
+            guard try adjust(row, scope) else { return }
             try await row.create(on: db)
         })
     }
 
-    /// In the order an import needs: what is pointed at before what points at it.
+    /// In the order an import needs: what is pointed at before what points at it. Each row is
+    /// put into the imported workspace and may point only at the archive's rows.
     private static let tables: [Table] = [
-        table("channel", Channel.self, rows: { db, ws in try await Channel.query(on: db).filter(\.$workspace.$id == ws).all() }) { channel, _ in
+        table("channel", Channel.self, rows: { db, ws in try await Channel.query(on: db).filter(\.$workspace.$id == ws).all() }) { channel, scope in
+            channel.$workspace.id = scope.workspace
             // The secret key of this Trestle cannot open the other's sealed tokens: connect again.
             channel.sealedCredentials = Data()
             channel.status = .needsReconnect
             channel.problem = "Moved from another Trestle: connect the account again."
             return true
         },
-        table("media", MediaItem.self, rows: { db, ws in try await MediaItem.query(on: db).filter(\.$workspace.$id == ws).all() }) { item, people in
-            item.$uploader.id = people.map(item.$uploader.id)
+        table("media", MediaItem.self, rows: { db, ws in try await MediaItem.query(on: db).filter(\.$workspace.$id == ws).all() }) { item, scope in
+            item.$workspace.id = scope.workspace
+            item.$uploader.id = scope.person(item.$uploader.id)
             return true
         },
         table("media_content", MediaContent.self, rows: { db, ws in
             let ids = try await MediaItem.query(on: db).filter(\.$workspace.$id == ws).all(\.$id)
             return ids.isEmpty ? [] : try await MediaContent.query(on: db).filter(\.$id ~~ ids).all()
-        }),
-        table("library_category", LibraryCategory.self, rows: { db, ws in try await LibraryCategory.query(on: db).filter(\.$workspace.$id == ws).all() }),
-        table("library_item", LibraryItem.self, rows: { db, ws in try await LibraryItem.query(on: db).filter(\.$workspace.$id == ws).all() }),
-        table("idea_column", IdeaColumn.self, rows: { db, ws in try await IdeaColumn.query(on: db).filter(\.$workspace.$id == ws).all() }),
-        table("idea", Idea.self, rows: { db, ws in try await Idea.query(on: db).filter(\.$workspace.$id == ws).all() }) { idea, people in
-            idea.$author.id = people.map(idea.$author.id)
+        }) { content, scope in
+            try scope.require(content.id)
+            return true
+        },
+        table("library_category", LibraryCategory.self, rows: { db, ws in try await LibraryCategory.query(on: db).filter(\.$workspace.$id == ws).all() }) { category, scope in
+            category.$workspace.id = scope.workspace
+            return true
+        },
+        table("library_item", LibraryItem.self, rows: { db, ws in try await LibraryItem.query(on: db).filter(\.$workspace.$id == ws).all() }) { item, scope in
+            item.$workspace.id = scope.workspace
+            try scope.require(item.$category.id)
+            item.media = item.media.compactMap(scope.own)
+            return true
+        },
+        table("idea_column", IdeaColumn.self, rows: { db, ws in try await IdeaColumn.query(on: db).filter(\.$workspace.$id == ws).all() }) { column, scope in
+            column.$workspace.id = scope.workspace
+            return true
+        },
+        table("idea", Idea.self, rows: { db, ws in try await Idea.query(on: db).filter(\.$workspace.$id == ws).all() }) { idea, scope in
+            idea.$workspace.id = scope.workspace
+            try scope.require(idea.$column.id)
+            idea.$author.id = scope.person(idea.$author.id)
+            idea.imageID = scope.own(idea.imageID)
             return true
         },
         table("idea_vote", IdeaVote.self, rows: { db, ws in
             let ideas = try await Idea.query(on: db).filter(\.$workspace.$id == ws).all(\.$id)
             return ideas.isEmpty ? [] : try await IdeaVote.query(on: db).filter(\.$idea.$id ~~ ideas).all()
-        }) { vote, people in
-            guard let user = people.map(vote.$user.id) else { return false }
+        }) { vote, scope in
+            try scope.require(vote.$idea.id)
+            guard let user = scope.person(vote.$user.id) else { return false }
             vote.$user.id = user
             return true
         },
-        table("post", Post.self, rows: { db, ws in try await Post.query(on: db).filter(\.$workspace.$id == ws).all() }) { post, people in
-            post.$author.id = people.map(post.$author.id)
+        table("post", Post.self, rows: { db, ws in try await Post.query(on: db).filter(\.$workspace.$id == ws).all() }) { post, scope in
+            post.$workspace.id = scope.workspace
+            post.$author.id = scope.person(post.$author.id)
+            post.media = post.media.compactMap(scope.own)
+            post.ideaID = scope.own(post.ideaID)
+            post.answersItemID = scope.own(post.answersItemID)
             return true
         },
         table("post_channel", PostChannel.self, rows: { db, ws in
             let posts = try await Post.query(on: db).filter(\.$workspace.$id == ws).all(\.$id)
             return posts.isEmpty ? [] : try await PostChannel.query(on: db).filter(\.$post.$id ~~ posts).all()
-        }),
+        }) { link, scope in
+            try scope.require(link.$post.id)
+            try scope.require(link.$channel.id)
+            return true
+        },
         table("delivery", Delivery.self, rows: { db, ws in
             let posts = try await Post.query(on: db).filter(\.$workspace.$id == ws).all(\.$id)
             return posts.isEmpty ? [] : try await Delivery.query(on: db).filter(\.$post.$id ~~ posts).all()
-        }),
+        }) { delivery, scope in
+            try scope.require(delivery.$post.id)
+            delivery.$channel.id = scope.own(delivery.$channel.id)
+            return true
+        },
         table("post_approval", PostApproval.self, rows: { db, ws in
             let posts = try await Post.query(on: db).filter(\.$workspace.$id == ws).all(\.$id)
             return posts.isEmpty ? [] : try await PostApproval.query(on: db).filter(\.$post.$id ~~ posts).all()
-        }) { approval, people in
-            guard let user = people.map(approval.$user.id) else { return false }
+        }) { approval, scope in
+            try scope.require(approval.$post.id)
+            guard let user = scope.person(approval.$user.id) else { return false }
             approval.$user.id = user
             return true
         },
-        table("comment", Comment.self, rows: { db, ws in try await Comment.query(on: db).filter(\.$workspace.$id == ws).all() }) { comment, people in
-            comment.$author.id = people.map(comment.$author.id)
+        table("comment", Comment.self, rows: { db, ws in try await Comment.query(on: db).filter(\.$workspace.$id == ws).all() }) { comment, scope in
+            comment.$workspace.id = scope.workspace
+            if comment.postID != nil { try scope.require(comment.postID) } else { try scope.require(comment.ideaID) }
+            comment.$author.id = scope.person(comment.$author.id)
             return true
         },
-        table("activity", Activity.self, rows: { db, ws in try await Activity.query(on: db).filter(\.$workspace.$id == ws).all() }) { entry, people in
-            entry.$actor.id = people.map(entry.$actor.id)
+        table("activity", Activity.self, rows: { db, ws in try await Activity.query(on: db).filter(\.$workspace.$id == ws).all() }) { entry, scope in
+            entry.$workspace.id = scope.workspace
+            entry.$actor.id = scope.person(entry.$actor.id)
+            entry.postID = scope.own(entry.postID)
             return true
         },
-        table("feed", FeedSubscription.self, rows: { db, ws in try await FeedSubscription.query(on: db).filter(\.$workspace.$id == ws).all() }) { feed, people in
-            feed.$createdBy.id = people.map(feed.$createdBy.id)
+        table("feed", FeedSubscription.self, rows: { db, ws in try await FeedSubscription.query(on: db).filter(\.$workspace.$id == ws).all() }) { feed, scope in
+            feed.$workspace.id = scope.workspace
+            feed.$createdBy.id = scope.person(feed.$createdBy.id)
+            feed.channelList = feed.channelList.split(separator: ",").filter { UUID(uuidString: String($0)).flatMap(scope.own) != nil }.joined(separator: ",")
             return true
         },
-        table("saved_reply", SavedReply.self, rows: { db, ws in try await SavedReply.query(on: db).filter(\.$workspace.$id == ws).all() }),
-        table("inbox_item", InboxItem.self, rows: { db, ws in try await InboxItem.query(on: db).filter(\.$workspace.$id == ws).all() }) { item, people in
-            item.$assignee.id = people.map(item.$assignee.id)
+        table("saved_reply", SavedReply.self, rows: { db, ws in try await SavedReply.query(on: db).filter(\.$workspace.$id == ws).all() }) { reply, scope in
+            reply.$workspace.id = scope.workspace
             return true
         },
-        table("short_link", ShortLink.self, rows: { db, ws in try await ShortLink.query(on: db).filter(\.$workspace.$id == ws).all() }),
+        table("inbox_item", InboxItem.self, rows: { db, ws in try await InboxItem.query(on: db).filter(\.$workspace.$id == ws).all() }) { item, scope in
+            item.$workspace.id = scope.workspace
+            item.$channel.id = scope.own(item.$channel.id)
+            item.$assignee.id = scope.person(item.$assignee.id)
+            item.postID = scope.own(item.postID)
+            item.deliveryID = scope.own(item.deliveryID)
+            return true
+        },
+        table("short_link", ShortLink.self, rows: { db, ws in try await ShortLink.query(on: db).filter(\.$workspace.$id == ws).all() }) { link, scope in
+            link.$workspace.id = scope.workspace
+            link.postID = scope.own(link.postID)
+            link.deliveryID = scope.own(link.deliveryID)
+            link.channelID = scope.own(link.channelID)
+            return true
+        },
     ]
 
     private struct Header: Codable {
@@ -165,21 +235,32 @@ struct WorkspaceArchive: Sendable {
         let ownerID = try owner.requireID()
         let byType = Dictionary(uniqueKeysWithValues: Self.tables.map { ($0.type, $0) })
         let all = Array(IteratorSequence(lines))
+        // Every row the archive holds, so that a row may point only at those.
+        var ids: Set<UUID> = []
+        for line in all {
+            if let (type, row) = Self.split(line), type != "person",
+               let object = try? JSONSerialization.jsonObject(with: row) as? [String: Any], let text = object["id"] as? String, let id = UUID(uuidString: text) {
+                ids.insert(id)
+            }
+        }
+        let rowIDs = ids
         return try await db.transaction { db in
             let workspace = Workspace(id: workspaceID, name: header.name)
             workspace.approvalsRequired = header.approvalsRequired
             try await workspace.create(on: db)
             try await Membership(workspaceID: workspaceID, userID: ownerID, role: .owner).create(on: db)
-            var people = People()
+            var scope = Scope(workspace: workspaceID, rows: rowIDs)
             var stamps: [(String, UUID, Any?, Any?)] = []
             for (number, line) in all.enumerated() {
                 guard let (type, row) = Self.split(line) else {
                     throw ServiceError.invalid(["file": "Line \(number + 2) is not a row of an archive."], message: "Nothing was imported.")
                 }
                 if type == "person" {
-                    let person = try JSONDecoder().decode(Person.self, from: row)
+                    guard let person = try? JSONDecoder().decode(Person.self, from: row) else {
+                        throw ServiceError.invalid(["file": "Line \(number + 2) is a person without an id and an email."], message: "Nothing was imported.")
+                    }
                     guard let user = try await User.query(on: db).filter(\.$email == person.email.lowercased()).first(), let id = user.id else { continue }
-                    people.here[person.id] = id
+                    scope.people[person.id] = id
                     if id != ownerID, person.role != nil {
                         try await Membership(workspaceID: workspaceID, userID: id, role: .member).create(on: db)
                     }
@@ -188,7 +269,13 @@ struct WorkspaceArchive: Sendable {
                 guard let table = byType[type] else {
                     throw ServiceError.invalid(["file": "Line \(number + 2) is a \(type.prefix(40)), which this Trestle does not know."], message: "Nothing was imported.")
                 }
-                try await table.restore(db, row, people)
+                do {
+                    try await table.restore(db, row, scope)
+                } catch let error as ServiceError where error.kind == .invalid {
+                    throw ServiceError.invalid(["file": "Line \(number + 2): \(error.fields["file"] ?? error.message)"], message: "Nothing was imported.")
+                } catch is DecodingError {
+                    throw ServiceError.invalid(["file": "Line \(number + 2) is a \(type.prefix(40)) this Trestle cannot read."], message: "Nothing was imported.")
+                }
                 // Creating stamps the rows as made now; they keep the times they had.
                 if let object = try JSONSerialization.jsonObject(with: row) as? [String: Any], let text = object["id"] as? String, let id = UUID(uuidString: text) {
                     stamps.append((type, id, object["createdAt"], object["updatedAt"]))
