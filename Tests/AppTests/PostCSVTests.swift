@@ -75,6 +75,13 @@ import VaporTesting
                 _ = try await app.connectMastodon(ana, mastodon)
                 let toot = try #require(try await App.Channel.query(on: app.db).first()).handle
 
+                // More addresses than one file may have fetched: refused before any is called.
+                let many = Array(repeating: "\(files.baseURL)/loaf.png", count: PostCSV.mostMediaPerFile / 2 + 1).joined(separator: " ")
+                let tooMany = try await Self.importing(app, "text,media_urls\nOne,\(many)\nTwo,\(many)\n", as: ana, dryRun: true)
+                #expect(tooMany.status == .unprocessableEntity)
+                #expect(try tooMany.apiError().fields["file"]?.contains("at most \(PostCSV.mostMediaPerFile)") == true)
+                #expect(files.requests.isEmpty)
+
                 let notAPicture = "text,channels,time,media_urls\nLook,\(toot),2030-01-03T09:00:00Z,\(files.baseURL)/page.html\n"
                 let refused = try await Self.importing(app, notAPicture, as: ana, dryRun: true)
                 #expect(((try refused.json()["rows"] as? [[String: Any]])?.first?["problems"] as? [String])?.first?.contains("media_urls") == true)

@@ -13,6 +13,10 @@ struct PostCSV: Sendable {
     static let mostRows = 1_000
     static let longestFile = 5_000_000
     static let longestMediaFile = 20 << 20
+    /// What one file may have fetched, in all: each address is a call to someone's server, and
+    /// its bytes are held until the posts are made.
+    static let mostMediaPerFile = 50
+    static let mostMediaBytesPerFile = 200 << 20
 
     let db: any Database
     let wiring: Wiring
@@ -53,13 +57,21 @@ struct PostCSV: Sendable {
         guard names.contains("text"), Set(names).count == names.count else {
             throw ServiceError.invalid(["file": "The first line must name the column text, and no column twice."], message: "Nothing was imported.")
         }
+        if let column = names.firstIndex(of: "media_urls") {
+            let addresses = rows.dropFirst().reduce(0) { $0 + (column < $1.count ? Self.split($1[column], by: " ").count : 0) }
+            guard addresses <= Self.mostMediaPerFile else {
+                throw ServiceError.invalid(["file": "The file names \(addresses) media addresses; import at most \(Self.mostMediaPerFile) at once, in parts."],
+                                           message: "Nothing was imported.")
+            }
+        }
         let channels = try await Channel.query(on: db).filter(\.$workspace.$id == workspace.requireID()).all()
+        var mediaBudget = Self.mostMediaBytesPerFile
         var reports: [Row] = []
         var planned: [Planned] = []
         for (offset, fields) in rows.dropFirst().enumerated() where !(fields.count == 1 && fields[0].trimmingCharacters(in: .whitespaces).isEmpty) {
             var values: [String: String] = [:]
             for (index, name) in names.enumerated() where index < fields.count { values[name] = fields[index] }
-            let (plan, problems) = await check(values, line: offset + 2, channels: channels, in: workspace, by: member)
+            let (plan, problems) = await check(values, line: offset + 2, channels: channels, in: workspace, by: member, mediaBudget: &mediaBudget)
             reports.append(Row(line: offset + 2, problems: problems))
             if let plan, problems.isEmpty { planned.append(plan) }
         }
@@ -94,7 +106,9 @@ struct PostCSV: Sendable {
     }
 
     /// One row's post, or why it cannot be made; every problem is found, not only the first.
-    private func check(_ values: [String: String], line: Int, channels known: [Channel], in workspace: Workspace, by member: User) async -> (Planned?, [String]) {
+    private func check(
+        _ values: [String: String], line: Int, channels known: [Channel], in workspace: Workspace, by member: User, mediaBudget: inout Int
+    ) async -> (Planned?, [String]) {
         var problems: [String] = []
         let text = (values["text"] ?? "").withUnixLineBreaks.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { problems.append("text: write something; a post needs text.") }
@@ -132,8 +146,13 @@ struct PostCSV: Sendable {
             problems.append("media_urls: a post carries at most \(MediaRules.mostPerPost) images or videos.")
         } else {
             for address in addresses {
+                guard mediaBudget > 0 else {
+                    problems.append("media_urls: the file's media pass \(Self.mostMediaBytesPerFile >> 20) MB in all; import it in parts.")
+                    break
+                }
                 do {
                     let (url, bytes) = try await fetch(address)
+                    mediaBudget -= bytes.count
                     items.append(try MediaService.item(for: bytes, filename: url.lastPathComponent, altText: "", workspaceID: workspace.requireID(), uploaderID: member.requireID()))
                     media.append((url, bytes))
                 } catch let error as ServiceError {
