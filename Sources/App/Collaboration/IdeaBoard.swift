@@ -68,6 +68,12 @@ struct IdeaBoard: Sendable {
         return try await IdeaColumn.query(on: db).filter(\.$workspace.$id == workspaceID).sort(\.$position).all()
     }
 
+    /// The column a person names by its id or its name, in any case.
+    static func column(_ named: String, among columns: [IdeaColumn]) -> IdeaColumn? {
+        let key = IdeaColumn.key(named)
+        return columns.first { $0.id?.uuidString.lowercased() == key || $0.nameKey == key }
+    }
+
     func column(_ id: UUID, in workspace: Workspace) async throws -> IdeaColumn {
         guard let column = try await IdeaColumn.query(on: db).filter(\.$id == id).filter(\.$workspace.$id == workspace.requireID()).first() else {
             throw ServiceError.notFound("This column")
@@ -281,8 +287,7 @@ struct IdeaBoard: Sendable {
         // A new idea has no column yet: the first one, unless the input names another.
         var column = idea.$column.$id.value.flatMap { current in columns.first { $0.id == current } } ?? columns.first
         if let named = input.column {
-            let key = IdeaColumn.key(named)
-            if let found = columns.first(where: { $0.id?.uuidString.lowercased() == key || $0.nameKey == key }) {
+            if let found = Self.column(named, among: columns) {
                 column = found
             } else {
                 problems["column"] = "The board has no column \(named.prefix(40)); its columns are \(columns.map(\.name).joined(separator: ", "))."

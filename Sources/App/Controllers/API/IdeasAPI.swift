@@ -14,8 +14,7 @@ enum IdeasAPI {
         }
         var column: IdeaColumn?
         if let named = req.query[String.self, at: "column"] {
-            let key = IdeaColumn.key(named)
-            column = try await board.columns(in: workspace).first { $0.id?.uuidString.lowercased() == key || $0.nameKey == key }
+            column = IdeaBoard.column(named, among: try await board.columns(in: workspace))
             if column == nil { problems["column"] = "The board has no column \(named.prefix(40))." }
         }
         guard problems.isEmpty else { throw ServiceError.invalid(problems, message: "The ideas cannot be listed that way.") }
