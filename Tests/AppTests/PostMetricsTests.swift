@@ -426,3 +426,22 @@ extension PostMetricsTests {
         }
     }
 }
+
+extension PostMetricsTests {
+    /// The databases keep microseconds: a time between two comes back a hair later than it was
+    /// written. The channel's first run must still find its followers due and read them, not
+    /// queue itself again at once, for ever (a hang seen in CI now and then).
+    @Test(arguments: TestDatabase.all)
+    func aClockBetweenMicrosecondsReadsTheFollowersOnce(_ database: TestDatabase) async throws {
+        try await FakeMastodon.with { mastodon in
+            try await withTrestle(database, fetchAllow: ["127.0.0.1"]) { app in
+                let clock = ManualClock(Date(timeIntervalSince1970: 1_798_761_600 + 20 * 3_600 + 0.000_000_7))  // rounds up to the next microsecond
+                app.wiring.clock = clock
+                let ana = try await app.makeMember("ana@example.com")
+                let channel = try await app.connectMastodon(ana, mastodon)
+                #expect(try await app.refreshDueMetrics() == 1)
+                #expect(try await Self.followers(app, channel) == ["2027-01-01": 12])
+            }
+        }
+    }
+}

@@ -15,6 +15,11 @@ extension MetricsService {
     static let mostPostsPerRun = 100
     /// After a failed followers reading that concerns the count alone, when it is tried again.
     static let followersRetry: TimeInterval = 3_600
+    /// A time read back from the database may be a hair later than the one written (SQLite
+    /// keeps seconds in a double), while the jobs table, compared in SQL, already finds it due.
+    /// What is due within this is due now, so a run never queues itself again at once for a
+    /// reading it then finds not yet due.
+    static let dueSlack: TimeInterval = 1
 
     /// The worker's job. A failed reading is no failed job: the state keeps the reason and the
     /// channel is read again after its backoff.
@@ -24,7 +29,7 @@ extension MetricsService {
         }
         guard let state = try await MetricsReaderState.query(on: db).filter(\.$channel.$id == payload.channel).first() else { return .done }
         // A second job of one channel finds the next run still ahead and leaves it to that one.
-        guard state.nextRunAt <= wiring.clock.now().addingTimeInterval(1) else { return .done }
+        guard state.nextRunAt <= wiring.clock.now().addingTimeInterval(Self.dueSlack) else { return .done }
         try await refresh(state)
         return .done
     }
@@ -59,7 +64,7 @@ extension MetricsService {
                 if let rotated = reading.credentials { account.credentials = rotated }
             }
             asking = []
-            if state.followersDueAt <= wiring.clock.now() {
+            if state.followersDueAt <= wiring.clock.now().addingTimeInterval(Self.dueSlack) {
                 problem = try await readFollowers(state, channel: channel, reader: reader, account: account)
             }
         } catch let error as NetworkError {

@@ -1,5 +1,6 @@
 @testable import App
 import Foundation
+import Synchronization
 import Testing
 import Vapor
 import VaporTesting
@@ -13,8 +14,20 @@ extension Application {
 
     /// Runs every due job of `kind` with `handler`, here and now, one after another, as a
     /// worker would; returns how many ran.
-    func runDueJobs(_ kind: String, _ handler: @escaping @Sendable (JobQueue.Claimed) async throws -> JobOutcome) async throws -> Int {
-        let runner = JobRunner(queue: wiring.jobs(on: db), node: "test", kinds: [JobKind(name: kind, concurrency: 1, handler: handler)])
+    /// A handler that keeps queueing itself as already due would loop for ever: after
+    /// `mostJobs` the jobs fail the test instead, each with what it was asked.
+    func runDueJobs(_ kind: String, mostJobs: Int = 500,
+                    _ handler: @escaping @Sendable (JobQueue.Claimed) async throws -> JobOutcome) async throws -> Int {
+        let ran = Mutex(0)
+        let bounded: @Sendable (JobQueue.Claimed) async throws -> JobOutcome = { job in
+            let count = ran.withLock { $0 += 1; return $0 }
+            guard count <= mostJobs else {
+                Issue.record("More than \(mostJobs) \(kind) jobs ran in one go, the last with \(job.payload): one queues itself as due again.")
+                return .failed("runaway")
+            }
+            return try await handler(job)
+        }
+        let runner = JobRunner(queue: wiring.jobs(on: db), node: "test", kinds: [JobKind(name: kind, concurrency: 1, handler: bounded)])
         return try await runner.drain(kind)
     }
 
