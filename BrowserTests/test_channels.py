@@ -26,7 +26,7 @@ def test_a_connected_mastodon_channel_counts_by_its_instances_limit(server, brow
         page.get_by_label("Instance of the token").fill(fake.url)
         page.get_by_label("Access token").fill("typo-token")
         page.get_by_role("button", name="Connect with the token").click()
-        expect(page.locator("#mastodon-token-error")).to_contain_text("refused the access token")
+        expect(page.locator("#mastodon-accessToken-error")).to_contain_text("refused the access token")
         expect(page.get_by_label("Instance of the token")).to_have_value(fake.url)
         expect(page.get_by_label("Access token")).to_have_value("")
 

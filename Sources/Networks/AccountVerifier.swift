@@ -32,6 +32,15 @@ public struct NetworkAccount: Sendable, Equatable {
     /// The server's own text limit and link reservation, where it has them (a Mastodon instance).
     public var textLimit: Int?
     public var charactersReservedPerURL: Int?
+
+    public init(remoteID: String, handle: String, displayName: String, credentials: NetworkCredentials, textLimit: Int? = nil, charactersReservedPerURL: Int? = nil) {
+        self.remoteID = remoteID
+        self.handle = handle
+        self.displayName = displayName
+        self.credentials = credentials
+        self.textLimit = textLimit
+        self.charactersReservedPerURL = charactersReservedPerURL
+    }
 }
 
 /// One network's way of confirming an account. Connecting and the daily check both ask it, so

@@ -52,7 +52,7 @@ import VaporTesting
                 let sealed = try #require(rows.first).decode(column: "sealed_credentials", as: Data.self)
                 #expect(sealed.range(of: Data("good-token".utf8)) == nil, "the token is not stored in the clear")
                 let channel = try #require(try await App.Channel.query(on: app.db).first())
-                let service = ChannelService(db: app.db, http: app.networkHTTP, sealer: CredentialSealer(secretKey: app.settings.secretKey))
+                let service = app.wiring.channels(on: app.db)
                 #expect(try service.credentials(of: channel).accessToken == "good-token")
                 // Moved onto another row, or opened with another key, the sealed value does not open.
                 #expect(throws: CredentialSealerError.self) { try CredentialSealer(secretKey: app.settings.secretKey).open(sealed, for: UUID()) }
@@ -236,6 +236,12 @@ import VaporTesting
             #expect(try zone.apiError().fields["timezone"]?.contains("not a time zone") == true)
             let token = try await app.api(.POST, path, as: ana, json: #"{"network": "mastodon", "instanceURL": "a.example", "accessToken": "t", "password": "x"}"#)
             #expect(try token.apiError().code == "unknown_fields")
+            // A field another network takes is named as not this network's.
+            let foreign = try await app.api(.POST, path, as: ana, json: #"{"network": "mastodon", "instanceURL": "a.example", "accessToken": "t", "appPassword": "x"}"#)
+            #expect(foreign.status == .unprocessableEntity)
+            #expect(try foreign.apiError().fields["appPassword"]?.contains("Mastodon takes only") == true)
+            let notText = try await app.api(.POST, path, as: ana, json: #"{"network": "mastodon", "instanceURL": 7, "accessToken": "t"}"#)
+            #expect(try notText.apiError().fields["instanceURL"] == "Must be text.")
             #expect(try await App.Channel.query(on: app.db).count() == 0)
         }
     }
@@ -266,7 +272,7 @@ import VaporTesting
 
 extension Application {
     func channelService(_ db: any Database) -> ChannelService {
-        ChannelService(db: db, http: networkHTTP, sealer: CredentialSealer(secretKey: settings.secretKey))
+        wiring.channels(on: db)
     }
 
     /// A Mastodon channel stored as connecting would store it, without asking any network: for

@@ -14,7 +14,7 @@ final class Wiring: @unchecked Sendable {
     private var _smtp: SMTPSettings?
     let http: NetworkHTTPClient
     let sealer: CredentialSealer
-    let publishers: Publishers
+    private var _connectors: Connectors
     /// Feeds are read through one fetcher per process, so its per-host gate is shared.
     let feedFetcher: FeedFetcher
     /// `TRESTLE_PUBLIC_URL`: where a WebSub hub can reach this installation.
@@ -23,9 +23,7 @@ final class Wiring: @unchecked Sendable {
     let metrics = TrestleMetrics()
     /// The calendar's recently read months, forgotten when this process changes what they show.
     let calendar = CalendarCache()
-    private var _inboxReaders: InboxReaders
-    /// Which network's own counts (likes, reposts, followers…) are read how.
-    let metricsReaders: MetricsReaders
+    private var _inboxReaders: InboxReaders?
     /// Bluesky sessions, shared by publishing and the inbox so neither logs in for the other.
     let blueskySessions: BlueskySessions
     /// Tells open inbox pages in this process that something changed.
@@ -46,11 +44,9 @@ final class Wiring: @unchecked Sendable {
         self.http = http
         let blueskySessions = BlueskySessions()
         self.blueskySessions = blueskySessions
-        self._inboxReaders = InboxReaders(http: http, blueskySessions: blueskySessions)
-        self.metricsReaders = MetricsReaders(http: http, blueskySessions: blueskySessions)
+        self._connectors = Connectors(http: http, publicURL: publicURL, blueskySessions: blueskySessions)
         self.inboxPollSeconds = inboxPollSeconds
         self.sealer = sealer
-        self.publishers = Publishers(http: http, publicURL: publicURL, blueskySessions: blueskySessions)
         self.publicURL = publicURL
         self.feedFetcher = FeedFetcher(http: http, userAgent: "Trestle feed bridge" + (publicURL.map { " (+\($0.absoluteString))" } ?? ""))
     }
@@ -67,14 +63,25 @@ final class Wiring: @unchecked Sendable {
         set { lock.withLock { _smtp = newValue } }
     }
 
-    /// Which network's inbox is read how; a test puts a reader of its own here.
+    /// Which network is connected, published to, heard and counted how; a test adds a
+    /// network of its own here.
+    var connectors: Connectors {
+        get { lock.withLock { _connectors } }
+        set { lock.withLock { _connectors = newValue } }
+    }
+
+    /// Which network's inbox is read how: the connectors' readers, unless a test put a reader
+    /// of its own here.
     var inboxReaders: InboxReaders {
-        get { lock.withLock { _inboxReaders } }
+        get { lock.withLock { _inboxReaders ?? InboxReaders(_connectors) } }
         set { lock.withLock { _inboxReaders = newValue } }
     }
 
+    /// Which network's own counts (likes, reposts, followers…) are read how.
+    var metricsReaders: MetricsReaders { MetricsReaders(connectors) }
+
     func jobs(on db: any Database) -> JobQueue { JobQueue(db: db as! any SQLDatabase, clock: clock, metrics: metrics) }
-    func channels(on db: any Database) -> ChannelService { ChannelService(db: db, http: http, sealer: sealer, wiring: self) }
+    func channels(on db: any Database) -> ChannelService { ChannelService(db: db, wiring: self) }
     func deliveries(on db: any Database) -> DeliveryService { DeliveryService(db: db, wiring: self) }
     func posts(on db: any Database) -> PostService { PostService(db: db, wiring: self) }
     func webhooks(on db: any Database) -> WebhookService { WebhookService(db: db, wiring: self) }
@@ -89,20 +96,6 @@ final class Wiring: @unchecked Sendable {
     func notifications(on db: any Database) -> Notifications { Notifications(db: db, clock: clock) }
     func links(on db: any Database) -> LinkService { LinkService(db: db, wiring: self) }
     func postMetrics(on db: any Database) -> MetricsService { MetricsService(db: db, wiring: self) }
-}
-
-/// Which network publishes how: the app asks here and never switches on the network.
-struct Publishers: Sendable {
-    private let byNetwork: [Network: any PostPublisher]
-
-    init(http: NetworkHTTPClient, publicURL: URL?, blueskySessions: BlueskySessions) {
-        byNetwork = [
-            .mastodon: MastodonPublisher(http: http), .bluesky: BlueskyPublisher(http: http, sessions: blueskySessions),
-            .site: SitePublisher(publicURL: publicURL),
-        ]
-    }
-
-    func publisher(for network: Network) -> (any PostPublisher)? { byNetwork[network] }
 }
 
 extension Application {

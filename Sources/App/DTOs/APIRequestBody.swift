@@ -10,6 +10,21 @@ protocol APIRequestBody: Decodable, Sendable {
 extension Request {
     /// Decodes the body as exactly `Body`: JSON content type, a JSON object, known fields only.
     func decodeBody<Body: APIRequestBody>(_: Body.Type) throws -> Body {
+        let (data, dictionary) = try jsonObjectBody()
+        let unknown = Set(dictionary.keys).subtracting(Body.fields)
+        if !unknown.isEmpty { throw AppError.unknownFields(unknown) }
+        do {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .rfc3339
+            return try decoder.decode(Body.self, from: data)
+        } catch let error as DecodingError {
+            let field = error.field ?? "body"
+            throw AppError.invalid([field: error.fieldMessage], message: "Some fields are missing or have the wrong type.")
+        }
+    }
+
+    /// The body as a JSON object: JSON content type, valid JSON, an object; with its bytes.
+    func jsonObjectBody() throws -> (data: Data, object: [String: Any]) {
         guard let type = headers.contentType, type.type == "application", type.subType == "json" else {
             throw AppError(status: .unsupportedMediaType, code: "unsupported_media_type", message: "Send the body as JSON with `Content-Type: application/json`.")
         }
@@ -26,21 +41,17 @@ extension Request {
         guard let dictionary = object as? [String: Any] else {
             throw AppError.badRequest("invalid_json", "The request body must be a JSON object.")
         }
-        let unknown = Set(dictionary.keys).subtracting(Body.fields)
-        if !unknown.isEmpty {
-            throw AppError.badRequest(
-                "unknown_fields", "The body has fields this endpoint does not know: \(unknown.sorted().joined(separator: ", ")).",
-                fields: Dictionary(uniqueKeysWithValues: unknown.map { ($0, "Unknown field.") })
-            )
-        }
-        do {
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .rfc3339
-            return try decoder.decode(Body.self, from: data)
-        } catch let error as DecodingError {
-            let field = error.field ?? "body"
-            throw AppError.invalid([field: error.fieldMessage], message: "Some fields are missing or have the wrong type.")
-        }
+        return (data, dictionary)
+    }
+}
+
+extension AppError {
+    /// A body with fields the endpoint does not know.
+    static func unknownFields(_ unknown: Set<String>) -> AppError {
+        .badRequest(
+            "unknown_fields", "The body has fields this endpoint does not know: \(unknown.sorted().joined(separator: ", ")).",
+            fields: Dictionary(uniqueKeysWithValues: unknown.map { ($0, "Unknown field.") })
+        )
     }
 }
 

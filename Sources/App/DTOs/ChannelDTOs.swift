@@ -1,26 +1,44 @@
 import Foundation
 import Vapor
 
+/// `{"network", "name", "timezone", …}` with the network's own fields beside them, such as
 /// `{"network": "mastodon", "instanceURL", "accessToken"}`,
-/// `{"network": "bluesky", "service", "identifier", "appPassword"}` or `{"network": "site", "name"}`,
-/// each with an optional `timezone`.
-struct ChannelConnectRequest: APIRequestBody {
-    static let fields: Set<String> = ["network", "instanceURL", "accessToken", "service", "identifier", "appPassword", "name", "timezone"]
+/// `{"network": "bluesky", "service", "identifier", "appPassword"}` or `{"network": "site", "name"}`.
+/// Which fields a network takes is its connector's to say (`ChannelConnection`).
+struct ChannelConnectRequest: Sendable {
     var network: String
-    var instanceURL: String?
-    var accessToken: String?
-    var service: String?
-    var identifier: String?
-    var appPassword: String?
-    var name: String?
-    var timezone: String?
+    /// Every field but `network`, as text.
+    var fields: [String: String]
+
+    var name: String? { fields["name"] }
+    var timezone: String? { fields["timezone"] }
+
+    init(network: String, fields: [String: String]) {
+        self.network = network
+        self.fields = fields
+    }
+
+    /// From the API's JSON object: a field no network takes is unknown; every value is text.
+    init(json object: [String: Any], connectors: Connectors) throws {
+        let known = ChannelConnection.commonFields.union(connectors.all.flatMap { $0.connecting.fields.map(\.name) })
+        let unknown = Set(object.keys).subtracting(known)
+        if !unknown.isEmpty { throw AppError.unknownFields(unknown) }
+        var fields: [String: String] = [:]
+        var wrong: [String: String] = [:]
+        for (key, value) in object where !(value is NSNull) {
+            if let text = value as? String { fields[key] = text } else { wrong[key] = "Must be text." }
+        }
+        guard let network = fields.removeValue(forKey: "network") else {
+            wrong["network"] = wrong["network"] ?? "Required: the network to connect."
+            throw AppError.invalid(wrong, message: "Some fields are missing or have the wrong type.")
+        }
+        guard wrong.isEmpty else { throw AppError.invalid(wrong, message: "Some fields are missing or have the wrong type.") }
+        self.init(network: network, fields: fields)
+    }
 
     /// The connection asked for, or field errors naming what is missing or not offered.
-    func connection() throws -> ChannelConnection {
-        try ChannelConnection(
-            network: network, instanceURL: instanceURL, accessToken: accessToken,
-            service: service, identifier: identifier, appPassword: appPassword
-        )
+    func connection(_ connectors: Connectors) throws -> ChannelConnection {
+        try ChannelConnection(network: network, fields: fields, connectors: connectors)
     }
 }
 

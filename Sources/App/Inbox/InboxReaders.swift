@@ -3,14 +3,14 @@ import Networks
 import TextRules
 
 /// Which network is heard how: a reader that polls, and a stream that pushes where the network
-/// has one. The app asks here and never switches on the network.
+/// has one, as the registry's connectors have them (or as a test puts them).
 struct InboxReaders: Sendable {
     private let readers: [Network: any InboxReader]
     private let streams: [Network: any InboxStream]
 
-    init(http: NetworkHTTPClient, blueskySessions: BlueskySessions) {
-        readers = [.mastodon: MastodonInboxReader(http: http), .bluesky: BlueskyInboxReader(http: http, sessions: blueskySessions)]
-        streams = [.mastodon: MastodonNotificationStream(http: http)]
+    init(_ connectors: Connectors) {
+        readers = Dictionary(uniqueKeysWithValues: connectors.all.compactMap { connector in connector.inbox.map { (connector.network, $0) } })
+        streams = Dictionary(uniqueKeysWithValues: connectors.all.compactMap { connector in connector.inboxStream.map { (connector.network, $0) } })
     }
 
     /// Given readers and streams, for tests.

@@ -7,18 +7,16 @@ import TextRules
 /// itself), listing, and disconnecting.
 struct ChannelService: Sendable {
     let db: any Database
-    let http: NetworkHTTPClient
-    let sealer: CredentialSealer
-    /// For resuming deliveries that waited for the account to be connected again.
-    var wiring: Wiring?
+    let wiring: Wiring
 
-    /// Which network confirms accounts how; a network without one cannot connect yet.
+    var http: NetworkHTTPClient { wiring.http }
+    var sealer: CredentialSealer { wiring.sealer }
+
+    /// Which network confirms accounts how: the registry's connector; a network without one
+    /// cannot connect yet.
     func verifier(for network: Network) -> (any AccountVerifier)? {
-        switch network {
-        case .mastodon: MastodonAccountVerifier(http: http)
-        case .bluesky: BlueskyAccountVerifier(http: http)
-        default: nil
-        }
+        guard !network.livesInTrestle else { return nil }
+        return wiring.connectors.connector(for: network)
     }
 
     /// Checks the credentials with the network and saves the channel. The same account
@@ -26,7 +24,7 @@ struct ChannelService: Sendable {
     /// credentials and limits. `name` is the workspace's own name for the channel.
     /// - Returns: the channel, and whether it is new.
     func connect(_ connection: ChannelConnection, name: String? = nil, timezone: String?, to workspace: Workspace, by member: User?) async throws -> (Channel, created: Bool) {
-        if case .site = connection {
+        if connection.network.livesInTrestle {
             let site = try await makeSite(named: name, timezone: timezone, in: workspace)
             try await recordConnection(of: site, by: member)
             return (site, true)
@@ -42,7 +40,7 @@ struct ChannelService: Sendable {
             guard let verifier = verifier(for: connection.network) else { throw NetworkError.configuration("No way to connect \(connection.network.displayName) yet.") }
             account = try await verifier.account(on: server, with: credentials)
         } catch let error as NetworkError {
-            let field = if case .unauthorized = error { connection.secretField } else { connection.serverField }
+            let field = if case .unauthorized = error { connection.connector.connecting.secretField } else { connection.connector.connecting.serverField }
             throw ServiceError.network(error, field: field, networkName: connection.network.displayName)
         }
 
@@ -65,7 +63,7 @@ struct ChannelService: Sendable {
         } else {
             try await db.transaction { db in
                 try await channel.save(on: db)
-                try await wiring?.deliveries(on: db).resumeWaiting(for: channel)
+                try await wiring.deliveries(on: db).resumeWaiting(for: channel)
             }
         }
         try await recordConnection(of: channel, by: member)
@@ -73,7 +71,7 @@ struct ChannelService: Sendable {
     }
 
     private func recordConnection(of channel: Channel, by member: User?) async throws {
-        try await ActivityLog(db: db, clock: wiring?.clock ?? SystemClock())
+        try await ActivityLog(db: db, clock: wiring.clock)
             .record(.connected, in: channel.$workspace.id, by: member?.requireID(), "\(channel.network.displayName) \(channel.handle)")
     }
 
@@ -200,7 +198,7 @@ struct ChannelService: Sendable {
                 delivery.state = .failed
                 delivery.error = "\(channel.handle) was disconnected before this was published."
                 try await delivery.save(on: db)
-                try await wiring?.webhooks(on: db).emit(.deliveryFailed, for: delivery)
+                try await wiring.webhooks(on: db).emit(.deliveryFailed, for: delivery)
             }
             try await channel.delete(on: db)
         }

@@ -204,7 +204,7 @@ struct DeliveryService: Sendable {
         // Edited after it was approved: it keeps its time and waits for the new version's
         // approvals, which wake it (ApprovalService).
         if post.answersItemID == nil, !(try await ApprovalService(db: db, wiring: wiring).mayPublish(post)) { return }
-        guard let publisher = wiring.publishers.publisher(for: channel.network), let server = URL(string: channel.serverURL) else {
+        guard let publisher = wiring.connectors.connector(for: channel.network), let server = URL(string: channel.serverURL) else {
             return try await end(delivery, as: .failed, reason: "Trestle cannot publish to \(channel.network.displayName) yet.")
         }
 

@@ -67,7 +67,8 @@ struct MastodonSignIn: Sendable {
             let client = MastodonClient(instanceURL: instanceURL, http: http)
             let application = try await registration(on: client, redirectURI: pending.redirectURI)
             let token = try await client.accessToken(code: code, application: application, redirectURI: pending.redirectURI, pkce: PKCE(verifier: pending.verifier))
-            return try await channels.connect(.mastodon(instanceURL: pending.instanceURL, accessToken: token), timezone: pending.timezone, to: workspace, by: member).0
+            let connection = try ChannelConnection(network: "mastodon", fields: ["instanceURL": pending.instanceURL, "accessToken": token], connectors: channels.wiring.connectors)
+            return try await channels.connect(connection, timezone: pending.timezone, to: workspace, by: member).0
         } catch let error as NetworkError {
             throw ServiceError.network(error, field: "form", networkName: "Mastodon")
         }

@@ -100,9 +100,7 @@ actor Worker {
         var lastLibraryFill = Date.distantPast
         while !Task.isCancelled {
             do {
-                let channels = ChannelService(
-                    db: application.db, http: application.networkHTTP, sealer: CredentialSealer(secretKey: application.settings.secretKey)
-                )
+                let channels = application.wiring.channels(on: application.db)
                 try await ChannelHealthSweep(service: channels, logger: logger).run()
             } catch {
                 logger.error("Channel health sweep failed: \(String(reflecting: error))")

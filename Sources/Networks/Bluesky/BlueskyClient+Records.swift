@@ -42,6 +42,22 @@ extension BlueskyClient {
         return try decode(BlueskyStoredPost.self, response)
     }
 
+    /// Deletes the post under `rkey` (`com.atproto.repo.deleteRecord`); deleting what is not
+    /// there succeeds, as the lexicon has it.
+    public func deletePost(repo: String, rkey: String, accessJwt: String) async throws {
+        struct Input: Encodable {
+            var repo: String
+            var collection = BlueskyPostRecord.type
+            var rkey: String
+        }
+        let response = try await http.send(
+            .POST, url("com.atproto.repo.deleteRecord"),
+            headers: ["Authorization": "Bearer \(accessJwt)", "Content-Type": "application/json", "Accept": "application/json"],
+            body: try JSONEncoder().encode(Input(repo: repo, rkey: rkey))
+        )
+        try check(response)
+    }
+
     /// Uploads a file to the account's repository (`com.atproto.repo.uploadBlob`), to embed.
     public func uploadBlob(_ bytes: Data, mimeType: String, accessJwt: String) async throws -> BlueskyBlob {
         let response = try await http.send(

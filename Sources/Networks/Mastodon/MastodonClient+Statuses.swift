@@ -53,6 +53,17 @@ extension MastodonClient {
         return nil
     }
 
+    /// Deletes one of the account's statuses (`DELETE /api/v1/statuses/:id`); one the instance
+    /// no longer has counts as deleted.
+    public func deleteStatus(_ id: String, accessToken: String) async throws {
+        guard !id.isEmpty, id.count <= 100, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+            throw NetworkError.unexpectedResponse("“\(id.prefix(40))” is not a status id Trestle can ask \(instanceURL.host ?? "the instance") about.")
+        }
+        let response = try await http.send(.DELETE, url("/api/v1/statuses/\(id)"), headers: ["Authorization": "Bearer \(accessToken)", "Accept": "application/json"])
+        if response.status == 404 { return }
+        try Self.check(response, host: instanceURL.host ?? "")
+    }
+
     /// An account that posted more than 400 statuses since an attempt is not searched further.
     static let mostPagesLookedAt = 10
 }

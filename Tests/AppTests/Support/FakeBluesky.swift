@@ -133,6 +133,19 @@ struct FakeBluesky: Sendable {
                 if taken { return try json(["error": "InternalServerError", "message": "Internal Server Error"], status: .internalServerError) }
                 return try json(["uri": "at://\(account.did)/\(collection)/\(rkey)", "cid": "bafyrei\(rkey)", "commit": ["cid": "bafyreicommit", "rev": rkey]] as [String: Any])
             }
+            routes.post("xrpc", "com.atproto.repo.deleteRecord") { req async throws -> Response in
+                let token = req.headers.bearerAuthorization?.token ?? ""
+                guard let body = req.body.data, let input = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any],
+                      let repo = input["repo"] as? String, input["collection"] is String, let rkey = input["rkey"] as? String else {
+                    return try json(["error": "InvalidRequest", "message": "Input must have the properties repo, collection, rkey"], status: .badRequest)
+                }
+                guard let account = accounts.first(where: { $0.did == repo || $0.handle == repo }), controls.isLive(token, for: account.did) else {
+                    return try expired(token, accounts)
+                }
+                // Deleting a record that is not there succeeds, as the lexicon has it.
+                controls.records.withLock { $0.removeAll { $0.rkey == rkey && $0.repo == account.did } }
+                return try json(["commit": ["cid": "bafyreicommit", "rev": rkey]] as [String: Any])
+            }
             routes.on(.POST, "xrpc", "com.atproto.repo.uploadBlob", body: .collect(maxSize: "100mb")) { req async throws -> Response in
                 let token = req.headers.bearerAuthorization?.token ?? ""
                 guard accounts.contains(where: { controls.isLive(token, for: $0.did) }) else {

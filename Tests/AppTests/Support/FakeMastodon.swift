@@ -81,6 +81,8 @@ struct FakeMastodon: Sendable {
         let maxCharacters = Mutex<Int?>(nil)
         /// Every status posted, oldest first, and the idempotency keys seen with them.
         let statuses = Mutex<[Status]>([])
+        /// How many statuses `DELETE /api/v1/statuses/:id` took away: ids are never given twice.
+        let deletedCount = Mutex(0)
         let idempotencyKeys = Mutex<[String: String]>([:])
         /// Statuses to answer the next posts with, one each, before posting normally again.
         let postFailures = Mutex<[HTTPStatus]>([])
@@ -189,7 +191,7 @@ struct FakeMastodon: Sendable {
                        let earlier = statuses.first(where: { $0.id == id }) {
                         return earlier
                     }
-                    let status = Status(id: String(110_000 + statuses.count), accountID: account.id, text: text, inReplyToID: form.in_reply_to_id, createdAt: Date(),
+                    let status = Status(id: String(110_000 + statuses.count + controls.deletedCount.withLock { $0 }), accountID: account.id, text: text, inReplyToID: form.in_reply_to_id, createdAt: Date(),
                                         mediaIDs: form.media_ids ?? [], visibility: form.visibility ?? "public")
                     statuses.append(status)
                     if let key { controls.idempotencyKeys.withLock { $0[key] = status.id } }
@@ -201,6 +203,21 @@ struct FakeMastodon: Sendable {
                 default: break
                 }
                 return try json(Self.entity(status, settings: settings))
+            }
+            // Deletes one of the token's account's statuses and answers it; another's, or none, is 404.
+            routes.delete("api", "v1", "statuses", ":id") { req async throws -> Response in
+                let token = req.headers.bearerAuthorization?.token ?? ""
+                guard let account = settings.accounts[token], !controls.revokedTokens.withLock({ $0.contains(token) }) else {
+                    return try json(["error": "The access token is invalid"], status: .unauthorized)
+                }
+                let id = req.parameters.get("id") ?? ""
+                let deleted: Status? = controls.statuses.withLock { statuses in
+                    guard let index = statuses.firstIndex(where: { $0.id == id && $0.accountID == account.id }) else { return nil }
+                    controls.deletedCount.withLock { $0 += 1 }
+                    return statuses.remove(at: index)
+                }
+                guard let deleted else { return try json(["error": "Record not found"], status: .notFound) }
+                return try json(Self.entity(deleted, settings: settings))
             }
             routes.on(.POST, "api", "v2", "media", body: .collect(maxSize: "100mb")) { req async throws -> Response in
                 guard settings.accounts[req.headers.bearerAuthorization?.token ?? ""] != nil else {

@@ -8,9 +8,9 @@ enum ChannelsAPI {
 
     /// 201 with a new channel; 200 when the account was connected already and is refreshed.
     @Sendable static func connect(_ req: Request) async throws -> Response {
-        let body = try req.decodeBody(ChannelConnectRequest.self)
+        let body = try ChannelConnectRequest(json: req.jsonObjectBody().object, connectors: req.wiring.connectors)
         let (channel, created) = try await req.channelService.connect(
-            body.connection(), name: body.name, timezone: body.timezone, to: req.requireWorkspace().workspace, by: req.requireUser()
+            body.connection(req.wiring.connectors), name: body.name, timezone: body.timezone, to: req.requireWorkspace().workspace, by: req.requireUser()
         )
         return try await ChannelDTO(channel, publicBase: req.publicBaseURL).encodeResponse(status: created ? .created : .ok, for: req)
     }

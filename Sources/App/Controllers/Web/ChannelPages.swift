@@ -1,7 +1,7 @@
 import Vapor
 
-/// The workspace's channels in the web UI: connect a Mastodon or Bluesky account or add a Site,
-/// see each channel's limits and zone, disconnect.
+/// The workspace's channels in the web UI: connect an account of any network in the registry
+/// (or add a Site), see each channel's limits and zone, disconnect.
 enum ChannelPages {
     struct ChannelRow: Encodable {
         var id: String
@@ -21,9 +21,11 @@ enum ChannelPages {
     struct ChannelsContext: Encodable {
         var page: PageContext
         var channels: [ChannelRow]
-        /// The form that failed, its typed values (never the secret) and its errors.
-        var failedNetwork: String?
-        var typed: [String: String]
+        /// One card per network in the registry, a failed form with its errors.
+        var cards: [ConnectCard]
+        /// Networks that cannot be connected yet.
+        var missing: String?
+        /// Errors about the list of channels.
         var errors: FieldErrors
         var zones: [String]
     }
@@ -35,14 +37,18 @@ enum ChannelPages {
     @Sendable static func connect(_ req: Request) async throws -> Response {
         let access = try req.requireWorkspace()
         // The API's body, sent as a form.
-        let form = try req.content.decode(ChannelConnectRequest.self)
+        var fields = try req.content.decode([String: String].self)
+        fields["_csrf"] = nil
+        let network = fields.removeValue(forKey: "network") ?? ""
+        let form = ChannelConnectRequest(network: network, fields: fields)
         do {
-            _ = try await req.channelService.connect(form.connection(), name: form.name, timezone: form.timezone, to: access.workspace, by: req.requireUser())
+            _ = try await req.channelService.connect(form.connection(req.wiring.connectors), name: form.name, timezone: form.timezone, to: access.workspace, by: req.requireUser())
             return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/channels")
         } catch let error as ServiceError {
             // A field the network refused, or the network down or busy: said on the form, with
             // what was typed kept.
-            return try await render(req, failed: form, errors: error.fields.isEmpty ? ["form": error.message] : error.fields, status: error.status)
+            let failure = ConnectCard.Failure(key: network, typed: fields, errors: error.fields.isEmpty ? ["form": error.message] : error.fields)
+            return try await render(req, failed: failure, status: error.status)
         }
     }
 
@@ -74,8 +80,9 @@ enum ChannelPages {
                 host: authorize.host ?? "your instance", authorizeURL: authorize.absoluteString
             ))
         } catch let error as ServiceError {
-            let failed = ChannelConnectRequest(network: "mastodon-sign-in", instanceURL: form.instanceURL, timezone: form.timezone)
-            return try await render(req, failed: failed, errors: error.fields.isEmpty ? ["form": error.message] : error.fields, status: error.status)
+            let failed = ConnectCard.Failure(key: "mastodon-sign-in", typed: ["instanceURL": form.instanceURL ?? "", "timezone": form.timezone ?? ""],
+                                             errors: error.fields.isEmpty ? ["form": error.message] : error.fields)
+            return try await render(req, failed: failed, status: error.status)
         }
     }
 
@@ -100,8 +107,9 @@ enum ChannelPages {
             )
             return req.redirect(to: "/workspaces/\(try workspace.requireID())/channels")
         } catch let error as ServiceError where error.status != .badRequest {
-            let failed = ChannelConnectRequest(network: "mastodon-sign-in", instanceURL: pending.instanceURL, timezone: pending.timezone)
-            return try await render(req, failed: failed, errors: error.fields.isEmpty ? ["form": error.message] : error.fields, status: error.status)
+            let failed = ConnectCard.Failure(key: "mastodon-sign-in", typed: ["instanceURL": pending.instanceURL, "timezone": pending.timezone ?? ""],
+                                             errors: error.fields.isEmpty ? ["form": error.message] : error.fields)
+            return try await render(req, failed: failed, status: error.status)
         }
     }
 
@@ -141,7 +149,7 @@ enum ChannelPages {
         return req.redirect(to: "/workspaces/\(try access.workspace.requireID())/channels")
     }
 
-    private static func render(_ req: Request, failed form: ChannelConnectRequest? = nil, errors: FieldErrors = [:], status: HTTPStatus = .ok) async throws -> Response {
+    private static func render(_ req: Request, failed: ConnectCard.Failure? = nil, errors: FieldErrors = [:], status: HTTPStatus = .ok) async throws -> Response {
         let access = try req.requireWorkspace()
         let channels = try await req.channelService.channels(in: access.workspace).map { channel in
             ChannelRow(
@@ -152,14 +160,11 @@ enum ChannelPages {
                 siteURL: channel.network == .site ? SiteURL.page(channel.remoteID) : nil
             )
         }
-        // Secrets are never sent back into a form.
-        var typed: [String: String] = [:]
-        if let form {
-            typed = ["instanceURL": form.instanceURL ?? "", "service": form.service ?? "", "identifier": form.identifier ?? "", "timezone": form.timezone ?? "", "name": form.name ?? ""]
-        }
+        let page = try await PageContext.load(req, title: "Channels · \(access.workspace.name)", in: access)
         let context = ChannelsContext(
-            page: try await .load(req, title: "Channels · \(access.workspace.name)", in: access), channels: channels,
-            failedNetwork: form?.network, typed: typed, errors: errors, zones: TimeZone.knownTimeZoneIdentifiers.sorted()
+            page: page, channels: channels,
+            cards: ConnectCard.cards(req.wiring.connectors, workspace: try access.workspace.requireID().uuidString, csrf: page.csrf, failed: failed),
+            missing: ConnectCard.missing(req.wiring.connectors), errors: errors, zones: TimeZone.knownTimeZoneIdentifiers.sorted()
         )
         return try await req.page("channels", context, status: status)
     }

@@ -1,0 +1,136 @@
+@testable import App
+import Foundation
+import Networks
+import Synchronization
+import Testing
+import TextRules
+import Vapor
+import VaporTesting
+
+/// Each network is a connector in the registry: the app connects, publishes, hears and counts
+/// through it, so a network added as one registry line is offered on the Channels page and by
+/// the API, and publishes, with no other change. Mastodon's and Bluesky's connectors upload,
+/// delete and refresh against their loopback fakes.
+@Suite struct ConnectorTests {
+    /// A network as a test writes it: one field to type, every published part kept.
+    final class ScriptedConnector: NetworkConnector {
+        let published = Mutex<[String]>([])
+        var network: Network { .threads }
+
+        var connecting: Connecting {
+            Connecting(title: "Connect a Threads account", summary: "Paste the token.",
+                       fields: [ConnectionField(name: "token", label: "Threads token", isSecret: true)],
+                       fieldsButton: "Connect Threads", serverField: "token", secretField: "token")
+        }
+
+        func prepare(_ typed: [String: String]) throws -> (server: URL, credentials: NetworkCredentials) {
+            guard let token = typed["token"], !token.isEmpty else { throw ConnectionProblems(["token": "Paste the token Threads gave you."]) }
+            return (URL(string: "https://graph.threads.example")!, NetworkCredentials(accessToken: token))
+        }
+
+        func account(on server: URL, with credentials: NetworkCredentials) async throws -> NetworkAccount {
+            guard credentials.accessToken == "threads-token" else { throw NetworkError.unauthorized("Threads refused the token.") }
+            return NetworkAccount(remoteID: "1789", handle: "@cornerbakery", displayName: "Corner Bakery", credentials: credentials)
+        }
+
+        func refresh(_ account: PublishingAccount) async throws -> NetworkCredentials? { nil }
+        func upload(_ media: MediaToPublish, as account: PublishingAccount) async throws -> UploadedMedia { UploadedMedia(id: media.filename) }
+
+        func publish(_ part: PartToPublish, thread: (root: PublishedPart, parent: PublishedPart)?, as account: PublishingAccount) async throws
+            -> (part: PublishedPart, credentials: NetworkCredentials?)
+        {
+            let count = published.withLock { $0.append(part.text); return $0.count }
+            return (PublishedPart(remoteID: "thread-\(count)", url: "https://threads.example/@cornerbakery/post/\(count)"), nil)
+        }
+
+        func delete(_ post: PublishedPart, as account: PublishingAccount) async throws {}
+        var inbox: (any InboxReader)? { nil }
+        var metrics: (any MetricsReader)? { nil }
+    }
+
+    @Test func aNetworkAddedToTheRegistryIsOfferedConnectedAndPublishedTo() async throws {
+        try await withTrestle(.sqlite) { app in
+            let threads = ScriptedConnector()
+            app.wiring.connectors = app.wiring.connectors.adding(threads)
+            let ana = try await app.makeMember("ana@example.com")
+            let browser = Browser(app)
+            try await browser.logIn("ana@example.com", "correct horse 1")
+            let page = try await browser.get("/workspaces/\(ana.workspaceID)/channels").body.string
+            #expect(page.contains("Connect a Threads account"))
+            #expect(page.contains(#"id="threads-token" name="token" type="password""#))
+            #expect(!page.contains("Instagram and Threads"), "no longer among the networks not offered")
+            #expect(page.contains("Instagram"))
+
+            // The API takes the connector's own field, and says its own words when it is missing.
+            let path = "/api/v1/workspaces/\(ana.workspaceID)/channels"
+            let missing = try await app.api(.POST, path, as: ana, json: #"{"network": "threads", "token": ""}"#)
+            #expect(missing.status == .unprocessableEntity)
+            #expect(try missing.apiError().fields["token"] == "Paste the token Threads gave you.")
+            let refused = try await app.api(.POST, path, as: ana, json: #"{"network": "threads", "token": "old"}"#)
+            #expect(try refused.apiError().fields["token"]?.contains("Threads refused the token.") == true)
+
+            // The page's form connects it.
+            let connected = try await browser.post("/workspaces/\(ana.workspaceID)/channels", ["network": "threads", "token": "threads-token", "timezone": "Europe/Paris"])
+            #expect(connected.status == .seeOther)
+            let channels = try await app.api(.GET, path, as: ana).jsonArray()
+            let channel = try #require(channels.first)
+            #expect(channel["network"] as? String == "threads")
+            #expect(channel["handle"] as? String == "@cornerbakery")
+
+            _ = try await app.createPost(ana, #"{"text": "Croissants at 7.", "channels": ["\#(channel["id"] as? String ?? "")"], "schedule": {"now": true}}"#)
+            #expect(try await app.publishDueDeliveries() == 1)
+            #expect(threads.published.withLock { $0 } == ["Croissants at 7."])
+        }
+    }
+
+    @Test func mastodonDeletesAndUploadsThroughItsConnector() async throws {
+        try await FakeMastodon.with { mastodon in
+            try await withTrestle(.sqlite, fetchAllow: ["127.0.0.1"]) { app in
+                let connector = try #require(app.wiring.connectors.connector(for: .mastodon))
+                let account = PublishingAccount(server: URL(string: mastodon.url)!, accountID: "10984", credentials: NetworkCredentials(accessToken: "good-token"))
+                let uploaded = try await connector.upload(
+                    MediaToPublish(bytes: TestMedia.png(width: 4, height: 4), mimeType: "image/png", filename: "bun.png", altText: "A bun", isVideo: false, width: 4, height: 4),
+                    as: account)
+                #expect(mastodon.controls.media.withLock { $0[uploaded.id] } != nil)
+
+                let part = PartToPublish(text: "Buns", index: 0, idempotencyKey: "key-1", recordKey: "", createdAt: Date(), maybeSentSince: nil)
+                let published = try await connector.publish(part, thread: nil, as: account).part
+                #expect(mastodon.controls.statuses.withLock { $0.count } == 1)
+                try await connector.delete(published, as: account)
+                #expect(mastodon.controls.statuses.withLock { $0.isEmpty })
+                try await connector.delete(published, as: account)  // gone already: deleted
+                await #expect(throws: NetworkError.self) { try await connector.delete(PublishedPart(remoteID: "../../admin", url: nil), as: account) }
+                #expect(try await connector.refresh(account) == nil, "Mastodon's tokens do not expire")
+            }
+        }
+    }
+
+    @Test func blueskyDeletesUploadsAndRefreshesThroughItsConnector() async throws {
+        try await FakeBluesky.with { bluesky in
+            try await withTrestle(.sqlite, fetchAllow: ["127.0.0.1"]) { app in
+                let connector = try #require(app.wiring.connectors.connector(for: .bluesky))
+                let bakery = FakeBluesky.bakery
+                let account = PublishingAccount(server: URL(string: bluesky.url)!, accountID: bakery.did,
+                                                credentials: NetworkCredentials(identifier: bakery.handle, appPassword: bakery.appPassword, refreshJwt: "refresh-\(bakery.did)"))
+                let refreshed = try #require(try await connector.refresh(account), "the session was refreshed: its refresh token rotated")
+                #expect(refreshed.refreshJwt == "refresh-\(bakery.did)-rotated")
+
+                let bytes = TestMedia.png(width: 4, height: 4)
+                let uploaded = try await connector.upload(
+                    MediaToPublish(bytes: bytes, mimeType: "image/png", filename: "bun.png", altText: "A bun", isVideo: false, width: 4, height: 4), as: account)
+                #expect(bluesky.controls.blobs.withLock { $0[uploaded.id] } == bytes)
+                let blob = try JSONDecoder().decode(BlueskyBlob.self, from: try #require(uploaded.reference))
+                #expect(blob.ref.link == uploaded.id && blob.size == bytes.count)
+
+                let part = PartToPublish(text: "Buns", index: 0, idempotencyKey: "key-1", recordKey: "3lbun2aaaaa22", createdAt: Date(), maybeSentSince: nil)
+                let published = try await connector.publish(part, thread: nil, as: account).part
+                #expect(bluesky.controls.records.withLock { $0.count } == 1)
+                try await connector.delete(published, as: account)
+                #expect(bluesky.controls.records.withLock { $0.isEmpty })
+                await #expect(throws: NetworkError.self, "another account's post is not deleted") {
+                    try await connector.delete(PublishedPart(remoteID: "at://did:plc:someoneelse/app.bsky.feed.post/3lbun2aaaaa22", url: nil), as: account)
+                }
+            }
+        }
+    }
+}
