@@ -10,12 +10,19 @@ public struct NetworkCredentials: Codable, Sendable, Equatable {
     public var appPassword: String?
     /// The refresh token of the current session (Bluesky).
     public var refreshJwt: String?
+    /// An OAuth 2 refresh token, to renew the access token with (X, Threads…).
+    public var refreshToken: String?
+    /// When the access token ends, where the network said.
+    public var expiresAt: Date?
 
-    public init(accessToken: String? = nil, identifier: String? = nil, appPassword: String? = nil, refreshJwt: String? = nil) {
+    public init(accessToken: String? = nil, identifier: String? = nil, appPassword: String? = nil, refreshJwt: String? = nil,
+                refreshToken: String? = nil, expiresAt: Date? = nil) {
         self.accessToken = accessToken
         self.identifier = identifier
         self.appPassword = appPassword
         self.refreshJwt = refreshJwt
+        self.refreshToken = refreshToken
+        self.expiresAt = expiresAt
     }
 }
 

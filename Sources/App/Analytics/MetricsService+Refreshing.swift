@@ -37,19 +37,19 @@ extension MetricsService {
     /// Reads the channel's due counts and, once a day, its followers, now; queues the next run.
     func refresh(_ state: MetricsReaderState) async throws {
         guard let channel = try await Channel.find(state.$channel.id, on: db) else { return }
-        guard let reader = wiring.metricsReaders.reader(for: channel.network), let server = URL(string: channel.serverURL) else { return }
+        guard let reader = wiring.metricsReaders.reader(for: channel.network) else { return }
         let channelID = try channel.requireID()
         guard channel.status == .active else {
             // Read again once the account is connected again.
             return try await finish(state, next: wiring.clock.now().addingTimeInterval(Self.longestSleep))
         }
         try await addRows(for: channelID)
-        var account = PublishingAccount(server: server, accountID: channel.remoteID, credentials: try wiring.channels(on: db).credentials(of: channel))
         // A followers problem is kept until the followers are read again; any other clears here.
         var problem = state.lastError?.hasPrefix(Self.followersProblem) == true ? state.lastError : nil
         // The posts being read when a failure of the whole call came: they keep why.
         var asking: [DuePost] = []
         do {
+            var account = try await wiring.channels(on: db).account(of: channel)
             let due = try await duePosts(of: channelID)
             for batch in due.chunked(by: max(1, reader.mostPostsPerReading)) {
                 asking = Array(batch)

@@ -51,6 +51,13 @@ public struct TrestleSettings: Sendable {
     /// The SMTP server notifications are emailed through (`TRESTLE_SMTP_URL`, `TRESTLE_SMTP_FROM`);
     /// unset, notifications stay in Trestle.
     public var smtp: SMTPSettings?
+    /// The operator's app registrations with the OAuth networks, by the NETWORK of
+    /// `TRESTLE_<NETWORK>_CLIENT_ID` and `TRESTLE_<NETWORK>_CLIENT_SECRET`; a network without
+    /// one is shown as not configured.
+    public var oauthApps: [String: OAuthApp] = [:]
+
+    /// The networks whose apps the operator registers, as their settings name them.
+    public static let oauthNetworks = ["X", "LINKEDIN", "FACEBOOK", "INSTAGRAM", "THREADS"]
 
     public init(
         dataDirectory: String,
@@ -125,7 +132,24 @@ public struct TrestleSettings: Sendable {
         settings.countryHeader = env["TRESTLE_CLICK_COUNTRY_HEADER"].flatMap { $0.isEmpty ? nil : $0 }
         settings.metricsToken = env["TRESTLE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         settings.smtp = try SMTPSettings.from(url: env["TRESTLE_SMTP_URL"], from: env["TRESTLE_SMTP_FROM"])
+        settings.oauthApps = try oauthApps(env)
         return settings
+    }
+
+    /// Each network's id and secret, both or neither: one without the other is a mistake that
+    /// stops the start rather than a network that fails later.
+    static func oauthApps(_ env: [String: String]) throws -> [String: OAuthApp] {
+        var apps: [String: OAuthApp] = [:]
+        for name in oauthNetworks {
+            let id = env["TRESTLE_\(name)_CLIENT_ID"].flatMap { $0.isEmpty ? nil : $0 }
+            let secret = env["TRESTLE_\(name)_CLIENT_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+            switch (id, secret) {
+            case let (id?, secret?): apps[name] = OAuthApp(clientID: id, clientSecret: secret)
+            case (nil, nil): break
+            default: throw SettingsError("Set both TRESTLE_\(name)_CLIENT_ID and TRESTLE_\(name)_CLIENT_SECRET, or neither.")
+            }
+        }
+        return apps
     }
 
     /// A whole number of seconds from the environment, within `range`; a typo stops the start.

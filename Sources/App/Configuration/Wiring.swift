@@ -12,6 +12,7 @@ final class Wiring: @unchecked Sendable {
     private let lock = NSLock()
     private var _clock: any WallClock = SystemClock()
     private var _smtp: SMTPSettings?
+    private var _oauthApps: [String: OAuthApp] = [:]
     let http: NetworkHTTPClient
     let sealer: CredentialSealer
     private var _connectors: Connectors
@@ -70,6 +71,12 @@ final class Wiring: @unchecked Sendable {
         set { lock.withLock { _connectors = newValue } }
     }
 
+    /// The operator's OAuth apps, by network setting name (`X`, `LINKEDIN`…); a test sets its own.
+    var oauthApps: [String: OAuthApp] {
+        get { lock.withLock { _oauthApps } }
+        set { lock.withLock { _oauthApps = newValue } }
+    }
+
     /// Which network's inbox is read how: the connectors' readers, unless a test put a reader
     /// of its own here.
     var inboxReaders: InboxReaders {
@@ -109,6 +116,7 @@ extension Application {
     func useWiring() {
         let wiring = Wiring(http: networkHTTP, sealer: CredentialSealer(secretKey: settings.secretKey), publicURL: settings.publicURL, inboxPollSeconds: settings.inboxPollSeconds)
         wiring.smtp = settings.smtp
+        wiring.oauthApps = settings.oauthApps
         storage[WiringKey.self] = wiring
         // Open inbox pages' event streams end before the server waits for responses to finish.
         lifecycle.use(InboxEventStreams.Shutdown())

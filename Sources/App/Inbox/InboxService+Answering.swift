@@ -69,8 +69,8 @@ extension InboxService {
     /// The item's conversation as the network shows it now, oldest first.
     func conversation(of item: InboxItem) async throws -> [InboxMessage] {
         guard let channelID = item.$channel.id, let channel = try await Channel.find(channelID, on: db),
-              let reader = wiring.inboxReaders.reader(for: channel.network), let server = URL(string: channel.serverURL) else { return [] }
-        let account = PublishingAccount(server: server, accountID: channel.remoteID, credentials: try wiring.channels(on: db).credentials(of: channel))
+              let reader = wiring.inboxReaders.reader(for: channel.network) else { return [] }
+        let account = try await wiring.channels(on: db).account(of: channel)
         return try await reader.conversation(of: item.remoteID, as: account)
     }
 

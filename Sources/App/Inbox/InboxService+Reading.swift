@@ -94,7 +94,7 @@ extension InboxService {
     /// Reads the channel's notifications since its cursor, now, and queues the next poll.
     func poll(_ state: InboxReaderState) async throws {
         guard let channel = try await Channel.find(state.$channel.id, on: db) else { return }
-        guard let reader = wiring.inboxReaders.reader(for: channel.network), let server = URL(string: channel.serverURL) else { return }
+        guard let reader = wiring.inboxReaders.reader(for: channel.network) else { return }
         let interval = TimeInterval(wiring.inboxPollSeconds)
         guard channel.status == .active else {
             // Heard again once the account is connected again.
@@ -105,8 +105,8 @@ extension InboxService {
             }
             return
         }
-        var account = PublishingAccount(server: server, accountID: channel.remoteID, credentials: try wiring.channels(on: db).credentials(of: channel))
         do {
+            var account = try await wiring.channels(on: db).account(of: channel)
             for _ in 0..<Self.mostReadingsPerPoll {
                 let reading = try await reader.read(after: state.cursor, as: account)
                 try await db.transaction { db in

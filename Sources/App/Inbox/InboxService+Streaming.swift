@@ -37,13 +37,13 @@ extension InboxService {
         }
         // A channel disconnected meanwhile has no more turns.
         guard let channel = try await Channel.find(payload.channel, on: db),
-              let stream = wiring.inboxReaders.stream(for: channel.network), let server = URL(string: channel.serverURL) else { return .done }
+              let stream = wiring.inboxReaders.stream(for: channel.network) else { return .done }
         guard channel.status == .active else {
             // Tried again later: connecting the account again makes it active.
             try await scheduleStream(of: payload.channel, at: wiring.clock.now().addingTimeInterval(Self.longestStreamWait), failures: payload.failures)
             return .done
         }
-        let account = PublishingAccount(server: server, accountID: channel.remoteID, credentials: try wiring.channels(on: db).credentials(of: channel))
+        let account = try await wiring.channels(on: db).account(of: channel)
         let logger = Logger(label: "trestle.inbox")
         try await markStreaming(channel, since: wiring.clock.now())
         let heard = Heard()

@@ -9,6 +9,8 @@ enum SessionKeys {
     static let lastWorkspace = "workspace"
     /// A Mastodon sign-in under way (`MastodonSignIn.Pending`).
     static let mastodonSignIn = "mastodon_sign_in"
+    /// A sign-in at an OAuth network under way (`OAuthSignIn.Pending`).
+    static let oauthSignIn = "oauth_sign_in"
 }
 
 /// Loads the signed-in user from the session, if there is one.

@@ -36,5 +36,6 @@ extension Application {
         migrations.add(M032_CreateIdeas())
         migrations.add(M033_CreateActivities())
         migrations.add(M034_CreateComments())
+        migrations.add(M035_AddCredentialRefreshLease())
     }
 }

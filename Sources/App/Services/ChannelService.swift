@@ -29,30 +29,37 @@ struct ChannelService: Sendable {
             try await recordConnection(of: site, by: member)
             return (site, true)
         }
+        let (server, credentials) = try connection.prepared()
+        return try await connect(connection.connector, server: server, credentials: credentials, name: name, timezone: timezone, to: workspace, by: member)
+    }
+
+    /// Checks credentials got by signing in (or typed and prepared) with the network and saves
+    /// the channel, as `connect(_:name:timezone:to:by:)` does.
+    func connect(_ connector: any NetworkConnector, server: URL, credentials: NetworkCredentials, name: String? = nil, timezone: String?,
+                 to workspace: Workspace, by member: User?) async throws -> (Channel, created: Bool) {
+        let network = connector.network
         let zone = try Self.timezone(timezone)
         let ownName = name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if ownName.count > FieldRules.maximumNameLength {
             throw ServiceError.invalid(["name": "Keep the channel's name to \(FieldRules.maximumNameLength) characters."])
         }
-        let (server, credentials) = try connection.prepared()
         let account: NetworkAccount
         do {
-            guard let verifier = verifier(for: connection.network) else { throw NetworkError.configuration("No way to connect \(connection.network.displayName) yet.") }
-            account = try await verifier.account(on: server, with: credentials)
+            account = try await connector.account(on: server, with: credentials)
         } catch let error as NetworkError {
-            let field = if case .unauthorized = error { connection.connector.connecting.secretField } else { connection.connector.connecting.serverField }
-            throw ServiceError.network(error, field: field, networkName: connection.network.displayName)
+            let field = if case .unauthorized = error { connector.connecting.secretField } else { connector.connecting.serverField }
+            throw ServiceError.network(error, field: field, networkName: network.displayName)
         }
 
         let workspaceID = try workspace.requireID()
         let existing = try await Channel.query(on: db)
             .filter(\.$workspace.$id == workspaceID)
-            .filter(\.$network == connection.network)
+            .filter(\.$network == network)
             .filter(\.$serverURL == server.absoluteString)
             .filter(\.$remoteID == account.remoteID)
             .first()
         let channel = existing ?? Channel(
-            id: UUID(), workspaceID: workspaceID, network: connection.network, name: account.displayName, handle: account.handle,
+            id: UUID(), workspaceID: workspaceID, network: network, name: account.displayName, handle: account.handle,
             remoteID: account.remoteID, serverURL: server.absoluteString, timezone: zone ?? "UTC"
         )
         if !ownName.isEmpty { channel.customName = ownName }

@@ -204,7 +204,7 @@ struct DeliveryService: Sendable {
         // Edited after it was approved: it keeps its time and waits for the new version's
         // approvals, which wake it (ApprovalService).
         if post.answersItemID == nil, !(try await ApprovalService(db: db, wiring: wiring).mayPublish(post)) { return }
-        guard let publisher = wiring.connectors.connector(for: channel.network), let server = URL(string: channel.serverURL) else {
+        guard let publisher = wiring.connectors.connector(for: channel.network) else {
             return try await end(delivery, as: .failed, reason: "Trestle cannot publish to \(channel.network.displayName) yet.")
         }
 
@@ -229,9 +229,9 @@ struct DeliveryService: Sendable {
         )
         // Media go with the first part; a thread resuming after it does not read them again.
         let media = delivery.publishedParts.isEmpty ? try await self.media(of: post) : []
-        var account = PublishingAccount(server: server, accountID: channel.remoteID, credentials: try wiring.channels(on: db).credentials(of: channel))
         var parts = delivery.publishedParts
         do {
+            var account = try await wiring.channels(on: db).account(of: channel)
             for index in parts.count..<texts.count {
                 var part = PartToPublish(
                     text: texts[index], index: index, idempotencyKey: "\(delivery.idempotencyKey)/\(index)", recordKey: delivery.recordKey(part: index),

@@ -113,6 +113,58 @@ enum ChannelPages {
         }
     }
 
+    struct OAuthForm: Content {
+        var timezone: String?
+    }
+
+    /// Sends the person to the network to allow Trestle (OAuth 2 with PKCE); the callback
+    /// finishes the connection.
+    @Sendable static func startOAuthSignIn(_ req: Request) async throws -> Response {
+        let access = try req.requireWorkspace()
+        let network = req.parameters.get("network") ?? ""
+        let form = try req.content.decode(OAuthForm.self)
+        do {
+            let (authorize, pending) = try OAuthSignIn(wiring: req.wiring).start(
+                network: network, timezone: form.timezone, for: access.workspace, redirectURI: req.publicBaseURL + "/oauth/\(network)/callback"
+            )
+            req.session.data[SessionKeys.oauthSignIn] = String(decoding: try JSONEncoder().encode(pending), as: UTF8.self)
+            return try await req.page("channel-sign-in", SignInContext(
+                page: .load(req, title: "Signing in · \(access.workspace.name)", in: access),
+                host: authorize.host ?? network, authorizeURL: authorize.absoluteString
+            ))
+        } catch let error as ServiceError where error.status != .notFound {
+            let failed = ConnectCard.Failure(key: "\(network)-sign-in", typed: ["timezone": form.timezone ?? ""],
+                                             errors: error.fields.isEmpty ? ["form": error.message] : error.fields)
+            return try await render(req, failed: failed, status: error.status)
+        }
+    }
+
+    /// The network sends the person back here with a code (or a refusal); as with Mastodon,
+    /// the sign-in kept in this person's session is used once, and a forged answer (400)
+    /// leaves it in place.
+    @Sendable static func finishOAuthSignIn(_ req: Request) async throws -> Response {
+        guard let raw = req.session.data[SessionKeys.oauthSignIn],
+              let pending = try? JSONDecoder().decode(OAuthSignIn.Pending.self, from: Data(raw.utf8)) else {
+            throw AppError.badRequest("invalid_state", "This sign-in answer does not belong to a sign-in Trestle started, or it was used already. Connect the account again from Channels.")
+        }
+        let network = req.parameters.get("network") ?? ""
+        let (workspace, membership) = try await WorkspaceService(db: req.db).membership(of: req.requireUser(), in: pending.workspaceID)
+        req.workspaceAccess = WorkspaceAccess(workspace: workspace, membership: membership)
+        do {
+            let state = req.query[String.self, at: "state"]
+            if state == pending.state, network == pending.network { req.session.data[SessionKeys.oauthSignIn] = nil }
+            _ = try await OAuthSignIn(wiring: req.wiring).finish(
+                network: network, code: req.query[String.self, at: "code"], state: state, refusal: req.query[String.self, at: "error"],
+                pending: pending, into: workspace, channels: req.channelService, by: req.requireUser()
+            )
+            return req.redirect(to: "/workspaces/\(try workspace.requireID())/channels")
+        } catch let error as ServiceError where error.status != .badRequest {
+            let failed = ConnectCard.Failure(key: "\(pending.network)-sign-in", typed: ["timezone": pending.timezone ?? ""],
+                                             errors: error.fields.isEmpty ? ["form": error.message] : error.fields)
+            return try await render(req, failed: failed, status: error.status)
+        }
+    }
+
     struct ChangeForm: Content {
         var name: String?
         var timezone: String?
@@ -163,7 +215,7 @@ enum ChannelPages {
         let page = try await PageContext.load(req, title: "Channels · \(access.workspace.name)", in: access)
         let context = ChannelsContext(
             page: page, channels: channels,
-            cards: ConnectCard.cards(req.wiring.connectors, workspace: try access.workspace.requireID().uuidString, csrf: page.csrf, failed: failed),
+            cards: ConnectCard.cards(req.wiring.connectors, apps: req.wiring.oauthApps, workspace: try access.workspace.requireID().uuidString, csrf: page.csrf, failed: failed),
             missing: ConnectCard.missing(req.wiring.connectors), errors: errors, zones: TimeZone.knownTimeZoneIdentifiers.sorted()
         )
         return try await req.page("channels", context, status: status)

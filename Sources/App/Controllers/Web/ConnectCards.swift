@@ -43,6 +43,14 @@ struct ConnectCard: Encodable {
     var summary: String
     var signIn: Form?
     var fields: Form?
+    /// A network whose app the operator has not registered: the settings to set, and where
+    /// the README says how.
+    var notConfigured: NotConfigured?
+
+    struct NotConfigured: Encodable {
+        var settings: String
+        var guide: String
+    }
 
     /// The form that failed: its key, what was typed in it and its errors.
     struct Failure {
@@ -51,14 +59,24 @@ struct ConnectCard: Encodable {
         var errors: FieldErrors
     }
 
-    static func cards(_ connectors: Connectors, workspace: String, csrf: String, failed: Failure?) -> [ConnectCard] {
+    static func cards(_ connectors: Connectors, apps: [String: OAuthApp], workspace: String, csrf: String, failed: Failure?) -> [ConnectCard] {
         connectors.all.map { connector in
             let network = connector.network.rawValue
             let connecting = connector.connecting
             var card = ConnectCard(network: network, title: connecting.title, summary: connecting.summary)
-            if case let .atTheirServer(field, button)? = connecting.signIn {
+            switch connecting.signIn {
+            case let .atTheirServer(field, button)?:
                 card.signIn = form(key: "\(network)-sign-in", action: "/workspaces/\(workspace)/channels/\(network)/sign-in", network: network,
                                    title: nil, hint: nil, button: button, fields: [field], isPrimary: true, csrf: csrf, failed: failed)
+            case let .oauth(provider, button)? where apps[provider.settingName] != nil:
+                card.signIn = form(key: "\(network)-sign-in", action: "/workspaces/\(workspace)/channels/sign-in/\(network)", network: network,
+                                   title: nil, hint: nil, button: button, fields: [], isPrimary: true, csrf: csrf, failed: failed)
+            case let .oauth(provider, _)?:
+                card.notConfigured = NotConfigured(
+                    settings: "TRESTLE_\(provider.settingName)_CLIENT_ID and TRESTLE_\(provider.settingName)_CLIENT_SECRET",
+                    guide: "/readme#\(provider.setupAnchor)")
+            case nil:
+                break
             }
             if !connecting.fields.isEmpty {
                 card.fields = form(key: network, action: "/workspaces/\(workspace)/channels", network: network,
