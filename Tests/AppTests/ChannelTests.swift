@@ -167,8 +167,8 @@ import VaporTesting
     }
 
     @Test func anInstanceThatRefusesConnectionsIsABadGatewayAtOnce() async throws {
-        let server = try HangUpServer()
-        server.stop()
+        // Held for the whole test, so no other test's server can take the port meanwhile.
+        let server = try ClosedPort()
         try await withTrestle(.sqlite, fetchAllow: ["127.0.0.1"]) { app in
             let ana = try await app.makeMember("ana@example.com")
             let started = ContinuousClock.now
@@ -177,6 +177,7 @@ import VaporTesting
             #expect(response.status == .badGateway)
             #expect(try response.apiError().message.contains("connection refused"))
             #expect(ContinuousClock.now - started < .seconds(5), "answered at once, not after the 10 s connect timeout")
+            withExtendedLifetime(server) {}
         }
     }
 

@@ -33,7 +33,7 @@ import VaporTesting
             return NetworkAccount(remoteID: "1789", handle: "@cornerbakery", displayName: "Corner Bakery", credentials: credentials)
         }
 
-        func refresh(_ account: PublishingAccount, app: OAuthApp?) async throws -> NetworkCredentials? { nil }
+        func refresh(_ account: PublishingAccount, app: OAuthApp?, now: Date) async throws -> NetworkCredentials? { nil }
         func upload(_ media: MediaToPublish, as account: PublishingAccount) async throws -> UploadedMedia { UploadedMedia(id: media.filename) }
 
         func publish(_ part: PartToPublish, thread: (root: PublishedPart, parent: PublishedPart)?, as account: PublishingAccount) async throws
@@ -100,7 +100,7 @@ import VaporTesting
                 #expect(mastodon.controls.statuses.withLock { $0.isEmpty })
                 try await connector.delete(published, as: account)  // gone already: deleted
                 await #expect(throws: NetworkError.self) { try await connector.delete(PublishedPart(remoteID: "../../admin", url: nil), as: account) }
-                #expect(try await connector.refresh(account, app: nil) == nil, "Mastodon's tokens do not expire")
+                #expect(try await connector.refresh(account, app: nil, now: Date()) == nil, "Mastodon's tokens do not expire")
             }
         }
     }
@@ -112,7 +112,7 @@ import VaporTesting
                 let bakery = FakeBluesky.bakery
                 let account = PublishingAccount(server: URL(string: bluesky.url)!, accountID: bakery.did,
                                                 credentials: NetworkCredentials(identifier: bakery.handle, appPassword: bakery.appPassword, refreshJwt: "refresh-\(bakery.did)"))
-                let refreshed = try #require(try await connector.refresh(account, app: nil), "the session was refreshed: its refresh token rotated")
+                let refreshed = try #require(try await connector.refresh(account, app: nil, now: Date()), "the session was refreshed: its refresh token rotated")
                 #expect(refreshed.refreshJwt == "refresh-\(bakery.did)-rotated")
 
                 let bytes = TestMedia.png(width: 4, height: 4)

@@ -14,6 +14,7 @@ struct Connectors: Sendable {
             MastodonConnector(http: http),
             BlueskyConnector(http: http, sessions: blueskySessions),
             SiteConnector(publicURL: publicURL),
+            XConnector(http: http),
         ])
     }
 

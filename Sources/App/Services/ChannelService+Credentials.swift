@@ -77,7 +77,7 @@ extension ChannelService {
                 }
                 let app = connector.connecting.oauth.flatMap { wiring.oauthApps[$0.settingName] }
                 let account = PublishingAccount(server: server, accountID: current.remoteID, credentials: credentials)
-                if let renewed = try await connector.refresh(account, app: app) { credentials = renewed }
+                if let renewed = try await connector.refresh(account, app: app, now: wiring.clock.now()) { credentials = renewed }
             }
             let sealed = try sealer.seal(credentials, for: channelID)
             try await sql.raw("""

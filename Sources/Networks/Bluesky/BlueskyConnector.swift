@@ -43,7 +43,7 @@ public struct BlueskyConnector: NetworkConnector {
     }
 
     /// A live session: its refresh token rotated when the session had to be refreshed.
-    public func refresh(_ account: PublishingAccount, app: OAuthApp?) async throws -> NetworkCredentials? {
+    public func refresh(_ account: PublishingAccount, app: OAuthApp?, now: Date) async throws -> NetworkCredentials? {
         try await sessions.session(for: account, client: BlueskyClient(serviceURL: account.server, http: http)).credentials
     }
 

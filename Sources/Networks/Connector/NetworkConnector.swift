@@ -34,8 +34,9 @@ public protocol NetworkConnector: AccountVerifier, PostPublisher {
 
     /// Credentials renewed before they run out (a refresh token spent for a new pair, a
     /// long-lived token extended), or nil when there is nothing to renew. `app` is the
-    /// operator's registration, for a network that signs in with OAuth.
-    func refresh(_ account: PublishingAccount, app: OAuthApp?) async throws -> NetworkCredentials?
+    /// operator's registration, for a network that signs in with OAuth; `now` the time new
+    /// tokens' lifetimes count from.
+    func refresh(_ account: PublishingAccount, app: OAuthApp?, now: Date) async throws -> NetworkCredentials?
 
     /// Puts one image or video on the network for a post to attach.
     func upload(_ media: MediaToPublish, as account: PublishingAccount) async throws -> UploadedMedia

@@ -43,7 +43,7 @@ public struct MastodonConnector: NetworkConnector {
     }
 
     /// Mastodon's tokens last until revoked.
-    public func refresh(_ account: PublishingAccount, app: OAuthApp?) async throws -> NetworkCredentials? { nil }
+    public func refresh(_ account: PublishingAccount, app: OAuthApp?, now: Date) async throws -> NetworkCredentials? { nil }
 
     public func upload(_ media: MediaToPublish, as account: PublishingAccount) async throws -> UploadedMedia {
         UploadedMedia(id: try await MastodonClient(instanceURL: account.server, http: http).uploadMedia(media, accessToken: try Self.token(account)))

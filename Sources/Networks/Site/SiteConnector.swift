@@ -30,7 +30,7 @@ public struct SiteConnector: NetworkConnector {
         throw NetworkError.configuration("A Site channel has no account elsewhere to check.")
     }
 
-    public func refresh(_ account: PublishingAccount, app: OAuthApp?) async throws -> NetworkCredentials? { nil }
+    public func refresh(_ account: PublishingAccount, app: OAuthApp?, now: Date) async throws -> NetworkCredentials? { nil }
 
     /// The page serves the stored file itself: the upload is the one Trestle already has.
     public func upload(_ media: MediaToPublish, as account: PublishingAccount) async throws -> UploadedMedia {

@@ -50,6 +50,8 @@ struct ConnectCard: Encodable {
     struct NotConfigured: Encodable {
         var settings: String
         var guide: String
+        /// Why the sign-in just tried did not start.
+        var error: String?
     }
 
     /// The form that failed: its key, what was typed in it and its errors.
@@ -74,7 +76,8 @@ struct ConnectCard: Encodable {
             case let .oauth(provider, _)?:
                 card.notConfigured = NotConfigured(
                     settings: "TRESTLE_\(provider.settingName)_CLIENT_ID and TRESTLE_\(provider.settingName)_CLIENT_SECRET",
-                    guide: "/readme#\(provider.setupAnchor)")
+                    guide: "/readme#\(provider.setupAnchor)",
+                    error: failed?.key == "\(network)-sign-in" ? failed?.errors["form"] : nil)
             case nil:
                 break
             }

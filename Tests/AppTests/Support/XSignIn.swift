@@ -1,0 +1,45 @@
+@testable import App
+import AsyncHTTPClient
+import Foundation
+import Networks
+import Testing
+import Vapor
+import VaporTesting
+
+extension Application {
+    /// Points the X connector at the fake and registers the operator's app with it.
+    func useFakeX(_ fake: FakeX) {
+        wiring.oauthApps["X"] = OAuthApp(clientID: FakeX.clientID, clientSecret: FakeX.clientSecret)
+        wiring.connectors = wiring.connectors.adding(XConnector(http: networkHTTP, provider: fake.provider))
+    }
+
+    /// Signs in at the fake X from the Channels page as a person would: Connect with X, the
+    /// network's page, back to the callback. `changing` alters the authorize address before it
+    /// is followed (another challenge, another redirect). Returns the authorize address and
+    /// the callback's answer.
+    func signInAtX(_ browser: Browser, _ member: Member, changing: ((inout URLComponents) -> Void)? = nil) async throws
+        -> (authorize: URLComponents, callback: TestingHTTPResponse)
+    {
+        try await browser.get("/workspaces/\(member.workspaceID)/channels")
+        let started = try await browser.post("/workspaces/\(member.workspaceID)/channels/sign-in/x", ["timezone": "Europe/Paris"])
+        let page = started.body.string
+        let href = try #require(page.firstMatch(of: /id="continue" href="([^"]+)"/)?.1, "\(started.status) \(page.prefix(2_000))")
+        var authorize = try #require(URLComponents(string: String(href).replacingOccurrences(of: "&amp;", with: "&")))
+        let sent = authorize
+        changing?(&authorize)
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        let client = HTTPClient(eventLoopGroup: HTTPClient.shared.eventLoopGroup, configuration: configuration)
+        let answer: HTTPClientResponse
+        do {
+            answer = try await client.execute(HTTPClientRequest(url: try #require(authorize.url).absoluteString), timeout: .seconds(10))
+            try await client.shutdown()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        let location = try #require(answer.headers.first(name: "Location"), "the fake sends the person back")
+        let back = try #require(URLComponents(string: location))
+        return (sent, try await browser.get("\(back.path)?\(back.percentEncodedQuery ?? "")"))
+    }
+}
