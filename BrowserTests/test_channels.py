@@ -5,8 +5,9 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from conftest import sign_up
+from conftest import running_trestle, sign_up
 from fake_mastodon import FakeMastodon
+from fake_x import CLIENT_ID as X_CLIENT_ID, CLIENT_SECRET as X_CLIENT_SECRET, FakeX
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 
@@ -84,5 +85,37 @@ def test_a_mastodon_account_connects_by_signing_in_on_its_instance(server, brows
         expect(page.locator("#channels")).to_contain_text("@bakery@shop.example")
         expect(page.locator("#channels")).to_contain_text("5000 characters a post")
         context.close()
+    finally:
+        fake.stop()
+
+
+def test_the_channels_page_offers_x_when_the_operator_set_it_up_and_the_sign_in_lists_the_channel(trestle_binary, browser):
+    fake = FakeX()
+    try:
+        settings = {"TRESTLE_X_CLIENT_ID": X_CLIENT_ID, "TRESTLE_X_CLIENT_SECRET": X_CLIENT_SECRET, "TRESTLE_X_BASE_URL": fake.url}
+        with running_trestle(trestle_binary, **settings) as configured:
+            context = browser.new_context(viewport={"width": 1100, "height": 900})
+            page = context.new_page()
+            sign_up(page, configured["base"], "gil@bakery.example", "pain de mie", "Gil's Bakery")
+            page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Channels").click()
+            card = page.locator("#connect-x")
+            expect(card).to_contain_text("Connect an X account")
+            expect(page.locator("#x-not-configured")).to_have_count(0)
+            card.get_by_role("button", name="Connect with X").click()
+            # On X's own page, the person allows Trestle, and comes back to Channels.
+            expect(page.get_by_role("heading")).to_contain_text("wants to access your X account")
+            page.get_by_role("link", name="Authorize app").click()
+            expect(page.locator("h1")).to_have_text("Channels")
+            expect(page.locator("#channels")).to_contain_text("@cornerbakery")
+            expect(page.locator("#channels")).to_contain_text("280 characters a post")
+            context.close()
+        with running_trestle(trestle_binary) as bare:
+            context = browser.new_context()
+            page = context.new_page()
+            sign_up(page, bare["base"], "hal@bakery.example", "pain de mie", "Hal's Bakery")
+            page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Channels").click()
+            expect(page.locator("#x-not-configured")).to_contain_text("Not configured by your operator")
+            expect(page.locator("#x-not-configured a")).to_have_attribute("href", "/readme#registering-an-app-with-x")
+            context.close()
     finally:
         fake.stop()

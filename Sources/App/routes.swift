@@ -144,6 +144,7 @@ func routes(_ app: Application) throws {
 
     // MARK: Web — session cookie + CSRF
     let web = app.grouped(app.sessions.middleware, SessionUserLoader(), CSRFProtection())
+    web.get("readme", use: ReadmePage.show)
     web.get("signup", use: SignInPages.signUpForm)
     web.post("signup", use: SignInPages.signUp)
     web.get("login", use: SignInPages.logInForm)

@@ -9,12 +9,12 @@ import TextRules
 struct Connectors: Sendable {
     private let byNetwork: [Network: any NetworkConnector]
 
-    init(http: NetworkHTTPClient, publicURL: URL?, blueskySessions: BlueskySessions) {
+    init(http: NetworkHTTPClient, publicURL: URL?, blueskySessions: BlueskySessions, xBaseURL: URL? = nil) {
         self.init([
             MastodonConnector(http: http),
             BlueskyConnector(http: http, sessions: blueskySessions),
             SiteConnector(publicURL: publicURL),
-            XConnector(http: http),
+            XConnector(http: http, provider: xBaseURL.map(XConnector.provider(at:)) ?? XConnector.provider),
         ])
     }
 

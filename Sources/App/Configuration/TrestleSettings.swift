@@ -55,6 +55,9 @@ public struct TrestleSettings: Sendable {
     /// `TRESTLE_<NETWORK>_CLIENT_ID` and `TRESTLE_<NETWORK>_CLIENT_SECRET`; a network without
     /// one is shown as not configured.
     public var oauthApps: [String: OAuthApp] = [:]
+    /// Where X's API and sign-in page are reached (`TRESTLE_X_BASE_URL`), when not at X itself:
+    /// a proxy, or a stand-in of X's API for trying Trestle out.
+    public var xBaseURL: URL?
 
     /// The networks whose apps the operator registers, as their settings name them.
     public static let oauthNetworks = ["X", "LINKEDIN", "FACEBOOK", "INSTAGRAM", "THREADS"]
@@ -133,6 +136,12 @@ public struct TrestleSettings: Sendable {
         settings.metricsToken = env["TRESTLE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         settings.smtp = try SMTPSettings.from(url: env["TRESTLE_SMTP_URL"], from: env["TRESTLE_SMTP_FROM"])
         settings.oauthApps = try oauthApps(env)
+        if let value = env["TRESTLE_X_BASE_URL"], !value.isEmpty {
+            guard let url = URL(string: value), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw SettingsError("TRESTLE_X_BASE_URL must be an http:// or https:// URL.")
+            }
+            settings.xBaseURL = url
+        }
         return settings
     }
 

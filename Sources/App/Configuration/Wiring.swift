@@ -41,11 +41,11 @@ final class Wiring: @unchecked Sendable {
     /// `TRESTLE_INBOX_POLL_SECONDS`: how often each channel's notifications are read.
     let inboxPollSeconds: Int
 
-    init(http: NetworkHTTPClient, sealer: CredentialSealer, publicURL: URL?, inboxPollSeconds: Int = 60) {
+    init(http: NetworkHTTPClient, sealer: CredentialSealer, publicURL: URL?, inboxPollSeconds: Int = 60, xBaseURL: URL? = nil) {
         self.http = http
         let blueskySessions = BlueskySessions()
         self.blueskySessions = blueskySessions
-        self._connectors = Connectors(http: http, publicURL: publicURL, blueskySessions: blueskySessions)
+        self._connectors = Connectors(http: http, publicURL: publicURL, blueskySessions: blueskySessions, xBaseURL: xBaseURL)
         self.inboxPollSeconds = inboxPollSeconds
         self.sealer = sealer
         self.publicURL = publicURL
@@ -114,7 +114,8 @@ extension Application {
     }
 
     func useWiring() {
-        let wiring = Wiring(http: networkHTTP, sealer: CredentialSealer(secretKey: settings.secretKey), publicURL: settings.publicURL, inboxPollSeconds: settings.inboxPollSeconds)
+        let wiring = Wiring(http: networkHTTP, sealer: CredentialSealer(secretKey: settings.secretKey), publicURL: settings.publicURL, inboxPollSeconds: settings.inboxPollSeconds,
+                            xBaseURL: settings.xBaseURL)
         wiring.smtp = settings.smtp
         wiring.oauthApps = settings.oauthApps
         storage[WiringKey.self] = wiring

@@ -62,15 +62,21 @@ public struct OAuthTokenClient: Sendable {
         let body = fields.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
         let response = try await http.send(.POST, provider.tokenURL, headers: headers, body: Data(body.utf8))
         guard (200..<300).contains(response.status) else { throw failure(response) }
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: response.body), !answer.access_token.isEmpty,
-              answer.access_token.utf8.count <= 8_192, (answer.refresh_token?.utf8.count ?? 0) <= 8_192 else {
+        guard let tokens = Self.tokens(from: response.body, now: now) else {
             throw NetworkError.unexpectedResponse("\(networkName) answered the sign-in with something that is not a token.")
         }
+        return tokens
+    }
+
+    /// A token answer (RFC 6749 §5.1), its numbers bounded; nil when it is not one.
+    static func tokens(from body: Data, now: Date) -> OAuthTokens? {
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: body), !answer.access_token.isEmpty,
+              answer.access_token.utf8.count <= 8_192, (answer.refresh_token?.utf8.count ?? 0) <= 8_192 else { return nil }
         let lifetime = answer.expires_in.flatMap { $0.isFinite && $0 > 0 && $0 <= OAuthTokens.longestLifetime ? $0 : nil }
         return OAuthTokens(
             accessToken: answer.access_token, refreshToken: answer.refresh_token.flatMap { $0.isEmpty ? nil : $0 },
             expiresAt: lifetime.map { now.addingTimeInterval($0) },
-            scopes: (answer.scope ?? "").split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init)
+            scopes: (answer.scope ?? "").split(whereSeparator: { $0 == " " || $0 == "," }).prefix(50).map(String.init)
         )
     }
 

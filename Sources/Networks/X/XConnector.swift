@@ -18,6 +18,15 @@ public struct XConnector: NetworkConnector {
         clientAuthentication: .basic, setupAnchor: "registering-an-app-with-x"
     )
 
+    /// X's paths on another host (`TRESTLE_X_BASE_URL`: a proxy, or a stand-in of X's API).
+    public static func provider(at base: URL) -> OAuthProvider {
+        var provider = provider
+        provider.authorizeURL = base.appendingPathComponent("i/oauth2/authorize")
+        provider.tokenURL = base.appendingPathComponent("2/oauth2/token")
+        provider.apiBase = base
+        return provider
+    }
+
     /// `provider` replaces X's addresses, for a test's loopback fake.
     public init(http: NetworkHTTPClient, provider: OAuthProvider = XConnector.provider) {
         self.http = http

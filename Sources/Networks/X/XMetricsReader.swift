@@ -18,20 +18,30 @@ public struct XMetricsReader: MetricsReader {
         for id in remoteIDs where !asked.contains(id) { reading.unreadable[id] = "“\(id.prefix(40))” is not an X post id." }
         guard !asked.isEmpty else { return reading }
         let page = try await XConnector.client(account, http: http).posts(asked)
-        for post in page.data ?? [] where asked.contains(post.id) {
+        return Self.reading(page, asked: asked, into: reading)
+    }
+
+    /// What a page of posts says of the ids asked: each in exactly one of counts, gone and
+    /// unreadable.
+    static func reading(_ page: XClient.Page, asked: [String], into reading: MetricsReading = MetricsReading()) -> MetricsReading {
+        var reading = reading
+        // Counts win over anything else said of a post; then its being gone; a post named twice
+        // is placed once.
+        for post in page.data ?? [] where asked.contains(post.id) && reading.counts[post.id] == nil {
             if let counts = post.counts {
                 reading.counts[post.id] = counts
-            } else {
+                reading.unreadable[post.id] = nil
+            } else if reading.unreadable[post.id] == nil {
                 reading.unreadable[post.id] = post.countsUnreadable ? "X sent counts that are not counts." : "X gave no counts for this post."
             }
         }
         for problem in page.errors ?? [] {
-            guard let id = problem.resource_id ?? problem.value, asked.contains(id), reading.counts[id] == nil else { continue }
+            guard let id = problem.resource_id ?? problem.value, asked.contains(id), reading.counts[id] == nil, !reading.gone.contains(id) else { continue }
             // Deleted, or from an account that is now private or suspended: nothing more to read.
             if problem.type?.hasSuffix("resource-not-found") == true || problem.type?.hasSuffix("not-authorized-for-resource") == true {
                 reading.gone.insert(id)
                 reading.unreadable[id] = nil
-            } else {
+            } else if reading.unreadable[id] == nil {
                 reading.unreadable[id] = String((problem.detail ?? "X could not read this post.").prefix(300))
             }
         }

@@ -67,10 +67,7 @@ struct FakeX: Sendable {
     var url: String { server.baseURL }
 
     /// X's addresses, pointed here.
-    var provider: OAuthProvider {
-        OAuthProvider(settingName: "X", authorizeURL: URL(string: "\(url)/i/oauth2/authorize")!, tokenURL: URL(string: "\(url)/2/oauth2/token")!,
-                      apiBase: URL(string: url)!, scopes: XConnector.provider.scopes, clientAuthentication: .basic, setupAnchor: "registering-an-app-with-x")
-    }
+    var provider: OAuthProvider { XConnector.provider(at: URL(string: url)!) }
 
     static func start() async throws -> FakeX {
         let controls = Controls()
