@@ -353,7 +353,7 @@ enum APISchemas {
         ]),
         ("ChannelConnect", nullWhereOptional([
             "type": "object", "required": ["network"], "additionalProperties": false,
-            "description": "Mastodon: `instanceURL` and `accessToken`. Bluesky: `identifier` (handle or email), `appPassword`, and `service` when not bsky.social. Site (Trestle's own public page and feeds, any member may add one): `name`, from which its address `/s/{slug}` is made once.",
+            "description": "Each network takes its own fields, and another network's field is refused (422) naming the fields it takes. Mastodon: `instanceURL` and `accessToken`. Bluesky: `identifier` (handle or email), `appPassword`, and `service` when not bsky.social. Site (Trestle's own public page and feeds, any member may add one): `name`, from which its address `/s/{slug}` is made once. X connects only by signing in on the Channels page (OAuth).",
             "properties": [
                 "network": ["type": "string", "enum": ["mastodon", "bluesky", "site"]],
                 "instanceURL": notBlank, "accessToken": notBlank, "service": string, "appPassword": notBlank,
@@ -364,9 +364,13 @@ enum APISchemas {
             // if/then rather than oneOf: the same rule, and far quicker for generators to satisfy.
             "allOf": [
                 ["if": ["properties": ["network": ["const": "mastodon"]]],
-                 "then": ["required": ["instanceURL", "accessToken"], "properties": ["instanceURL": notBlank, "accessToken": notBlank]]],
+                 "then": ["required": ["instanceURL", "accessToken"], "properties": [
+                     "instanceURL": notBlank, "accessToken": notBlank, "service": absent, "identifier": absent, "appPassword": absent,
+                 ]]],
                 ["if": ["properties": ["network": ["const": "bluesky"]]],
-                 "then": ["required": ["identifier", "appPassword"], "properties": ["identifier": handle, "appPassword": notBlank]]],
+                 "then": ["required": ["identifier", "appPassword"], "properties": [
+                     "identifier": handle, "appPassword": notBlank, "instanceURL": absent, "accessToken": absent,
+                 ]]],
                 ["if": ["properties": ["network": ["const": "site"]]],
                  "then": ["required": ["name"], "properties": [
                      "name": name, "instanceURL": absent, "accessToken": absent, "service": absent, "identifier": absent, "appPassword": absent,
