@@ -145,6 +145,7 @@ func routes(_ app: Application) throws {
     // MARK: Web — session cookie + CSRF
     let web = app.grouped(app.sessions.middleware, SessionUserLoader(), CSRFProtection())
     web.get("readme", use: ReadmePage.show)
+    app.get("media-links", ":media", ":expires", ":signature", use: MediaLinkPages.content)
     web.get("signup", use: SignInPages.signUpForm)
     web.post("signup", use: SignInPages.signUp)
     web.get("login", use: SignInPages.logInForm)

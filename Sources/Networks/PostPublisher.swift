@@ -9,8 +9,12 @@ public struct MediaToPublish: Sendable {
     public var isVideo: Bool
     public var width: Int?
     public var height: Int?
+    /// Where the network may fetch the file itself (Instagram, Threads): an address of
+    /// Trestle's, signed for this file and a while; nil when Trestle has no public address.
+    public var publicURL: URL?
 
-    public init(bytes: Data, mimeType: String, filename: String, altText: String, isVideo: Bool, width: Int?, height: Int?) {
+    public init(bytes: Data, mimeType: String, filename: String, altText: String, isVideo: Bool, width: Int?, height: Int?, publicURL: URL? = nil) {
+        self.publicURL = publicURL
         self.bytes = bytes
         self.mimeType = mimeType
         self.filename = filename

@@ -20,6 +20,9 @@ final class Wiring: @unchecked Sendable {
     let feedFetcher: FeedFetcher
     /// `TRESTLE_PUBLIC_URL`: where a WebSub hub can reach this installation.
     let publicURL: URL?
+    /// Signed addresses of single files for networks that fetch media themselves; nil without
+    /// a public address.
+    let mediaLinks: SignedMediaLinks?
     /// What `/metrics` shows; one registry per application.
     let metrics = TrestleMetrics()
     /// The calendar's recently read months, forgotten when this process changes what they show.
@@ -49,6 +52,7 @@ final class Wiring: @unchecked Sendable {
         self.inboxPollSeconds = inboxPollSeconds
         self.sealer = sealer
         self.publicURL = publicURL
+        self.mediaLinks = publicURL.map { SignedMediaLinks(secretKey: sealer.secretKey, publicURL: $0) }
         self.feedFetcher = FeedFetcher(http: http, userAgent: "Trestle feed bridge" + (publicURL.map { " (+\($0.absoluteString))" } ?? ""))
     }
 

@@ -7,8 +7,11 @@ import Networks
 /// a sealed value copied onto another row does not open.
 struct CredentialSealer: Sendable {
     private let key: SymmetricKey
+    /// The server's secret key, for the other keys derived from it.
+    let secretKey: SymmetricKey
 
     init(secretKey: SymmetricKey) {
+        self.secretKey = secretKey
         key = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: secretKey, info: Data("trestle channel credentials v1".utf8), outputByteCount: 32
         )

@@ -280,7 +280,8 @@ struct DeliveryService: Sendable {
         }) {
             media.append(MediaToPublish(
                 bytes: try await files.content(of: item), mimeType: item.format.mimeType, filename: item.filename, altText: item.altText,
-                isVideo: item.format.isVideo, width: item.width, height: item.height
+                isVideo: item.format.isVideo, width: item.width, height: item.height,
+                publicURL: try wiring.mediaLinks?.url(for: item.requireID(), now: wiring.clock.now())
             ))
         }
         return media
