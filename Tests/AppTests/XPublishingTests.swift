@@ -151,6 +151,13 @@ import VaporTesting
                 let metrics = try #require(try await app.deliveryMetrics(of: rye, ana))
                 #expect(metrics["likes"] as? Int == 7 && metrics["reposts"] as? Int == 1)
                 #expect(metrics["impressions"] == nil || metrics["impressions"] is NSNull, "not in the operator's tier: absent, never 0")
+                // The post's page says what X counted, and plainly what it did not.
+                let browser = Browser(app)
+                try await browser.logIn("ana@example.com", "correct horse 1")
+                let page = try await browser.get("/workspaces/\(ana.workspaceID)/posts/\(rye)").body.string
+                #expect(page.contains("7 likes · 1 repost · 0 replies · 0 quotes"), "\(page)")
+                #expect(page.contains("Not counted: views. X gives views only to API access levels that include them; the operator&#39;s does not.")
+                        || page.contains("Not counted: views. X gives views only to API access levels that include them; the operator's does not."))
                 let followers = try await (app.db as! any SQLDatabase).raw("SELECT followers FROM channel_followers").all()
                 #expect(try followers.map { try $0.decode(column: "followers", as: Int.self) } == [120])
             }

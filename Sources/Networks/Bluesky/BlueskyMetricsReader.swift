@@ -12,6 +12,7 @@ import Foundation
 /// replaced once before the refusal stands.
 public struct BlueskyMetricsReader: MetricsReader {
     public let mostPostsPerReading = BlueskyClient.mostPostsPerCall
+    public var notCounted: String? { "Bluesky counts no views." }
     private let http: NetworkHTTPClient
     private let sessions: BlueskySessions
 

@@ -7,6 +7,7 @@ public struct MastodonMetricsReader: MetricsReader {
     static let concurrentRequests = 4
 
     public let mostPostsPerReading = 20
+    public var notCounted: String? { "Mastodon counts no views, and quotes only from Mastodon 4.5 on." }
     private let http: NetworkHTTPClient
 
     public init(http: NetworkHTTPClient) {

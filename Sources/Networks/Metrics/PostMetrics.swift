@@ -59,9 +59,17 @@ public protocol MetricsReader: Sendable {
     /// The most ids one `metrics(of:as:)` takes; callers ask in batches of this size.
     var mostPostsPerReading: Int { get }
 
+    /// What the network does not count, in a sentence shown beside a post's counts where one
+    /// is missing ("Mastodon counts no views…"); nil when it counts everything.
+    var notCounted: String? { get }
+
     /// The counts of the account's posts with these remote ids.
     func metrics(of remoteIDs: [String], as account: PublishingAccount) async throws -> MetricsReading
 
     /// How many follow the account.
     func followers(as account: PublishingAccount) async throws -> FollowerCount
+}
+
+extension MetricsReader {
+    public var notCounted: String? { nil }
 }

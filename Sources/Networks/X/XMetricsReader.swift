@@ -11,6 +11,7 @@ public struct XMetricsReader: MetricsReader {
     }
 
     public var mostPostsPerReading: Int { 100 }
+    public var notCounted: String? { "X gives views only to API access levels that include them; the operator's does not." }
 
     public func metrics(of remoteIDs: [String], as account: PublishingAccount) async throws -> MetricsReading {
         var reading = MetricsReading()

@@ -81,6 +81,10 @@ enum PostPages {
         var channelTime: String
         var remoteURL: String?
         var error: String?
+        /// What the network counted, as last read ("17 likes · 4 reposts"); nil before the first reading.
+        var counts: String?
+        /// The counts the network did not give, and why, in its own terms.
+        var notCounted: String?
     }
 
     struct ShowContext: Encodable {
@@ -146,11 +150,14 @@ enum PostPages {
         let access = try req.requireWorkspace()
         let channels = Dictionary((post.$channels.value ?? []).compactMap { c in c.id.map { ($0, c.timezone) } }, uniquingKeysWith: { a, _ in a })
         let deliveries = (post.$deliveries.value ?? []).sorted { ($0.scheduledAt, $0.channelHandle) < ($1.scheduledAt, $1.channelHandle) }
+        let metrics = try await req.wiring.postMetrics(on: req.db).metrics(of: deliveries.compactMap(\.id))
         let lines = deliveries.map { delivery in
             let zone = delivery.$channel.id.flatMap { channels[$0] } ?? "UTC"
+            let read = delivery.id.flatMap { metrics[$0] }
             return DeliveryLine(
                 handle: delivery.channelHandle, state: delivery.state.rawValue, scheduledAt: delivery.scheduledAt, publishedAt: delivery.publishedAt,
-                channelTime: Self.local(delivery.publishedAt ?? delivery.scheduledAt, zone), remoteURL: delivery.remoteURL, error: delivery.error
+                channelTime: Self.local(delivery.publishedAt ?? delivery.scheduledAt, zone), remoteURL: delivery.remoteURL, error: delivery.error,
+                counts: read.map(CountsLine.counts), notCounted: read.flatMap { CountsLine.notCounted($0, by: req.wiring.metricsReaders.reader(for: delivery.network)) }
             )
         }
         let standing = try await ApprovalService(db: req.db, wiring: req.wiring).standing(of: post, in: access.workspace)
