@@ -43,6 +43,12 @@ public struct PartToPublish: Sendable {
     public var media: [MediaToPublish]
     /// An answer to a direct message: seen only by the people it names, never public.
     public var isDirect: Bool = false
+    /// What an earlier attempt at this part kept with `keep` (a media container made and not
+    /// yet published): the network resumes from it rather than starting again.
+    public var checkpoint: String?
+    /// Keeps a value for this part before the next step, committed before it returns, so the
+    /// next attempt — on this worker or another — gets it as `checkpoint`.
+    public var keep: @Sendable (String) async throws -> Void = { _ in }
 
     public init(text: String, index: Int, idempotencyKey: String, recordKey: String, createdAt: Date, maybeSentSince: Date?, media: [MediaToPublish] = []) {
         self.media = media

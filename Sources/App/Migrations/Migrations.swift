@@ -37,5 +37,6 @@ extension Application {
         migrations.add(M033_CreateActivities())
         migrations.add(M034_CreateComments())
         migrations.add(M035_AddCredentialRefreshLease())
+        migrations.add(M036_AddDeliveryCheckpoint())
     }
 }

@@ -54,6 +54,9 @@ final class Delivery: Model, @unchecked Sendable {
     /// The post on the network this one answers (an inbox item), as JSON `ReplyTarget`: its
     /// first part goes out as a reply there.
     @OptionalField(key: "reply_to") var replyToJSON: String?
+    /// What publishing the next part kept between its steps (`PartToPublish.checkpoint`): the
+    /// part's index, a space, and the network's own value.
+    @OptionalField(key: "checkpoint") var checkpoint: String?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

@@ -3,6 +3,7 @@ import Foundation
 import MediaFiles
 import Networks
 import SQLKit
+import Synchronization
 
 /// Deliveries: made and moved when a post is scheduled, and published by the worker exactly
 /// once (invariant 1), each ending published or failed with a reason (invariant 2).
@@ -241,7 +242,19 @@ struct DeliveryService: Sendable {
                 let replyTo = delivery.replyTo
                 let thread = parts.first.map { (root: replyTo?.root ?? $0, parent: parts[parts.count - 1]) } ?? replyTo.map { ($0.root, $0.parent) }
                 part.isDirect = replyTo?.isDirect ?? false
+                // What an earlier attempt at this part kept between its steps, and the way to keep it.
+                let kept = Checkpoint.parse(delivery.checkpoint)
+                part.checkpoint = kept?.part == index ? kept?.value : nil
+                let keptNow = Mutex(false)
+                part.keep = { [db] value in
+                    try await (db as! any SQLDatabase).raw("UPDATE deliveries SET checkpoint = \(bind: Checkpoint.format(part: index, value)) WHERE id = \(bind: id)").run()
+                    keptNow.withLock { $0 = true }
+                }
                 let (published, rotated) = try await publisher.publish(part, thread: thread, as: account)
+                if kept != nil || keptNow.withLock({ $0 }) {
+                    try await (db as! any SQLDatabase).raw("UPDATE deliveries SET checkpoint = NULL WHERE id = \(bind: id)").run()
+                    delivery.checkpoint = nil
+                }
                 if let rotated {
                     account.credentials = rotated
                     channel.sealedCredentials = try wiring.sealer.seal(rotated, for: channelID)
@@ -338,5 +351,15 @@ struct DeliveryService: Sendable {
                                                      "\(ActivityLog.excerpt(of: post)) on \(delivery.channelHandle): \(reason)")
         }
         if state == .failed { try await wiring.webhooks(on: db).emit(.deliveryFailed, for: delivery) }
+    }
+}
+
+/// A delivery's checkpoint as stored: the part's index, a space, the network's value.
+enum Checkpoint {
+    static func format(part: Int, _ value: String) -> String { "\(part) \(value.prefix(2_000))" }
+
+    static func parse(_ stored: String?) -> (part: Int, value: String)? {
+        guard let stored, let space = stored.firstIndex(of: " "), let part = Int(stored[..<space]) else { return nil }
+        return (part, String(stored[stored.index(after: space)...]))
     }
 }
