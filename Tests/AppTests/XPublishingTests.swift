@@ -138,6 +138,14 @@ import VaporTesting
                 #expect(reply["text"] as? String == "@cornerbakery one for Saturday & one for Sunday please", "X's escapes undone")
                 #expect((reply["inReplyTo"] as? [String: Any])?["post"] as? String == rye)
                 #expect((reply["author"] as? [String: Any])?["handle"] as? String == "@miamiller")
+                // Answered from the inbox: a reply to the mention on X.
+                let question = try #require(items.first { $0["kind"] as? String == "mention" }?["id"] as? String)
+                let answer = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/inbox/\(question)/reply", as: ana, json: #"{"text": "@miamiller yes, within 5 km"}"#)
+                #expect(answer.status == .created || answer.status == .ok, "\(answer.text)")
+                try await app.publishDueDeliveries()
+                let asked = try #require(fake.controls.posts.withLock { $0.first { $0.text == "@cornerbakery do you deliver?" }?.id })
+                #expect(fake.controls.posts.withLock { $0.last?.inReplyTo } == asked && fake.controls.posts.withLock { $0.last?.text } == "@miamiller yes, within 5 km")
+
                 _ = fake.mention("@cornerbakery and on Monday?")
                 clock.advance(by: 120)
                 try await app.pollDueInboxes()
