@@ -118,6 +118,14 @@ import VaporTesting
                     try await tokens.refreshed("x-refresh-1")
                 }
 
+                // The daily check renews an ended token before asking X, rather than calling the
+                // account lost.
+                fake.controls.accessTokens.withLock { $0.removeAll() }
+                clock.advance(by: 7_000)
+                let checked = try await channels.check(try #require(try await App.Channel.find(channel.id, on: app.db)))
+                #expect(checked.status == .active, "\(checked.problem ?? "")")
+                #expect(fake.controls.grants.withLock { $0.last } == "refresh_token")
+
                 // Revoked at X: the channel asks to be connected again, with X's words.
                 fake.controls.refreshTokens.withLock { $0.removeAll() }
                 clock.advance(by: 7_000)

@@ -124,12 +124,13 @@ struct ChannelService: Sendable {
             try await channel.save(on: db)
             return channel
         }
-        let credentials = try self.credentials(of: channel)
         do {
-            guard let verifier = verifier(for: channel.network), let server = URL(string: channel.serverURL) else {
+            guard let verifier = verifier(for: channel.network) else {
                 throw NetworkError.configuration("No way to check \(channel.network.displayName) accounts yet.")
             }
-            try apply(try await verifier.account(on: server, with: credentials), to: channel, checkedAt: now)
+            // Credentials about to end are renewed first, as for any other call.
+            let account = try await self.account(of: channel)
+            try apply(try await verifier.account(on: account.server, with: account.credentials), to: channel, checkedAt: now)
         } catch let error as NetworkError {
             guard case let .unauthorized(reason) = error else {
                 throw ServiceError.network(error, field: "channel", networkName: channel.network.displayName)
