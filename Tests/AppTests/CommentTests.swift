@@ -170,3 +170,20 @@ import Vapor
         }
     }
 }
+
+extension CommentTests {
+    /// The API documents lengths as JSON Schema counts them, in code points: a comment of 3,000
+    /// letters each with a combining accent is 6,000 long, over the 5,000 allowed.
+    @Test func aCommentIsAsLongAsItsCodePoints() async throws {
+        try await withTrestle(.sqlite) { app in
+            let ana = try await app.makeMember("ana@example.com")
+            let draft = try await app.createPost(ana, #"{"text": "Lebkuchen are back"}"#)
+            let path = "/api/v1/workspaces/\(ana.workspaceID)/posts/\(try #require(draft["id"] as? String))/comments"
+            let long = String(repeating: "e\u{301}", count: 3_000)
+            let refused = try await app.api(.POST, path, as: ana, json: #"{"text": "\#(long)"}"#)
+            #expect(refused.status == .unprocessableEntity)
+            let accepted = try await app.api(.POST, path, as: ana, json: #"{"text": "\#(String(repeating: "e\u{301}", count: 2_500))"}"#)
+            #expect(accepted.status == .created)
+        }
+    }
+}

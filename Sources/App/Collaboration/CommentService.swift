@@ -115,7 +115,7 @@ struct CommentService: Sendable {
 
     private static func checked(_ raw: String, message: String) throws -> String {
         let text = raw.withUnixLineBreaks.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty, text.count <= longestText else {
+        guard !text.isEmpty, text.unicodeScalars.count <= longestText else {
             throw ServiceError.invalid(["text": "Write a comment of at most \(longestText) characters."], message: message)
         }
         return text

@@ -132,7 +132,7 @@ struct IdeaBoard: Sendable {
 
     private static func columnName(_ raw: String, among others: [IdeaColumn], message: String) throws -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= longestColumnName, !name.contains(where: \.isNewline) else {
+        guard !name.isEmpty, name.unicodeScalars.count <= longestColumnName, !name.contains(where: \.isNewline) else {
             throw ServiceError.invalid(["name": "Name the column in one line of at most \(longestColumnName) characters."], message: message)
         }
         guard !others.contains(where: { $0.nameKey == IdeaColumn.key(name) }) else {
@@ -263,11 +263,11 @@ struct IdeaBoard: Sendable {
     private func apply(_ input: Input, to idea: Idea, columns: [IdeaColumn], in workspace: Workspace, message: String) async throws {
         var problems: [String: String] = [:]
         let title = (input.title ?? idea.title).trimmingCharacters(in: .whitespacesAndNewlines)
-        if title.isEmpty || title.count > Self.longestTitle || title.contains(where: \.isNewline) {
+        if title.isEmpty || title.unicodeScalars.count > Self.longestTitle || title.contains(where: \.isNewline) {
             problems["title"] = "Say the idea in one line of at most \(Self.longestTitle) characters."
         }
         let note = (input.note ?? idea.note).withUnixLineBreaks.trimmingCharacters(in: .whitespacesAndNewlines)
-        if note.count > Self.longestNote {
+        if note.unicodeScalars.count > Self.longestNote {
             problems["note"] = "Keep the note under \(Self.longestNote) characters."
         }
         var link = idea.link
