@@ -61,7 +61,13 @@ struct ConnectCard: Encodable {
         var errors: FieldErrors
     }
 
+    /// The cards a person can use first; those waiting for the operator after them.
     static func cards(_ connectors: Connectors, apps: [String: OAuthApp], workspace: String, csrf: String, failed: Failure?) -> [ConnectCard] {
+        let cards = allCards(connectors, apps: apps, workspace: workspace, csrf: csrf, failed: failed)
+        return cards.filter { $0.notConfigured == nil } + cards.filter { $0.notConfigured != nil }
+    }
+
+    private static func allCards(_ connectors: Connectors, apps: [String: OAuthApp], workspace: String, csrf: String, failed: Failure?) -> [ConnectCard] {
         connectors.all.map { connector in
             let network = connector.network.rawValue
             let connecting = connector.connecting
