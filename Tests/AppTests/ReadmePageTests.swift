@@ -32,6 +32,13 @@ import VaporTesting
             ```
             <tag> & code
             ```
+
+            1. First
+            2. Second
+
+                SETTING=<value>
+
+            3. Third
             """)
         #expect(html.contains(#"<h2 id="links--sales">Links &amp; sales</h2>"#))
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !html.contains("<script>"))
@@ -41,5 +48,6 @@ import VaporTesting
         #expect(html.contains("<ul><li>one going on</li><li>two</li></ul>"))
         #expect(html.contains("<thead><tr><th>variable</th><th>meaning</th></tr></thead><tbody><tr><td><code>A</code></td><td>&lt;i&gt;x&lt;/i&gt;</td></tr></tbody>"))
         #expect(html.contains("<pre><code>&lt;tag&gt; &amp; code</code></pre>"))
+        #expect(html.contains("<ol><li>First</li><li>Second</li></ol>\n<pre><code>SETTING=&lt;value&gt;</code></pre>\n<ol start=\"3\"><li>Third</li></ol>"), "\(html)")
     }
 }

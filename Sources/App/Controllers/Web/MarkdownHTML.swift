@@ -8,7 +8,9 @@ enum MarkdownHTML {
     static func html(_ markdown: String) -> String {
         var output = ""
         var paragraph: [String] = []
-        var list: (ordered: Bool, items: [String])?
+        var list: (ordered: Bool, start: Int, items: [String])?
+        var indented: [String] = []
+        var blankBefore = true
         var table: [[String]] = []
         var code: [String]?
 
@@ -19,9 +21,16 @@ enum MarkdownHTML {
         func flushList() {
             if let current = list {
                 let tag = current.ordered ? "ol" : "ul"
-                output += "<\(tag)>" + current.items.map { "<li>\(inline($0))</li>" }.joined() + "</\(tag)>\n"
+                let start = current.ordered && current.start != 1 ? " start=\"\(current.start)\"" : ""
+                output += "<\(tag)\(start)>" + current.items.map { "<li>\(inline($0))</li>" }.joined() + "</\(tag)>\n"
             }
             list = nil
+        }
+        func flushIndented() {
+            if !indented.isEmpty {
+                output += "<pre><code>\(HTMLText.escape(indented.joined(separator: "\n")))</code></pre>\n"
+            }
+            indented = []
         }
         func flushTable() {
             guard let header = table.first else { return }
@@ -30,7 +39,7 @@ enum MarkdownHTML {
             output += "</tbody></table>\n"
             table = []
         }
-        func flushAll() { flushParagraph(); flushList(); flushTable() }
+        func flushAll() { flushParagraph(); flushList(); flushTable(); flushIndented() }
 
         for rawLine in markdown.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
             let line = String(rawLine)
@@ -45,7 +54,16 @@ enum MarkdownHTML {
                 continue
             }
             if trimmed.hasPrefix("```") { flushAll(); code = []; continue }
-            if trimmed.isEmpty { flushAll(); continue }
+            // A block indented by four spaces after a blank line (or going on one) is code.
+            if line.hasPrefix("    "), blankBefore || !indented.isEmpty {
+                flushParagraph(); flushList(); flushTable()
+                indented.append(trimmed)
+                blankBefore = false
+                continue
+            }
+            if trimmed.isEmpty { flushAll(); blankBefore = true; continue }
+            blankBefore = false
+            flushIndented()
             if let level = headingLevel(trimmed) {
                 flushAll()
                 let text = trimmed.dropFirst(level).trimmingCharacters(in: .whitespaces)
@@ -62,7 +80,7 @@ enum MarkdownHTML {
             }
             if let item = listItem(trimmed) {
                 flushParagraph(); flushTable()
-                if list?.ordered != item.ordered { flushList(); list = (item.ordered, []) }
+                if list?.ordered != item.ordered { flushList(); list = (item.ordered, item.number, []) }
                 list!.items.append(item.text)
                 continue
             }
@@ -101,11 +119,11 @@ enum MarkdownHTML {
         return hashes
     }
 
-    private static func listItem(_ line: String) -> (ordered: Bool, text: String)? {
-        if line.hasPrefix("- ") || line.hasPrefix("* ") { return (false, String(line.dropFirst(2))) }
+    private static func listItem(_ line: String) -> (ordered: Bool, number: Int, text: String)? {
+        if line.hasPrefix("- ") || line.hasPrefix("* ") { return (false, 1, String(line.dropFirst(2))) }
         let digits = line.prefix { $0.isASCII && $0.isNumber }
         if !digits.isEmpty, digits.count <= 3, line.dropFirst(digits.count).hasPrefix(". ") {
-            return (true, String(line.dropFirst(digits.count + 2)))
+            return (true, Int(digits) ?? 1, String(line.dropFirst(digits.count + 2)))
         }
         return nil
     }
