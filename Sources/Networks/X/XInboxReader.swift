@@ -21,17 +21,17 @@ public struct XInboxReader: InboxReader {
         var messages: [InboxMessage] = []
         var newest: String?
         var pageToken: String?
-        var hasMore = false
+        // X pages from the newest back, so the cursor moves to the newest read even when more
+        // remain: a burst beyond `mostPages` pages keeps its newest, and the next poll reads
+        // what comes after, rather than the same pages for ever.
         for index in 0..<(cursor == nil ? 1 : Self.mostPages) {
             let page = try await client.mentions(of: account.accountID, since: cursor, count: cursor == nil ? Self.firstPage : Self.pageSize, pageToken: pageToken)
             if index == 0 { newest = page.meta?.newest_id }
             messages += Self.messages(page, account: account)
             pageToken = page.meta?.next_token.flatMap { $0.isEmpty || $0.count > 200 ? nil : $0 }
             guard pageToken != nil, cursor != nil else { break }
-            hasMore = index == Self.mostPages - 1
         }
-        // Left where it was when more remain: the next poll reads from the same place.
-        let next = hasMore ? cursor : (newest.flatMap { try? XClient.checkedID($0) } ?? cursor)
+        let next = newest.flatMap { try? XClient.checkedID($0) } ?? cursor
         return InboxReading(messages: messages.sorted { $0.createdAt < $1.createdAt }, counts: [], cursor: next, hasMore: false)
     }
 
