@@ -58,7 +58,9 @@ import TextRules
                     end += 1
                 }
                 let href = String(decoding: bytes[(index + linkOpen.count)..<end], as: UTF8.self)
-                guard end < bytes.count, href.hasPrefix("https://") || href.hasPrefix("http://") else { return false }
+                // A scheme is the same in any case (RFC 3986 §3.1): `hTtps://` is a web address.
+                let scheme = href.prefix(8).lowercased()
+                guard end < bytes.count, scheme.hasPrefix("https://") || scheme.hasPrefix("http://") else { return false }
                 index = end + linkClose.count
             } else if [UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\"")].contains(bytes[index]) {
                 return false

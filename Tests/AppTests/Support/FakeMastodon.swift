@@ -300,7 +300,8 @@ struct FakeMastodon: Sendable {
 func json(_ object: Any, status: HTTPStatus = .ok, headers: HTTPHeaders = [:]) throws -> Response {
     var headers = headers
     headers.replaceOrAdd(name: .contentType, value: "application/json; charset=utf-8")
-    return Response(status: status, headers: headers, body: .init(data: try JSONSerialization.data(withJSONObject: object)))
+    // Keys sorted: an answer is the same bytes in every run, so fuzzers seeded from the fakes repeat.
+    return Response(status: status, headers: headers, body: .init(data: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])))
 }
 
 extension FakeMastodon {
