@@ -12,45 +12,13 @@ import VaporTesting
 /// the API, and publishes, with no other change. Mastodon's and Bluesky's connectors upload,
 /// delete and refresh against their loopback fakes.
 @Suite struct ConnectorTests {
-    /// A network as a test writes it: one field to type, every published part kept.
-    final class ScriptedConnector: NetworkConnector {
-        let published = Mutex<[String]>([])
-        var network: Network { .threads }
-
-        var connecting: Connecting {
-            Connecting(title: "Connect a Threads account", summary: "Paste the token.",
-                       fields: [ConnectionField(name: "token", label: "Threads token", isSecret: true)],
-                       fieldsButton: "Connect Threads", serverField: "token", secretField: "token")
-        }
-
-        func prepare(_ typed: [String: String]) throws -> (server: URL, credentials: NetworkCredentials) {
-            guard let token = typed["token"], !token.isEmpty else { throw ConnectionProblems(["token": "Paste the token Threads gave you."]) }
-            return (URL(string: "https://graph.threads.example")!, NetworkCredentials(accessToken: token))
-        }
-
-        func account(on server: URL, with credentials: NetworkCredentials) async throws -> NetworkAccount {
-            guard credentials.accessToken == "threads-token" else { throw NetworkError.unauthorized("Threads refused the token.") }
-            return NetworkAccount(remoteID: "1789", handle: "@cornerbakery", displayName: "Corner Bakery", credentials: credentials)
-        }
-
-        func refresh(_ account: PublishingAccount, app: OAuthApp?, now: Date) async throws -> NetworkCredentials? { nil }
-        func upload(_ media: MediaToPublish, as account: PublishingAccount) async throws -> UploadedMedia { UploadedMedia(id: media.filename) }
-
-        func publish(_ part: PartToPublish, thread: (root: PublishedPart, parent: PublishedPart)?, as account: PublishingAccount) async throws
-            -> (part: PublishedPart, credentials: NetworkCredentials?)
-        {
-            let count = published.withLock { $0.append(part.text); return $0.count }
-            return (PublishedPart(remoteID: "thread-\(count)", url: "https://threads.example/@cornerbakery/post/\(count)"), nil)
-        }
-
-        func delete(_ post: PublishedPart, as account: PublishingAccount) async throws {}
-        var inbox: (any InboxReader)? { nil }
-        var metrics: (any MetricsReader)? { nil }
-    }
-
     @Test func aNetworkAddedToTheRegistryIsOfferedConnectedAndPublishedTo() async throws {
         try await withTrestle(.sqlite) { app in
-            let threads = ScriptedConnector()
+            let published = Mutex<[String]>([])
+            let threads = ScriptedConnector(.threads, acceptedToken: "threads-token") { part in
+                let count = published.withLock { $0.append(part.text); return $0.count }
+                return PublishedPart(remoteID: "thread-\(count)", url: "https://threads.example/@cornerbakery/post/\(count)")
+            }
             app.wiring.connectors = app.wiring.connectors.adding(threads)
             let ana = try await app.makeMember("ana@example.com")
             let browser = Browser(app)
@@ -79,7 +47,7 @@ import VaporTesting
 
             _ = try await app.createPost(ana, #"{"text": "Croissants at 7.", "channels": ["\#(channel["id"] as? String ?? "")"], "schedule": {"now": true}}"#)
             #expect(try await app.publishDueDeliveries() == 1)
-            #expect(threads.published.withLock { $0 } == ["Croissants at 7."])
+            #expect(published.withLock { $0 } == ["Croissants at 7."])
         }
     }
 

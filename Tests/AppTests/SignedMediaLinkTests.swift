@@ -10,39 +10,16 @@ import VaporTesting
 /// The addresses a network fetches a post's file at (Instagram and Threads take media only so):
 /// under the public address, for one file, until a time; anything else is a 404.
 @Suite struct SignedMediaLinkTests {
-    /// A network that keeps the addresses of the media it was given, as Instagram fetches them.
-    final class FetchingConnector: NetworkConnector {
-        let addresses = Mutex<[URL]>([])
-        var network: Network { .instagram }
-        var connecting: Connecting {
-            Connecting(title: "Connect an Instagram account", summary: "Paste the token.",
-                       fields: [ConnectionField(name: "token", label: "Token", isSecret: true)], serverField: "token", secretField: "token")
-        }
-        func prepare(_ typed: [String: String]) throws -> (server: URL, credentials: NetworkCredentials) {
-            (URL(string: "https://graph.instagram.example")!, NetworkCredentials(accessToken: typed["token"]))
-        }
-        func account(on server: URL, with credentials: NetworkCredentials) async throws -> NetworkAccount {
-            NetworkAccount(remoteID: "178", handle: "@cornerbakery", displayName: "Corner Bakery", credentials: credentials)
-        }
-        func refresh(_ account: PublishingAccount, app: OAuthApp?, now: Date) async throws -> NetworkCredentials? { nil }
-        func upload(_ media: MediaToPublish, as account: PublishingAccount) async throws -> UploadedMedia { UploadedMedia(id: media.filename) }
-        func publish(_ part: PartToPublish, thread: (root: PublishedPart, parent: PublishedPart)?, as account: PublishingAccount) async throws
-            -> (part: PublishedPart, credentials: NetworkCredentials?)
-        {
-            addresses.withLock { $0 += part.media.compactMap(\.publicURL) }
-            return (PublishedPart(remoteID: "1", url: nil), nil)
-        }
-        func delete(_ post: PublishedPart, as account: PublishingAccount) async throws {}
-        var inbox: (any InboxReader)? { nil }
-        var metrics: (any MetricsReader)? { nil }
-    }
-
     @Test func aPostsFileIsServedAtItsSignedAddressForAWhileAndNothingElseIs() async throws {
         try await withTrestle(.sqlite, publicURL: URL(string: "https://social.bakery.example")!) { app in
             let clock = ManualClock(Date())
             app.wiring.clock = clock
-            let instagram = FetchingConnector()
-            app.wiring.connectors = app.wiring.connectors.adding(instagram)
+            // Instagram as a test writes it: it keeps the addresses of the media it was given.
+            let addresses = Mutex<[URL]>([])
+            app.wiring.connectors = app.wiring.connectors.adding(ScriptedConnector(.instagram) { part in
+                addresses.withLock { $0 += part.media.compactMap(\.publicURL) }
+                return PublishedPart(remoteID: "1", url: nil)
+            })
             let ana = try await app.makeMember("ana@example.com")
             let connected = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/channels", as: ana, json: #"{"network": "instagram", "token": "t"}"#)
             let channel = try #require(try connected.json()["id"] as? String)
@@ -52,7 +29,7 @@ import VaporTesting
             _ = try await app.createPost(ana, #"{"text": "Loaf", "media": ["\#(image)"], "channels": ["\#(channel)"], "schedule": {"now": true}}"#)
             #expect(try await app.publishDueDeliveries() == 1)
 
-            let address = try #require(instagram.addresses.withLock { $0.first })
+            let address = try #require(addresses.withLock { $0.first })
             #expect(address.absoluteString.hasPrefix("https://social.bakery.example/media-links/\(image.lowercased())/"))
             let path = address.path
             let served = try await app.testing().sendRequest(.GET, path)
