@@ -27,7 +27,11 @@ final class Wiring: @unchecked Sendable {
     let metrics = TrestleMetrics()
     /// The calendar's recently read months, forgotten when this process changes what they show.
     let calendar = CalendarCache()
+    /// A test's own inbox readers, in place of the connectors'.
     private var _inboxReaders: InboxReaders?
+    /// The connectors' inbox and counts readers, made once each time the connectors are set.
+    private var _connectorInboxReaders: InboxReaders
+    private var _metricsReaders: MetricsReaders
     /// Bluesky sessions, shared by publishing and the inbox so neither logs in for the other.
     let blueskySessions: BlueskySessions
     /// Tells open inbox pages in this process that something changed.
@@ -48,7 +52,10 @@ final class Wiring: @unchecked Sendable {
         self.http = http
         let blueskySessions = BlueskySessions()
         self.blueskySessions = blueskySessions
-        self._connectors = Connectors(http: http, publicURL: publicURL, blueskySessions: blueskySessions, xBaseURL: xBaseURL)
+        let connectors = Connectors(http: http, publicURL: publicURL, blueskySessions: blueskySessions, xBaseURL: xBaseURL)
+        self._connectors = connectors
+        self._connectorInboxReaders = InboxReaders(connectors)
+        self._metricsReaders = MetricsReaders(connectors)
         self.inboxPollSeconds = inboxPollSeconds
         self.sealer = sealer
         self.publicURL = publicURL
@@ -72,7 +79,13 @@ final class Wiring: @unchecked Sendable {
     /// network of its own here.
     var connectors: Connectors {
         get { lock.withLock { _connectors } }
-        set { lock.withLock { _connectors = newValue } }
+        set {
+            lock.withLock {
+                _connectors = newValue
+                _connectorInboxReaders = InboxReaders(newValue)
+                _metricsReaders = MetricsReaders(newValue)
+            }
+        }
     }
 
     /// The operator's OAuth apps, by network setting name (`X`, `LINKEDIN`…); a test sets its own.
@@ -84,12 +97,12 @@ final class Wiring: @unchecked Sendable {
     /// Which network's inbox is read how: the connectors' readers, unless a test put a reader
     /// of its own here.
     var inboxReaders: InboxReaders {
-        get { lock.withLock { _inboxReaders ?? InboxReaders(_connectors) } }
+        get { lock.withLock { _inboxReaders ?? _connectorInboxReaders } }
         set { lock.withLock { _inboxReaders = newValue } }
     }
 
     /// Which network's own counts (likes, reposts, followers…) are read how.
-    var metricsReaders: MetricsReaders { MetricsReaders(connectors) }
+    var metricsReaders: MetricsReaders { lock.withLock { _metricsReaders } }
 
     func jobs(on db: any Database) -> JobQueue { JobQueue(db: db as! any SQLDatabase, clock: clock, metrics: metrics) }
     func channels(on db: any Database) -> ChannelService { ChannelService(db: db, wiring: self) }

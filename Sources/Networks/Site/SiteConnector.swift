@@ -32,9 +32,9 @@ public struct SiteConnector: NetworkConnector {
 
     public func refresh(_ account: PublishingAccount, app: OAuthApp?, now: Date) async throws -> NetworkCredentials? { nil }
 
-    /// The page serves the stored file itself: the upload is the one Trestle already has.
+    /// The page serves the stored file itself: there is nowhere to upload it to.
     public func upload(_ media: MediaToPublish, as account: PublishingAccount) async throws -> UploadedMedia {
-        UploadedMedia(id: media.filename)
+        throw NetworkError.configuration("A Site serves its files from Trestle itself; nothing is uploaded.")
     }
 
     public func publish(_ part: PartToPublish, thread: (root: PublishedPart, parent: PublishedPart)?, as account: PublishingAccount) async throws
