@@ -232,7 +232,7 @@ import VaporTesting
             let x = try await app.api(.POST, path, as: ana, json: #"{"network": "x"}"#)
             #expect(try x.apiError().fields["network"]?.contains("connect by signing in to X: use Connect on the Channels page") == true)
             let linkedin = try await app.api(.POST, path, as: ana, json: #"{"network": "linkedin"}"#)
-            #expect(try linkedin.apiError().fields["network"]?.contains("(OAuth), which Trestle does not offer yet") == true)
+            #expect(try linkedin.apiError().fields["network"] == "Trestle does not connect LinkedIn accounts yet.")
             let unknown = try await app.api(.POST, path, as: ana, json: #"{"network": "myspace"}"#)
             #expect(try unknown.apiError().fields["network"]?.contains("Unknown network") == true)
             let zone = try await app.api(.POST, path, as: ana, json: #"{"network": "mastodon", "instanceURL": "a.example", "accessToken": "t", "timezone": "Mars/Olympus"}"#)

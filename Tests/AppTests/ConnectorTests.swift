@@ -15,34 +15,33 @@ import VaporTesting
     @Test func aNetworkAddedToTheRegistryIsOfferedConnectedAndPublishedTo() async throws {
         try await withTrestle(.sqlite) { app in
             let published = Mutex<[String]>([])
-            let threads = ScriptedConnector(.threads, acceptedToken: "threads-token") { part in
+            let linkedIn = ScriptedConnector(.linkedin, acceptedToken: "linkedin-token") { part in
                 let count = published.withLock { $0.append(part.text); return $0.count }
-                return PublishedPart(remoteID: "thread-\(count)", url: "https://threads.example/@cornerbakery/post/\(count)")
+                return PublishedPart(remoteID: "urn:li:share:\(count)", url: "https://www.linkedin.example/feed/update/urn:li:share:\(count)")
             }
-            app.wiring.connectors = app.wiring.connectors.adding(threads)
+            app.wiring.connectors = app.wiring.connectors.adding(linkedIn)
             let ana = try await app.makeMember("ana@example.com")
             let browser = Browser(app)
             try await browser.logIn("ana@example.com", "correct horse 1")
             let page = try await browser.get("/workspaces/\(ana.workspaceID)/channels").body.string
-            #expect(page.contains("Connect a Threads account"))
-            #expect(page.contains(#"id="threads-token" name="token" type="password""#))
-            #expect(!page.contains("Instagram and Threads"), "no longer among the networks not offered")
-            #expect(page.contains("Instagram"))
+            #expect(page.contains("Connect a LinkedIn account"))
+            #expect(page.contains(#"id="linkedin-token" name="token" type="password""#))
+            #expect(page.contains("<h2>Facebook and Instagram</h2>"), "no longer among the networks not offered")
 
             // The API takes the connector's own field, and says its own words when it is missing.
             let path = "/api/v1/workspaces/\(ana.workspaceID)/channels"
-            let missing = try await app.api(.POST, path, as: ana, json: #"{"network": "threads", "token": ""}"#)
+            let missing = try await app.api(.POST, path, as: ana, json: #"{"network": "linkedin", "token": ""}"#)
             #expect(missing.status == .unprocessableEntity)
-            #expect(try missing.apiError().fields["token"] == "Paste the token Threads gave you.")
-            let refused = try await app.api(.POST, path, as: ana, json: #"{"network": "threads", "token": "old"}"#)
-            #expect(try refused.apiError().fields["token"]?.contains("Threads refused the token.") == true)
+            #expect(try missing.apiError().fields["token"] == "Paste the token LinkedIn gave you.")
+            let refused = try await app.api(.POST, path, as: ana, json: #"{"network": "linkedin", "token": "old"}"#)
+            #expect(try refused.apiError().fields["token"]?.contains("LinkedIn refused the token.") == true)
 
             // The page's form connects it.
-            let connected = try await browser.post("/workspaces/\(ana.workspaceID)/channels", ["network": "threads", "token": "threads-token", "timezone": "Europe/Paris"])
+            let connected = try await browser.post("/workspaces/\(ana.workspaceID)/channels", ["network": "linkedin", "token": "linkedin-token", "timezone": "Europe/Paris"])
             #expect(connected.status == .seeOther)
             let channels = try await app.api(.GET, path, as: ana).jsonArray()
             let channel = try #require(channels.first)
-            #expect(channel["network"] as? String == "threads")
+            #expect(channel["network"] as? String == "linkedin")
             #expect(channel["handle"] as? String == "@cornerbakery")
 
             _ = try await app.createPost(ana, #"{"text": "Croissants at 7.", "channels": ["\#(channel["id"] as? String ?? "")"], "schedule": {"now": true}}"#)

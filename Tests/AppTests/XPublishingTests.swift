@@ -137,7 +137,7 @@ import VaporTesting
                 let reply = try #require(items.first { $0["kind"] as? String == "reply" })
                 #expect(reply["text"] as? String == "@cornerbakery one for Saturday & one for Sunday please", "X's escapes undone")
                 #expect((reply["inReplyTo"] as? [String: Any])?["post"] as? String == rye)
-                #expect((reply["author"] as? [String: Any])?["handle"] as? String == "@miamiller")
+                #expect((reply["author"] as? [String: Any])?["handle"] as? String == "miamiller", "the page puts the @ before it")
                 // Answered from the inbox: a reply to the mention on X.
                 let question = try #require(items.first { $0["kind"] as? String == "mention" }?["id"] as? String)
                 let answer = try await app.api(.POST, "/api/v1/workspaces/\(ana.workspaceID)/inbox/\(question)/reply", as: ana, json: #"{"text": "@miamiller yes, within 5 km"}"#)

@@ -9,12 +9,15 @@ import TextRules
 struct Connectors: Sendable {
     private let byNetwork: [Network: any NetworkConnector]
 
-    init(http: NetworkHTTPClient, publicURL: URL?, blueskySessions: BlueskySessions, xBaseURL: URL? = nil) {
+    /// `baseURLs`: where an OAuth network is reached instead of at itself, by its setting's
+    /// name (`TRESTLE_<NETWORK>_BASE_URL`).
+    init(http: NetworkHTTPClient, publicURL: URL?, blueskySessions: BlueskySessions, baseURLs: [String: URL] = [:]) {
         self.init([
             MastodonConnector(http: http),
             BlueskyConnector(http: http, sessions: blueskySessions),
             SiteConnector(publicURL: publicURL),
-            XConnector(http: http, provider: xBaseURL.map(XConnector.provider(at:)) ?? XConnector.provider),
+            XConnector(http: http, provider: baseURLs["X"].map(XConnector.provider(at:)) ?? XConnector.provider),
+            ThreadsConnector(http: http, provider: baseURLs["THREADS"].map(ThreadsConnector.provider(at:)) ?? ThreadsConnector.provider),
         ])
     }
 

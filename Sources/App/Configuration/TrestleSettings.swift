@@ -55,9 +55,10 @@ public struct TrestleSettings: Sendable {
     /// `TRESTLE_<NETWORK>_CLIENT_ID` and `TRESTLE_<NETWORK>_CLIENT_SECRET`; a network without
     /// one is shown as not configured.
     public var oauthApps: [String: OAuthApp] = [:]
-    /// Where X's API and sign-in page are reached (`TRESTLE_X_BASE_URL`), when not at X itself:
-    /// a proxy, or a stand-in of X's API for trying Trestle out.
-    public var xBaseURL: URL?
+    /// Where an OAuth network's API and sign-in page are reached (`TRESTLE_<NETWORK>_BASE_URL`),
+    /// by the same NETWORK, when not at the network itself: a proxy, or a stand-in of its API
+    /// for trying Trestle out.
+    public var networkBaseURLs: [String: URL] = [:]
 
     /// The networks whose apps the operator registers, as their settings name them.
     public static let oauthNetworks = ["X", "LINKEDIN", "FACEBOOK", "INSTAGRAM", "THREADS"]
@@ -136,11 +137,12 @@ public struct TrestleSettings: Sendable {
         settings.metricsToken = env["TRESTLE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         settings.smtp = try SMTPSettings.from(url: env["TRESTLE_SMTP_URL"], from: env["TRESTLE_SMTP_FROM"])
         settings.oauthApps = try oauthApps(env)
-        if let value = env["TRESTLE_X_BASE_URL"], !value.isEmpty {
+        for name in oauthNetworks {
+            guard let value = env["TRESTLE_\(name)_BASE_URL"], !value.isEmpty else { continue }
             guard let url = URL(string: value), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                throw SettingsError("TRESTLE_X_BASE_URL must be an http:// or https:// URL.")
+                throw SettingsError("TRESTLE_\(name)_BASE_URL must be an http:// or https:// URL.")
             }
-            settings.xBaseURL = url
+            settings.networkBaseURLs[name] = url
         }
         return settings
     }

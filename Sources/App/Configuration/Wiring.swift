@@ -48,11 +48,11 @@ final class Wiring: @unchecked Sendable {
     /// `TRESTLE_INBOX_POLL_SECONDS`: how often each channel's notifications are read.
     let inboxPollSeconds: Int
 
-    init(http: NetworkHTTPClient, sealer: CredentialSealer, publicURL: URL?, inboxPollSeconds: Int = 60, xBaseURL: URL? = nil) {
+    init(http: NetworkHTTPClient, sealer: CredentialSealer, publicURL: URL?, inboxPollSeconds: Int = 60, networkBaseURLs: [String: URL] = [:]) {
         self.http = http
         let blueskySessions = BlueskySessions()
         self.blueskySessions = blueskySessions
-        let connectors = Connectors(http: http, publicURL: publicURL, blueskySessions: blueskySessions, xBaseURL: xBaseURL)
+        let connectors = Connectors(http: http, publicURL: publicURL, blueskySessions: blueskySessions, baseURLs: networkBaseURLs)
         self._connectors = connectors
         self._connectorInboxReaders = InboxReaders(connectors)
         self._metricsReaders = MetricsReaders(connectors)
@@ -132,7 +132,7 @@ extension Application {
 
     func useWiring() {
         let wiring = Wiring(http: networkHTTP, sealer: CredentialSealer(secretKey: settings.secretKey), publicURL: settings.publicURL, inboxPollSeconds: settings.inboxPollSeconds,
-                            xBaseURL: settings.xBaseURL)
+                            networkBaseURLs: settings.networkBaseURLs)
         wiring.smtp = settings.smtp
         wiring.oauthApps = settings.oauthApps
         storage[WiringKey.self] = wiring

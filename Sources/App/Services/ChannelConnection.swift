@@ -22,7 +22,7 @@ struct ChannelConnection: Sendable {
             throw ServiceError.invalid(["network": "Unknown network \"\(name.prefix(40))\". Connect one of: \(offered)."])
         }
         guard let connector = connectors.connector(for: network) else {
-            throw ServiceError.invalid(["network": "\(network.displayName) accounts connect by signing in to \(network.displayName) (OAuth), which Trestle does not offer yet."])
+            throw ServiceError.invalid(["network": "Trestle does not connect \(network.displayName) accounts yet."])
         }
         let connecting = connector.connecting
         if connecting.fields.isEmpty, connecting.signIn != nil {

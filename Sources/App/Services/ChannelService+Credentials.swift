@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import Networks
 import SQLKit
+import TextRules
 
 /// The account a channel acts as, with credentials that are still good: where the network's
 /// access tokens end (X's two hours, Threads' sixty days), they are renewed a little before,
@@ -12,8 +13,6 @@ import SQLKit
 /// taken with a single conditional UPDATE, so it holds across processes and on SQLite and
 /// PostgreSQL alike; the others wait for it to end and read the credentials it stored.
 extension ChannelService {
-    /// Renewed this long before they end, so a call started now does not meet an ended token.
-    static let renewBefore: TimeInterval = 5 * 60
     /// How long one renewal may hold the channel before another may try.
     static let refreshLease: TimeInterval = 60
 
@@ -23,15 +22,18 @@ extension ChannelService {
     func account(of channel: Channel) async throws -> PublishingAccount {
         guard let server = URL(string: channel.serverURL) else { throw NetworkError.invalidURL(channel.serverURL) }
         var credentials = try credentials(of: channel)
-        if Self.isEnding(credentials, now: wiring.clock.now()) {
+        if isEnding(credentials, of: channel.network) {
             credentials = try await renewed(channel)
         }
         return PublishingAccount(server: server, accountID: channel.remoteID, credentials: credentials)
     }
 
-    static func isEnding(_ credentials: NetworkCredentials, now: Date) -> Bool {
+    /// Whether the credentials end within the network's renewal window (`renewBefore`), so
+    /// that a call started now does not meet an ended token.
+    func isEnding(_ credentials: NetworkCredentials, of network: Network) -> Bool {
         guard let expiresAt = credentials.expiresAt else { return false }
-        return expiresAt <= now.addingTimeInterval(renewBefore)
+        let window = wiring.connectors.connector(for: network)?.renewBefore ?? 5 * 60
+        return expiresAt <= wiring.clock.now().addingTimeInterval(window)
     }
 
     /// Renews the channel's credentials, or waits for whoever is renewing them; returns what is
@@ -55,7 +57,7 @@ extension ChannelService {
             try await Task.sleep(for: .milliseconds(100))
             guard let current = try await Channel.find(channelID, on: db) else { throw ServiceError.notFound("This channel") }
             let stored = try credentials(of: current)
-            if !Self.isEnding(stored, now: wiring.clock.now()) {
+            if !isEnding(stored, of: current.network) {
                 channel.sealedCredentials = current.sealedCredentials
                 return stored
             }
@@ -71,7 +73,7 @@ extension ChannelService {
         do {
             guard let current = try await Channel.find(channelID, on: db) else { throw ServiceError.notFound("This channel") }
             var credentials = try credentials(of: current)
-            if Self.isEnding(credentials, now: wiring.clock.now()) {
+            if isEnding(credentials, of: current.network) {
                 guard let connector = wiring.connectors.connector(for: current.network), let server = URL(string: current.serverURL) else {
                     throw NetworkError.configuration("Trestle cannot renew \(current.network.displayName) credentials.")
                 }

@@ -68,15 +68,16 @@ struct OAuthSignIn: Sendable {
         guard let code, !code.isEmpty, code.utf8.count <= 4_096 else {
             throw ServiceError.malformed("invalid_state", "\(networkName) sent no authorization code. Connect the account again from Channels.")
         }
-        let tokens: OAuthTokens
+        let credentials: NetworkCredentials
         do {
-            tokens = try await OAuthTokenClient(http: wiring.http, provider: provider, app: app, networkName: networkName)
+            let tokens = try await OAuthTokenClient(http: wiring.http, provider: provider, app: app, networkName: networkName)
                 .tokens(code: code, verifier: pending.verifier, redirectURI: pending.redirectURI, now: wiring.clock.now())
+            credentials = try await connector.signedIn(tokens, app: app, now: wiring.clock.now())
         } catch let error as NetworkError {
             throw ServiceError.network(error, field: "form", networkName: networkName)
         }
         do {
-            return try await channels.connect(connector, server: provider.apiBase, credentials: tokens.credentials, timezone: pending.timezone, to: workspace, by: member).0
+            return try await channels.connect(connector, server: provider.apiBase, credentials: credentials, timezone: pending.timezone, to: workspace, by: member).0
         } catch let error as ServiceError {
             // The connector's fields are not on this form: what the network said goes on the form.
             throw error.fields.isEmpty ? error : ServiceError.invalid(["form": error.fields.values.sorted().joined(separator: " ")], message: error.message)

@@ -32,6 +32,15 @@ public protocol NetworkConnector: AccountVerifier, PostPublisher {
     /// fields that are wrong. Networks that connect only by signing in throw it too.
     func prepare(_ typed: [String: String]) throws -> (server: URL, credentials: NetworkCredentials)
 
+    /// The credentials to keep from what the network's sign-in gave: the tokens as they are, or
+    /// where the sign-in gives a short-lived token (Threads, Instagram), that token traded for
+    /// a long-lived one. `app` is the operator's registration.
+    func signedIn(_ tokens: OAuthTokens, app: OAuthApp, now: Date) async throws -> NetworkCredentials
+
+    /// How long before they end the credentials are renewed: minutes for tokens that last
+    /// hours (X), days for those that last months (Threads' sixty days).
+    var renewBefore: TimeInterval { get }
+
     /// Credentials renewed before they run out (a refresh token spent for a new pair, a
     /// long-lived token extended), or nil when there is nothing to renew. `app` is the
     /// operator's registration, for a network that signs in with OAuth; `now` the time new
@@ -57,4 +66,8 @@ public protocol NetworkConnector: AccountVerifier, PostPublisher {
 
 extension NetworkConnector {
     public var inboxStream: (any InboxStream)? { nil }
+
+    public func signedIn(_ tokens: OAuthTokens, app: OAuthApp, now: Date) async throws -> NetworkCredentials { tokens.credentials }
+
+    public var renewBefore: TimeInterval { 5 * 60 }
 }

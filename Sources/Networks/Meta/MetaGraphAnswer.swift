@@ -15,17 +15,27 @@ public enum MetaGraphAnswer {
         throw error(response, network: network)
     }
 
+    /// Whether the answer says the object asked for does not exist (code 100, subcode 33): a
+    /// post deleted, or never the account's.
+    public static func isMissingObject(_ response: NetworkHTTPClient.Response) -> Bool {
+        guard !(200..<300).contains(response.status), let failure = failure(response) else { return false }
+        return failure.code == 100 && failure.error_subcode == 33
+    }
+
+    private struct Failure: Decodable {
+        var message: String?
+        var code: Int?
+        var error_subcode: Int?
+        var error_user_msg: String?
+    }
+
+    private static func failure(_ response: NetworkHTTPClient.Response) -> Failure? {
+        struct Body: Decodable { var error: Failure? }
+        return (try? JSONDecoder().decode(Body.self, from: response.body))?.error
+    }
+
     static func error(_ response: NetworkHTTPClient.Response, network: String) -> NetworkError {
-        struct Body: Decodable {
-            struct Failure: Decodable {
-                var message: String?
-                var code: Int?
-                var error_subcode: Int?
-                var error_user_msg: String?
-            }
-            var error: Failure?
-        }
-        let failure = (try? JSONDecoder().decode(Body.self, from: response.body))?.error
+        let failure = failure(response)
         let message = String((failure?.error_user_msg ?? failure?.message ?? "no reason given").prefix(300))
         let code = failure?.code
         switch code {

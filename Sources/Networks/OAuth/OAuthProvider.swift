@@ -19,17 +19,21 @@ public struct OAuthProvider: Sendable, Equatable {
     /// The API the accounts are called at: kept as each channel's server.
     public var apiBase: URL
     public var scopes: [String]
+    /// What the scopes are joined with in the authorize address: a space as RFC 6749 has it,
+    /// a comma at Meta.
+    public var scopeSeparator: String
     public var clientAuthentication: ClientAuthentication
     /// The README section that says, step by step, how to register the app.
     public var setupAnchor: String
 
     public init(settingName: String, authorizeURL: URL, tokenURL: URL, apiBase: URL, scopes: [String],
-                clientAuthentication: ClientAuthentication, setupAnchor: String) {
+                scopeSeparator: String = " ", clientAuthentication: ClientAuthentication, setupAnchor: String) {
         self.settingName = settingName
         self.authorizeURL = authorizeURL
         self.tokenURL = tokenURL
         self.apiBase = apiBase
         self.scopes = scopes
+        self.scopeSeparator = scopeSeparator
         self.clientAuthentication = clientAuthentication
         self.setupAnchor = setupAnchor
     }
@@ -39,7 +43,7 @@ public struct OAuthProvider: Sendable, Equatable {
         var components = URLComponents(url: authorizeURL, resolvingAgainstBaseURL: false)!
         components.queryItems = (components.queryItems ?? []) + [
             URLQueryItem(name: "response_type", value: "code"), URLQueryItem(name: "client_id", value: app.clientID),
-            URLQueryItem(name: "redirect_uri", value: redirectURI), URLQueryItem(name: "scope", value: scopes.joined(separator: " ")),
+            URLQueryItem(name: "redirect_uri", value: redirectURI), URLQueryItem(name: "scope", value: scopes.joined(separator: scopeSeparator)),
             URLQueryItem(name: "state", value: state), URLQueryItem(name: "code_challenge", value: pkce.challenge),
             URLQueryItem(name: "code_challenge_method", value: "S256"),
         ]

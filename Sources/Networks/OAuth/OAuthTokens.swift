@@ -81,9 +81,15 @@ public struct OAuthTokenClient: Sendable {
     }
 
     private func failure(_ response: NetworkHTTPClient.Response) -> NetworkError {
-        let error = try? JSONDecoder().decode(ErrorAnswer.self, from: response.body)
-        let reason = String((error?.error_description ?? error?.error ?? "no reason given").prefix(300))
         if response.status == 429 { return .rateLimited(retryAfter: RetryAfter.seconds(response)) }
+        let error = try? JSONDecoder().decode(ErrorAnswer.self, from: response.body)
+        // Meta's Graph API answers its token endpoints' failures as any other call's.
+        if error?.isGraphError == true { return MetaGraphAnswer.error(response, network: networkName) }
+        let reason = String((error?.error_description ?? error?.error_message ?? error?.error ?? "no reason given").prefix(300))
+        // Meta's sign-in (Threads, Instagram): `{"error_type": "OAuthException", "code", "error_message"}`.
+        if error?.error_type == "OAuthException" {
+            return .unauthorized("\(networkName) refused the sign-in (\(reason)). Connect the account again.")
+        }
         switch error?.error {
         case "invalid_grant", "invalid_client", "unauthorized_client", "access_denied":
             return .unauthorized("\(networkName) refused the sign-in (\(reason)). Connect the account again.")
@@ -114,9 +120,26 @@ public struct OAuthTokenClient: Sendable {
         }
     }
 
+    /// RFC 6749's `{"error", "error_description"}`, Meta's sign-in `{"error_type",
+    /// "error_message"}`, or the Graph API's `{"error": {…}}`.
     private struct ErrorAnswer: Decodable {
         var error: String?
         var error_description: String?
+        var error_type: String?
+        var error_message: String?
+        var isGraphError = false
+
+        enum CodingKeys: String, CodingKey { case error, error_description, error_type, error_message }
+        private struct GraphFailure: Decodable {}
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            error = try? container.decodeIfPresent(String.self, forKey: .error)
+            isGraphError = error == nil && (try? container.decodeIfPresent(GraphFailure.self, forKey: .error)) != nil
+            error_description = try? container.decodeIfPresent(String.self, forKey: .error_description)
+            error_type = try? container.decodeIfPresent(String.self, forKey: .error_type)
+            error_message = try? container.decodeIfPresent(String.self, forKey: .error_message)
+        }
     }
 
     /// `application/x-www-form-urlencoded` as RFC 6749 Appendix B has it.

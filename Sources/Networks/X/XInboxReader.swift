@@ -56,7 +56,7 @@ public struct XInboxReader: InboxReader {
             guard (try? XClient.checkedID(post.id)) != nil, post.author_id != account.accountID else { return nil }
             let user = post.author_id.flatMap { users[$0] }
             let text = XClient.plain(String((post.text ?? "").prefix(10_000)))
-            let author = InboxAuthor(name: user?.name ?? "Someone on X", handle: user.map { "@\($0.username)" } ?? "",
+            let author = InboxAuthor(name: user?.name ?? "Someone on X", handle: user?.username ?? "",
                                      avatarURL: user?.profile_image_url, profileURL: user.map { "https://x.com/\($0.username)" })
             return InboxMessage(
                 remoteID: post.id, kind: post.repliesTo != nil ? .reply : post.quotes != nil ? .quote : .mention, author: author,

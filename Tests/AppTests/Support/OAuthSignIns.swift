@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import Networks
 import Testing
+import TextRules
 import Vapor
 import VaporTesting
 
@@ -13,15 +14,28 @@ extension Application {
         wiring.connectors = wiring.connectors.adding(XConnector(http: networkHTTP, provider: fake.provider))
     }
 
-    /// Signs in at the fake X from the Channels page as a person would: Connect with X, the
-    /// network's page, back to the callback. `changing` alters the authorize address before it
-    /// is followed (another challenge, another redirect). Returns the authorize address and
-    /// the callback's answer.
+    /// Points the Threads connector at the fake, its readiness checked every few milliseconds,
+    /// and registers the operator's app with it.
+    func useFakeThreads(_ fake: FakeThreads) {
+        wiring.oauthApps["THREADS"] = OAuthApp(clientID: FakeThreads.clientID, clientSecret: FakeThreads.clientSecret)
+        wiring.connectors = wiring.connectors.adding(ThreadsConnector(http: networkHTTP, provider: fake.provider, readyCheck: (.milliseconds(5), 10)))
+    }
+
     func signInAtX(_ browser: Browser, _ member: Member, changing: ((inout URLComponents) -> Void)? = nil) async throws
         -> (authorize: URLComponents, callback: TestingHTTPResponse)
     {
+        try await signIn(at: .x, browser, member, changing: changing)
+    }
+
+    /// Signs in at a fake network from the Channels page as a person would: Connect with it, the
+    /// network's page, back to the callback. `changing` alters the authorize address before it
+    /// is followed (another challenge, another redirect). Returns the authorize address and
+    /// the callback's answer.
+    func signIn(at network: TextRules.Network, _ browser: Browser, _ member: Member, changing: ((inout URLComponents) -> Void)? = nil) async throws
+        -> (authorize: URLComponents, callback: TestingHTTPResponse)
+    {
         try await browser.get("/workspaces/\(member.workspaceID)/channels")
-        let started = try await browser.post("/workspaces/\(member.workspaceID)/channels/sign-in/x", ["timezone": "Europe/Paris"])
+        let started = try await browser.post("/workspaces/\(member.workspaceID)/channels/sign-in/\(network.rawValue)", ["timezone": "Europe/Paris"])
         let page = started.body.string
         let href = try #require(page.firstMatch(of: /id="continue" href="([^"]+)"/)?.1, "\(started.status) \(page.prefix(2_000))")
         var authorize = try #require(URLComponents(string: String(href).replacingOccurrences(of: "&amp;", with: "&")))

@@ -1,0 +1,207 @@
+import Foundation
+import TextRules
+
+/// Threads: an account connects by signing in at the operator's Meta app. The sign-in gives a
+/// token of an hour, traded at once for one of sixty days, which is renewed in its last week
+/// (Threads renews a token at least a day old that has not ended). A post is a container
+/// Threads readies — fetching its image or video from Trestle's signed address — then
+/// publishes; the container is kept before it is published, so an attempt that ends without
+/// an answer resumes from it: published already (found among the account's posts), ready
+/// (published now) or expired (made again). Nothing is ever sent twice.
+public struct ThreadsConnector: NetworkConnector {
+    private let http: NetworkHTTPClient
+    private let provider: OAuthProvider
+    /// How often and how many times a container's state is asked while Threads readies it;
+    /// past that the attempt ends and the next resumes from the kept container.
+    private let readyCheck: (interval: Duration, times: Int)
+
+    /// Threads' own addresses.
+    public static let provider = OAuthProvider(
+        settingName: "THREADS", authorizeURL: URL(string: "https://threads.net/oauth/authorize")!,
+        tokenURL: URL(string: "https://graph.threads.net/oauth/access_token")!, apiBase: URL(string: "https://graph.threads.net")!,
+        scopes: ["threads_basic", "threads_content_publish", "threads_read_replies", "threads_manage_replies", "threads_manage_insights", "threads_delete"],
+        scopeSeparator: ",", clientAuthentication: .body, setupAnchor: "registering-an-app-with-threads"
+    )
+
+    /// Threads' paths on another host (`TRESTLE_THREADS_BASE_URL`: a proxy, or a stand-in).
+    public static func provider(at base: URL) -> OAuthProvider {
+        var provider = provider
+        provider.authorizeURL = base.appendingPathComponent("oauth/authorize")
+        provider.tokenURL = base.appendingPathComponent("oauth/access_token")
+        provider.apiBase = base
+        return provider
+    }
+
+    /// Long-lived tokens last sixty days; they are renewed in their last week.
+    static let renewalWindow: TimeInterval = 7 * 86_400
+    static let longLivedLifetime: TimeInterval = 60 * 86_400
+    /// The most images and videos one post carries (a carousel).
+    static let mostMedia = 20
+
+    public init(http: NetworkHTTPClient, provider: OAuthProvider = ThreadsConnector.provider,
+                readyCheck: (interval: Duration, times: Int) = (.seconds(5), 24)) {
+        self.http = http
+        self.provider = provider
+        self.readyCheck = readyCheck
+    }
+
+    public var network: Network { .threads }
+
+    public var connecting: Connecting {
+        Connecting(
+            title: "Connect a Threads account",
+            summary: "Trestle takes you to Threads to sign in and allow it to post, read replies and counts, then brings you back.",
+            signIn: .oauth(provider, button: "Connect with Threads"), serverField: "form", secretField: "form"
+        )
+    }
+
+    public var renewBefore: TimeInterval { Self.renewalWindow }
+
+    public func prepare(_ typed: [String: String]) throws -> (server: URL, credentials: NetworkCredentials) {
+        throw ConnectionProblems(["network": "Threads accounts connect by signing in to Threads: use Connect with Threads on the Channels page."])
+    }
+
+    public func account(on server: URL, with credentials: NetworkCredentials) async throws -> NetworkAccount {
+        let client = try Self.client(PublishingAccount(server: server, accountID: "", credentials: credentials), http: http)
+        let profile = try await client.me()
+        return NetworkAccount(remoteID: profile.id, handle: "@\(profile.username)", displayName: profile.name.flatMap { $0.isEmpty ? nil : $0 } ?? "@\(profile.username)",
+                              credentials: credentials)
+    }
+
+    /// The hour-long token of the sign-in traded for one of sixty days (`th_exchange_token`).
+    public func signedIn(_ tokens: OAuthTokens, app: OAuthApp, now: Date) async throws -> NetworkCredentials {
+        try await longLived(provider.apiBase.appendingPathComponent("access_token"),
+                            [("grant_type", "th_exchange_token"), ("client_secret", app.clientSecret), ("access_token", tokens.accessToken)], now: now)
+    }
+
+    /// A long-lived token renewed for sixty days from now (`th_refresh_token`); one that has
+    /// ended cannot be, and the account must be connected again.
+    public func refresh(_ account: PublishingAccount, app: OAuthApp?, now: Date) async throws -> NetworkCredentials? {
+        guard let token = account.credentials.accessToken, !token.isEmpty else {
+            throw NetworkError.unauthorized("Trestle holds no access token for this Threads account. Connect it again.")
+        }
+        return try await longLived(provider.apiBase.appendingPathComponent("refresh_access_token"),
+                                   [("grant_type", "th_refresh_token"), ("access_token", token)], now: now)
+    }
+
+    private func longLived(_ endpoint: URL, _ query: [(String, String)], now: Date) async throws -> NetworkCredentials {
+        var components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false)!
+        components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
+        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
+        let response = try await http.send(.GET, components.url!, headers: ["Accept": "application/json"])
+        try MetaGraphAnswer.check(response, network: "Threads")
+        guard let tokens = OAuthTokenClient.tokens(from: response.body, now: now) else {
+            throw NetworkError.unexpectedResponse("Threads answered the sign-in with something that is not a token.")
+        }
+        return NetworkCredentials(accessToken: tokens.accessToken, expiresAt: tokens.expiresAt ?? now.addingTimeInterval(Self.longLivedLifetime))
+    }
+
+    /// Threads fetches media itself, from `MediaToPublish.publicURL`: nothing is uploaded.
+    public func upload(_ media: MediaToPublish, as account: PublishingAccount) async throws -> UploadedMedia {
+        throw NetworkError.configuration("Threads fetches a post's images and videos from Trestle's address; nothing is uploaded to it.")
+    }
+
+    public func publish(_ part: PartToPublish, thread: (root: PublishedPart, parent: PublishedPart)?, as account: PublishingAccount) async throws
+        -> (part: PublishedPart, credentials: NetworkCredentials?)
+    {
+        let client = try Self.client(account, http: http)
+        var container = part.checkpoint.flatMap { try? ThreadsClient.checkedID($0) }
+        if let kept = container {
+            let state = try await client.state(of: kept)
+            switch state.status {
+            case "PUBLISHED":
+                // An attempt published it and its answer was lost: the post is found, not made again.
+                return (try await publishedEarlier(part, replyingTo: thread?.parent.remoteID, client: client, account: account), nil)
+            case "EXPIRED", "ERROR":
+                container = nil
+            default:
+                break
+            }
+        }
+        if container == nil {
+            let made = try await makeContainer(part, replyingTo: thread?.parent.remoteID, client: client, user: account.accountID)
+            try await part.keep(made)
+            container = made
+        }
+        guard let container else { throw NetworkError.unexpectedResponse("Threads made no container.") }
+        try await ready(container, client: client)
+        let id = try await client.publish(container: container, for: account.accountID)
+        // The post's page, to link to; the post stands without it.
+        let permalink = (try? await client.published(id))??.permalink.flatMap(InboxAuthor.webAddress)
+        return (PublishedPart(remoteID: id, url: permalink), nil)
+    }
+
+    /// The container for a part: its text, and its images or video as one item or a carousel.
+    private func makeContainer(_ part: PartToPublish, replyingTo parent: String?, client: ThreadsClient, user: String) async throws -> String {
+        var fields: [(String, String)] = [("text", part.text)]
+        if let parent { fields.append(("reply_to_id", try ThreadsClient.checkedID(parent))) }
+        guard !part.media.isEmpty else { return try await client.makeContainer(for: user, [("media_type", "TEXT")] + fields) }
+        guard part.media.count <= Self.mostMedia else {
+            throw NetworkError.rejected(status: 422, message: "A Threads post carries at most \(Self.mostMedia) images and videos.")
+        }
+        if part.media.count == 1 { return try await client.makeContainer(for: user, try Self.item(part.media[0]) + fields) }
+        var children: [String] = []
+        for media in part.media {
+            let child = try await client.makeContainer(for: user, try Self.item(media) + [("is_carousel_item", "true")])
+            try await ready(child, client: client)
+            children.append(child)
+        }
+        return try await client.makeContainer(for: user, [("media_type", "CAROUSEL"), ("children", children.joined(separator: ","))] + fields)
+    }
+
+    /// An image or video as a container names it: where Threads fetches it, and its description.
+    private static func item(_ media: MediaToPublish) throws -> [(String, String)] {
+        guard let address = media.publicURL else {
+            throw NetworkError.configuration("Threads fetches a post's images and videos from Trestle's own address, and this Trestle has none: the operator sets TRESTLE_PUBLIC_URL.")
+        }
+        var fields = media.isVideo ? [("media_type", "VIDEO"), ("video_url", address.absoluteString)] : [("media_type", "IMAGE"), ("image_url", address.absoluteString)]
+        if !media.altText.isEmpty { fields.append(("alt_text", media.altText)) }
+        return fields
+    }
+
+    /// Waits while Threads readies the container; its failure is said in Threads' words.
+    private func ready(_ container: String, client: ThreadsClient) async throws {
+        for check in 0..<readyCheck.times {
+            let state = try await client.state(of: container)
+            switch state.status {
+            case "FINISHED":
+                return
+            case "ERROR":
+                let reason = state.error_message.map { String($0.prefix(100)) } ?? "UNKNOWN"
+                throw NetworkError.rejected(status: 422, message: "Threads could not use the post's media (\(reason)).")
+            case "EXPIRED", "PUBLISHED":
+                // Made again, or found, by the next attempt.
+                throw NetworkError.rejected(status: 503, message: "Threads' container for the post is \(state.status == "EXPIRED" ? "expired" : "already used").")
+            default:
+                if check + 1 < readyCheck.times { try await Task.sleep(for: readyCheck.interval) }
+            }
+        }
+        throw NetworkError.rejected(status: 503, message: "Threads was still readying the post's media.")
+    }
+
+    /// The post an earlier attempt published, among the account's posts (or its replies, for
+    /// a part that replies) since that attempt.
+    private func publishedEarlier(_ part: PartToPublish, replyingTo parent: String?, client: ThreadsClient, account: PublishingAccount) async throws -> PublishedPart {
+        let since = (part.maybeSentSince ?? part.createdAt.addingTimeInterval(-86_400)).addingTimeInterval(-60)
+        let posts = try await client.posts(of: account.accountID, replies: parent != nil, since: since, limit: 50)
+        guard let found = posts.first(where: { $0.text == part.text && (parent == nil || $0.replied_to?.id == parent) }) else {
+            // Threads says it published the container; its post is not listed yet.
+            throw NetworkError.rejected(status: 503, message: "Threads published the post but does not list it yet; Trestle looks again.")
+        }
+        return PublishedPart(remoteID: found.id, url: found.permalink.flatMap(InboxAuthor.webAddress))
+    }
+
+    public func delete(_ post: PublishedPart, as account: PublishingAccount) async throws {
+        try await Self.client(account, http: http).deletePost(post.remoteID)
+    }
+
+    public var inbox: (any InboxReader)? { ThreadsInboxReader(http: http) }
+    public var metrics: (any MetricsReader)? { ThreadsMetricsReader(http: http) }
+
+    static func client(_ account: PublishingAccount, http: NetworkHTTPClient) throws -> ThreadsClient {
+        guard let token = account.credentials.accessToken, !token.isEmpty else {
+            throw NetworkError.unauthorized("Trestle holds no access token for this Threads account. Connect it again.")
+        }
+        return ThreadsClient(apiBase: account.server, accessToken: token, http: http)
+    }
+}

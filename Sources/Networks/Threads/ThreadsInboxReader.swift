@@ -1,0 +1,70 @@
+import Foundation
+
+/// Threads' inbox: the replies under the account's newest posts (`GET /{post}/conversation`,
+/// nested replies included), the account's own left out. Threads has no feed of replies to an
+/// account, so each poll reads the conversations of its newest posts; the cursor is the time
+/// of the newest reply read, and a reply read twice is kept once.
+public struct ThreadsInboxReader: InboxReader {
+    private let http: NetworkHTTPClient
+
+    public init(http: NetworkHTTPClient) {
+        self.http = http
+    }
+
+    /// The account's newest posts whose replies are read each poll.
+    static let postsWatched = 10
+    static let repliesPerPost = 100
+    /// A channel just connected starts with the newest few, not the account's whole past.
+    static let firstReading = 20
+
+    public func read(after cursor: String?, as account: PublishingAccount) async throws -> InboxReading {
+        let client = try ThreadsConnector.client(account, http: http)
+        let since = cursor.flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 && $0 < 1e11 ? Date(timeIntervalSince1970: $0) : nil }
+        var messages: [InboxMessage] = []
+        for post in try await client.posts(of: account.accountID, replies: false, since: nil, limit: Self.postsWatched) {
+            let replies = try await client.conversation(of: post.id, limit: Self.repliesPerPost)
+            messages += Self.messages(replies).filter { since == nil || $0.createdAt >= since! }
+        }
+        var seen = Set<String>()
+        messages = messages.filter { seen.insert($0.remoteID).inserted }.sorted { $0.createdAt < $1.createdAt }
+        if since == nil { messages = Array(messages.suffix(Self.firstReading)) }
+        let newest = messages.map(\.createdAt).max() ?? since
+        // With nothing read yet, the next reading starts from now rather than the past.
+        let next = newest.map { String(Int($0.timeIntervalSince1970)) } ?? String(Int(Date().timeIntervalSince1970))
+        return InboxReading(messages: messages, counts: [], cursor: next, hasMore: false)
+    }
+
+    public func conversation(of remoteID: String, as account: PublishingAccount) async throws -> [InboxMessage] {
+        let client = try ThreadsConnector.client(account, http: http)
+        var chain: [InboxMessage] = []
+        var next: String? = remoteID
+        // A long conversation is shown from its last few posts.
+        for _ in 0..<6 {
+            guard let id = next, let post = try await client.published(id) else { break }
+            var shown = post
+            shown.is_reply_owned_by_me = false
+            guard let message = Self.messages([shown]).first else { break }
+            chain.insert(message, at: 0)
+            next = post.replied_to?.id
+        }
+        return chain
+    }
+
+    /// Replies as the inbox keeps them; the account's own, and any without a usable id, left out.
+    static func messages(_ posts: [ThreadsClient.Post]) -> [InboxMessage] {
+        posts.compactMap { post -> InboxMessage? in
+            guard (try? ThreadsClient.checkedID(post.id)) != nil, post.is_reply_owned_by_me != true else { return nil }
+            let username = String((post.username ?? "").prefix(100))
+            let safeName = username.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_") } ? username : ""
+            let text = String((post.text ?? "").prefix(10_000))
+            let author = InboxAuthor(name: safeName.isEmpty ? "Someone on Threads" : safeName, handle: safeName, avatarURL: nil,
+                                     profileURL: safeName.isEmpty ? nil : "https://www.threads.net/@\(safeName)")
+            let parent = post.replied_to.flatMap { try? ThreadsClient.checkedID($0.id) }
+            return InboxMessage(
+                remoteID: post.id, kind: .reply, author: author, text: text,
+                html: SafeHTML.paragraphs(text), createdAt: post.timestamp.flatMap(ThreadsClient.date) ?? Date(),
+                url: post.permalink.flatMap(InboxAuthor.webAddress), inReplyTo: parent
+            )
+        }
+    }
+}

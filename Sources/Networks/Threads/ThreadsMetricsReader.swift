@@ -1,0 +1,56 @@
+import Foundation
+
+/// Threads' own counts, which it gives the account of its posts (`GET /{post}/insights`:
+/// views, likes, replies, reposts, quotes; one call a post) and of its followers
+/// (`threads_insights`). Both need the `threads_manage_insights` permission.
+public struct ThreadsMetricsReader: MetricsReader {
+    private let http: NetworkHTTPClient
+
+    public init(http: NetworkHTTPClient) {
+        self.http = http
+    }
+
+    public var mostPostsPerReading: Int { 25 }
+
+    public func metrics(of remoteIDs: [String], as account: PublishingAccount) async throws -> MetricsReading {
+        let client = try ThreadsConnector.client(account, http: http)
+        var reading = MetricsReading()
+        for id in Set(remoteIDs) {
+            guard (try? ThreadsClient.checkedID(id)) != nil else {
+                reading.unreadable[id] = "“\(id.prefix(40))” is not a Threads post id."
+                continue
+            }
+            guard let insights = try await client.insights(of: id) else {
+                reading.gone.insert(id)
+                continue
+            }
+            Self.place(insights, of: id, into: &reading)
+        }
+        return reading
+    }
+
+    /// A post's insights as counts, or why they cannot be used.
+    static func place(_ insights: [ThreadsClient.Insight], of id: String, into reading: inout MetricsReading) {
+        var byName: [String: Int] = [:]
+        for insight in insights.prefix(20) {
+            guard let name = insight.name, ThreadsClient.postMetrics.contains(name), byName[name] == nil else { continue }
+            guard let count = insight.count else {
+                reading.unreadable[id] = "Threads sent counts that are not counts."
+                return
+            }
+            byName[name] = count
+        }
+        guard !byName.isEmpty else {
+            reading.unreadable[id] = "Threads gave no counts for this post."
+            return
+        }
+        reading.counts[id] = PostCounts(likes: byName["likes"], reposts: byName["reposts"], replies: byName["replies"], quotes: byName["quotes"],
+                                        impressions: byName["views"])
+    }
+
+    public func followers(as account: PublishingAccount) async throws -> FollowerCount {
+        let insight = try await ThreadsConnector.client(account, http: http).followers(of: account.accountID)
+        guard let count = insight?.count else { throw NetworkError.unexpectedResponse("Threads sent a followers count that is not a count.") }
+        return FollowerCount(followers: count)
+    }
+}

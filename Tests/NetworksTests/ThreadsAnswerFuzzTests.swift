@@ -1,0 +1,70 @@
+import Foundation
+import Fuzzing
+@testable import Networks
+import Testing
+
+/// Threads' answers under a seeded mutation fuzzer over fixtures shaped as its API reference
+/// shows them: no crash, nothing slow, every count within bounds, every id asked about in
+/// exactly one of counts, gone and unreadable, every inbox message from someone else with an
+/// id that can go in a path and links only to web addresses, and token lifetimes bounded.
+@Suite struct ThreadsAnswerFuzzTests {
+    private static func fixture(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")))
+    }
+
+    private static let tokens = [
+        "9223372036854775807", "-1", "1e300", "0.5", "null", "true", "\"12\"", "[]", "{}", "\"likes\"", "\"views\"", "\"total_value\"",
+        "\"replied_to\"", "\"is_reply_owned_by_me\"", "\"../../x\"", "\"expires_in\"", "\"FINISHED\"", "\"javascript:x\"", "[[[[[[[[",
+    ]
+
+    @Test func knownAnswersAreReadAsTheyAre() throws {
+        let conversation = try JSONDecoder().decode(ThreadsClient.Page<ThreadsClient.Post>.self, from: Data(try Self.fixture("threads-conversation.json")))
+        let messages = ThreadsInboxReader.messages(conversation.data ?? [])
+        #expect(messages.map(\.remoteID) == ["18100000000000002", "18100000000000004"], "the account's own reply is not in its inbox")
+        #expect(messages.first?.inReplyTo == "18100000000000001" && messages.first?.author.handle == "miamiller")
+        #expect(messages.first?.createdAt == Date(timeIntervalSince1970: 1_796_637_600))
+        #expect(messages.last?.url == nil, "a link that is not a web address is dropped")
+
+        let insights = try JSONDecoder().decode(ThreadsClient.Page<ThreadsClient.Insight>.self, from: Data(try Self.fixture("threads-insights.json")))
+        var reading = MetricsReading()
+        ThreadsMetricsReader.place(insights.data ?? [], of: "18100000000000001", into: &reading)
+        #expect(reading.counts["18100000000000001"] == PostCounts(likes: 17, reposts: 2, replies: 3, quotes: 1, impressions: 412))
+        let followers = try JSONDecoder().decode(ThreadsClient.Page<ThreadsClient.Insight>.self, from: Data(try Self.fixture("threads-followers.json")))
+        #expect(followers.data?.first?.count == 230)
+
+        let state = try JSONDecoder().decode(ThreadsClient.ContainerState.self, from: Data(try Self.fixture("threads-container.json")))
+        #expect(state.status == "ERROR" && state.error_message == "FAILED_DOWNLOADING_VIDEO")
+        let token = try #require(OAuthTokenClient.tokens(from: Data(try Self.fixture("threads-token.json")), now: Date(timeIntervalSince1970: 0)))
+        #expect(token.expiresAt == Date(timeIntervalSince1970: 5_183_944))
+    }
+
+    @Test func threadsAnswersAreReadWithinTheirBounds() async throws {
+        let seeds = try ["threads-conversation.json", "threads-insights.json", "threads-followers.json", "threads-container.json", "threads-token.json",
+                         "meta-error-token.json"].map(Self.fixture)
+        let report = await FuzzLoop.run(seeds: seeds, tokens: Self.tokens) { input in
+            let data = Data(input)
+            if let page = try? JSONDecoder().decode(ThreadsClient.Page<ThreadsClient.Post>.self, from: data) {
+                for message in ThreadsInboxReader.messages(page.data ?? []) {
+                    #expect((try? ThreadsClient.checkedID(message.remoteID)) != nil && message.text.count <= 10_000)
+                    #expect(message.inReplyTo.map { (try? ThreadsClient.checkedID($0)) != nil } ?? true)
+                    #expect([message.url, message.author.profileURL].allSatisfy { $0 == nil || InboxAuthor.webAddress($0) != nil })
+                }
+            }
+            if let page = try? JSONDecoder().decode(ThreadsClient.Page<ThreadsClient.Insight>.self, from: data) {
+                var reading = MetricsReading()
+                ThreadsMetricsReader.place(page.data ?? [], of: "1", into: &reading)
+                #expect([reading.counts["1"] != nil, reading.unreadable["1"] != nil].filter { $0 }.count == 1, "the post is in exactly one place")
+                #expect(reading.counts.values.allSatisfy { counts in
+                    [counts.likes, counts.reposts, counts.replies, counts.quotes, counts.impressions].allSatisfy { ($0 ?? 0) >= 0 && ($0 ?? 0) <= MetricCount.largest }
+                })
+                for insight in page.data ?? [] { #expect((insight.count ?? 0) >= 0 && (insight.count ?? 0) <= MetricCount.largest) }
+            }
+            _ = try? JSONDecoder().decode(ThreadsClient.ContainerState.self, from: data)
+            _ = MetaGraphAnswer.error(NetworkHTTPClient.Response(status: 400, headers: [:], body: data), network: "Threads")
+            if let tokens = OAuthTokenClient.tokens(from: data, now: Date(timeIntervalSince1970: 0)), let ends = tokens.expiresAt {
+                #expect(ends.timeIntervalSince1970 > 0 && ends.timeIntervalSince1970 <= OAuthTokens.longestLifetime)
+            }
+        }
+        #expect(report.slowest < FuzzLoop.hang)
+    }
+}
