@@ -1,6 +1,7 @@
 @testable import App
 import Foundation
 import Testing
+import Networks
 import NIOCore
 import Vapor
 
@@ -29,6 +30,19 @@ import Vapor
 }
 
 @Suite struct ClientAddressTests {
+    @Test func eachOAuthNetworksAppAndStandInAreReadBothOrNeither() throws {
+        let apps = try TrestleSettings.oauthApps(["TRESTLE_THREADS_CLIENT_ID": "123", "TRESTLE_THREADS_CLIENT_SECRET": "abc", "TRESTLE_X_CLIENT_ID": ""])
+        #expect(apps == ["THREADS": OAuthApp(clientID: "123", clientSecret: "abc")])
+        #expect(throws: SettingsError("Set both TRESTLE_THREADS_CLIENT_ID and TRESTLE_THREADS_CLIENT_SECRET, or neither.")) {
+            try TrestleSettings.oauthApps(["TRESTLE_THREADS_CLIENT_ID": "123"])
+        }
+        let urls = try TrestleSettings.networkBaseURLs(["TRESTLE_THREADS_BASE_URL": "http://127.0.0.1:9000", "TRESTLE_X_BASE_URL": ""])
+        #expect(urls == ["THREADS": URL(string: "http://127.0.0.1:9000")!])
+        #expect(throws: SettingsError("TRESTLE_THREADS_BASE_URL must be an http:// or https:// URL.")) {
+            try TrestleSettings.networkBaseURLs(["TRESTLE_THREADS_BASE_URL": "graph.threads.example"])
+        }
+    }
+
     private func address(peer: String, forwardedFor: String?, trusting proxies: Set<String>) async throws -> String? {
         var result: String?
         try await withTrestle(.sqlite) { app in

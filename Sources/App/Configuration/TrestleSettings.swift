@@ -137,14 +137,22 @@ public struct TrestleSettings: Sendable {
         settings.metricsToken = env["TRESTLE_METRICS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         settings.smtp = try SMTPSettings.from(url: env["TRESTLE_SMTP_URL"], from: env["TRESTLE_SMTP_FROM"])
         settings.oauthApps = try oauthApps(env)
+        settings.networkBaseURLs = try networkBaseURLs(env)
+        return settings
+    }
+
+    /// Each OAuth network's stand-in address, where one is set; one that is not a web address
+    /// stops the start.
+    static func networkBaseURLs(_ env: [String: String]) throws -> [String: URL] {
+        var urls: [String: URL] = [:]
         for name in oauthNetworks {
             guard let value = env["TRESTLE_\(name)_BASE_URL"], !value.isEmpty else { continue }
             guard let url = URL(string: value), url.scheme == "http" || url.scheme == "https", url.host != nil else {
                 throw SettingsError("TRESTLE_\(name)_BASE_URL must be an http:// or https:// URL.")
             }
-            settings.networkBaseURLs[name] = url
+            urls[name] = url
         }
-        return settings
+        return urls
     }
 
     /// Each network's id and secret, both or neither: one without the other is a mistake that
@@ -174,7 +182,7 @@ public struct TrestleSettings: Sendable {
 }
 
 /// A setting that cannot be used; Trestle refuses to start and says which and why.
-public struct SettingsError: Error, CustomStringConvertible {
+public struct SettingsError: Error, Equatable, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
