@@ -33,7 +33,7 @@ import Testing
         #expect(followers.data?.first?.count == 230)
 
         let state = try JSONDecoder().decode(ThreadsClient.ContainerState.self, from: Data(try Self.fixture("threads-container.json")))
-        #expect(state.status == "ERROR" && state.error_message == "FAILED_DOWNLOADING_VIDEO")
+        #expect(state.state.status == "ERROR" && state.state.reason == "FAILED_DOWNLOADING_VIDEO")
         let token = try #require(OAuthTokenClient.tokens(from: Data(try Self.fixture("threads-token.json")), now: Date(timeIntervalSince1970: 0)))
         #expect(token.expiresAt == Date(timeIntervalSince1970: 5_183_944))
     }

@@ -3,14 +3,8 @@ import Foundation
 /// Publishing on Threads is two steps: a container is made for the post (its text, the
 /// address Threads fetches an image or video from, the post it replies to), Threads readies
 /// it, and publishing the container makes the post.
-extension ThreadsClient {
-    /// A container's state: `IN_PROGRESS`, `FINISHED`, `PUBLISHED`, `ERROR` (with why) or
-    /// `EXPIRED` (not published within a day).
-    struct ContainerState: Decodable {
-        var id: String?
-        var status: String?
-        var error_message: String?
-    }
+extension ThreadsClient: MetaContainerClient {
+    var networkName: String { "Threads" }
 
     /// Makes a container of `fields` (`media_type`, `text`, `image_url`, …) for `user`;
     /// returns its id.
@@ -19,8 +13,16 @@ extension ThreadsClient {
         return try Self.checkedID(Self.decode(Created.self, response).id)
     }
 
-    func state(of container: String) async throws -> ContainerState {
-        try Self.decode(ContainerState.self, try await get(try Self.checkedID(container), [("fields", "status,error_message")]))
+    /// A container's state as Threads answers it: `status`, and `error_message` when it failed.
+    struct ContainerState: Decodable {
+        var status: String?
+        var error_message: String?
+
+        var state: MetaContainerState { MetaContainerState(status: status, reason: error_message) }
+    }
+
+    func state(of container: String) async throws -> MetaContainerState {
+        try Self.decode(ContainerState.self, try await get(try Self.checkedID(container), [("fields", "status,error_message")])).state
     }
 
     /// Publishes a ready container; returns the post's id.

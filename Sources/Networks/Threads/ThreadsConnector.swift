@@ -11,9 +11,7 @@ import TextRules
 public struct ThreadsConnector: NetworkConnector {
     private let http: NetworkHTTPClient
     private let provider: OAuthProvider
-    /// How often and how many times a container's state is asked while Threads readies it;
-    /// past that the attempt ends and the next resumes from the kept container.
-    private let readyCheck: (interval: Duration, times: Int)
+    private let containers: MetaContainers
 
     /// Threads' own addresses.
     public static let provider = OAuthProvider(
@@ -38,11 +36,13 @@ public struct ThreadsConnector: NetworkConnector {
     /// The most images and videos one post carries (a carousel).
     static let mostMedia = 20
 
+    /// `readyCheck`: how often and how many times a container's state is asked while Threads
+    /// readies it.
     public init(http: NetworkHTTPClient, provider: OAuthProvider = ThreadsConnector.provider,
                 readyCheck: (interval: Duration, times: Int) = (.seconds(5), 24)) {
         self.http = http
         self.provider = provider
-        self.readyCheck = readyCheck
+        containers = MetaContainers(readyCheck: readyCheck)
     }
 
     public var network: Network { .threads }
@@ -105,30 +105,20 @@ public struct ThreadsConnector: NetworkConnector {
         -> (part: PublishedPart, credentials: NetworkCredentials?)
     {
         let client = try Self.client(account, http: http)
-        var container = part.checkpoint.flatMap { try? ThreadsClient.checkedID($0) }
-        if let kept = container {
-            let state = try await client.state(of: kept)
-            switch state.status {
-            case "PUBLISHED":
-                // An attempt published it and its answer was lost: the post is found, not made again.
-                return (try await publishedEarlier(part, replyingTo: thread?.parent.remoteID, client: client, account: account), nil)
-            case "EXPIRED", "ERROR":
-                container = nil
-            default:
-                break
-            }
+        let parent = thread?.parent.remoteID
+        let published = try await containers.publish(
+            part, for: account.accountID, client: client,
+            make: { try await makeContainer(part, replyingTo: parent, client: client, user: account.accountID) },
+            findEarlier: { try await publishedEarlier(part, replyingTo: parent, client: client, account: account) }
+        )
+        switch published {
+        case let .earlier(found):
+            return (found, nil)
+        case let .new(id):
+            // The post's page, to link to; the post stands without it.
+            let permalink = (try? await client.published(id))??.permalink.flatMap(InboxAuthor.webAddress)
+            return (PublishedPart(remoteID: id, url: permalink), nil)
         }
-        if container == nil {
-            let made = try await makeContainer(part, replyingTo: thread?.parent.remoteID, client: client, user: account.accountID)
-            try await part.keep(made)
-            container = made
-        }
-        guard let container else { throw NetworkError.unexpectedResponse("Threads made no container.") }
-        try await ready(container, client: client)
-        let id = try await client.publish(container: container, for: account.accountID)
-        // The post's page, to link to; the post stands without it.
-        let permalink = (try? await client.published(id))??.permalink.flatMap(InboxAuthor.webAddress)
-        return (PublishedPart(remoteID: id, url: permalink), nil)
     }
 
     /// The container for a part: its text, and its images or video as one item or a carousel.
@@ -143,7 +133,7 @@ public struct ThreadsConnector: NetworkConnector {
         var children: [String] = []
         for media in part.media {
             let child = try await client.makeContainer(for: user, try Self.item(media) + [("is_carousel_item", "true")])
-            try await ready(child, client: client)
+            try await containers.ready(child, client: client)
             children.append(child)
         }
         return try await client.makeContainer(for: user, [("media_type", "CAROUSEL"), ("children", children.joined(separator: ","))] + fields)
@@ -151,44 +141,20 @@ public struct ThreadsConnector: NetworkConnector {
 
     /// An image or video as a container names it: where Threads fetches it, and its description.
     private static func item(_ media: MediaToPublish) throws -> [(String, String)] {
-        guard let address = media.publicURL else {
-            throw NetworkError.configuration("Threads fetches a post's images and videos from Trestle's own address, and this Trestle has none: the operator sets TRESTLE_PUBLIC_URL.")
-        }
-        var fields = media.isVideo ? [("media_type", "VIDEO"), ("video_url", address.absoluteString)] : [("media_type", "IMAGE"), ("image_url", address.absoluteString)]
+        let address = try MetaContainers.address(of: media, network: "Threads")
+        var fields = media.isVideo ? [("media_type", "VIDEO"), ("video_url", address)] : [("media_type", "IMAGE"), ("image_url", address)]
         if !media.altText.isEmpty { fields.append(("alt_text", media.altText)) }
         return fields
     }
 
-    /// Waits while Threads readies the container; its failure is said in Threads' words.
-    private func ready(_ container: String, client: ThreadsClient) async throws {
-        for check in 0..<readyCheck.times {
-            let state = try await client.state(of: container)
-            switch state.status {
-            case "FINISHED":
-                return
-            case "ERROR":
-                let reason = state.error_message.map { String($0.prefix(100)) } ?? "UNKNOWN"
-                throw NetworkError.rejected(status: 422, message: "Threads could not use the post's media (\(reason)).")
-            case "EXPIRED", "PUBLISHED":
-                // Made again, or found, by the next attempt.
-                throw NetworkError.rejected(status: 503, message: "Threads' container for the post is \(state.status == "EXPIRED" ? "expired" : "already used").")
-            default:
-                if check + 1 < readyCheck.times { try await Task.sleep(for: readyCheck.interval) }
-            }
-        }
-        throw NetworkError.rejected(status: 503, message: "Threads was still readying the post's media.")
-    }
-
     /// The post an earlier attempt published, among the account's posts (or its replies, for
     /// a part that replies) since that attempt.
-    private func publishedEarlier(_ part: PartToPublish, replyingTo parent: String?, client: ThreadsClient, account: PublishingAccount) async throws -> PublishedPart {
+    private func publishedEarlier(_ part: PartToPublish, replyingTo parent: String?, client: ThreadsClient, account: PublishingAccount) async throws -> PublishedPart? {
         let since = (part.maybeSentSince ?? part.createdAt.addingTimeInterval(-86_400)).addingTimeInterval(-60)
         let posts = try await client.posts(of: account.accountID, replies: parent != nil, since: since, limit: 50)
-        guard let found = posts.first(where: { $0.text == part.text && (parent == nil || $0.replied_to?.id == parent) }) else {
-            // Threads says it published the container; its post is not listed yet.
-            throw NetworkError.rejected(status: 503, message: "Threads published the post but does not list it yet; Trestle looks again.")
+        return posts.first { $0.text == part.text && (parent == nil || $0.replied_to?.id == parent) }.map {
+            PublishedPart(remoteID: $0.id, url: $0.permalink.flatMap(InboxAuthor.webAddress))
         }
-        return PublishedPart(remoteID: found.id, url: found.permalink.flatMap(InboxAuthor.webAddress))
     }
 
     public func delete(_ post: PublishedPart, as account: PublishingAccount) async throws {
