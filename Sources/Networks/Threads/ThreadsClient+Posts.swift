@@ -9,7 +9,7 @@ extension ThreadsClient: MetaContainerClient {
     /// Makes a container of `fields` (`media_type`, `text`, `image_url`, …) for `user`;
     /// returns its id.
     func makeContainer(for user: String, _ fields: [(String, String)]) async throws -> String {
-        let response = try await post("\(try Self.checkedID(user))/threads", fields)
+        let response = try await graph.post("\(try Self.checkedID(user))/threads", fields)
         return try Self.checkedID(Self.decode(Created.self, response).id)
     }
 
@@ -22,18 +22,18 @@ extension ThreadsClient: MetaContainerClient {
     }
 
     func state(of container: String) async throws -> MetaContainerState {
-        try Self.decode(ContainerState.self, try await get(try Self.checkedID(container), [("fields", "status,error_message")])).state
+        try Self.decode(ContainerState.self, try await graph.get(try Self.checkedID(container), [("fields", "status,error_message")])).state
     }
 
     /// Publishes a ready container; returns the post's id.
     func publish(container: String, for user: String) async throws -> String {
-        let response = try await post("\(try Self.checkedID(user))/threads_publish", [("creation_id", try Self.checkedID(container))])
+        let response = try await graph.post("\(try Self.checkedID(user))/threads_publish", [("creation_id", try Self.checkedID(container))])
         return try Self.checkedID(Self.decode(Created.self, response).id)
     }
 
     /// One post, or nil when Threads no longer has it.
     func published(_ id: String) async throws -> Post? {
-        guard let response = try await getIfPresent(try Self.checkedID(id), [("fields", Self.postFields)]) else { return nil }
+        guard let response = try await graph.getIfPresent(try Self.checkedID(id), [("fields", Self.postFields)]) else { return nil }
         return try Self.decode(Post.self, response)
     }
 
@@ -41,12 +41,12 @@ extension ThreadsClient: MetaContainerClient {
     func posts(of user: String, replies: Bool, since: Date?, limit: Int) async throws -> [Post] {
         var query = [("fields", Self.postFields), ("limit", String(limit))]
         if let since { query.append(("since", String(Int(since.timeIntervalSince1970)))) }
-        let response = try await get("\(try Self.checkedID(user))/\(replies ? "replies" : "threads")", query)
+        let response = try await graph.get("\(try Self.checkedID(user))/\(replies ? "replies" : "threads")", query)
         return (try Self.decode(Page<Post>.self, response).data ?? []).prefix(limit).filter { (try? Self.checkedID($0.id)) != nil }
     }
 
     /// Takes a post off Threads; one already gone counts as deleted.
     func deletePost(_ id: String) async throws {
-        _ = try await delete(try Self.checkedID(id))
+        _ = try await graph.delete(try Self.checkedID(id))
     }
 }

@@ -10,7 +10,7 @@ extension ThreadsClient {
     }
 
     func me() async throws -> Profile {
-        let profile = try Self.decode(Profile.self, try await get("me", [("fields", "id,username,name,threads_profile_picture_url")]))
+        let profile = try Self.decode(Profile.self, try await graph.get("me", [("fields", "id,username,name,threads_profile_picture_url")]))
         guard (try? Self.checkedID(profile.id)) != nil, !profile.username.isEmpty, profile.username.count <= 100 else {
             throw NetworkError.unexpectedResponse("Threads answered with an account that is not one.")
         }
@@ -19,36 +19,20 @@ extension ThreadsClient {
 
     /// Every reply under a post, nested ones included, oldest first.
     func conversation(of post: String, limit: Int) async throws -> [Post] {
-        let response = try await get("\(try Self.checkedID(post))/conversation", [("fields", Self.postFields), ("reverse", "false"), ("limit", String(limit))])
+        let response = try await graph.get("\(try Self.checkedID(post))/conversation", [("fields", Self.postFields), ("reverse", "false"), ("limit", String(limit))])
         return Array((try Self.decode(Page<Post>.self, response).data ?? []).prefix(limit))
-    }
-
-    /// One metric of a post as insights give it: `{"name", "values": [{"value"}]}`, or for
-    /// the account `{"name", "total_value": {"value"}}`.
-    struct Insight: Decodable {
-        struct Value: Decodable { var value: Double? }
-        var name: String?
-        var values: [Value]?
-        var total_value: Value?
-
-        /// The count, when it is a whole number within bounds.
-        var count: Int? {
-            guard let value = total_value?.value ?? values?.first?.value, value.isFinite, value >= 0,
-                  value <= Double(MetricCount.largest), value.rounded(.towardZero) == value else { return nil }
-            return Int(value)
-        }
     }
 
     static let postMetrics = ["views", "likes", "replies", "reposts", "quotes"]
 
     /// A post's insights, or nil when Threads no longer has the post.
     func insights(of post: String) async throws -> [Insight]? {
-        guard let response = try await getIfPresent("\(try Self.checkedID(post))/insights", [("metric", Self.postMetrics.joined(separator: ","))]) else { return nil }
+        guard let response = try await graph.getIfPresent("\(try Self.checkedID(post))/insights", [("metric", Self.postMetrics.joined(separator: ","))]) else { return nil }
         return try Self.decode(Page<Insight>.self, response).data ?? []
     }
 
     func followers(of user: String) async throws -> Insight? {
-        let response = try await get("\(try Self.checkedID(user))/threads_insights", [("metric", "followers_count")])
+        let response = try await graph.get("\(try Self.checkedID(user))/threads_insights", [("metric", "followers_count")])
         return try Self.decode(Page<Insight>.self, response).data?.first { $0.name == "followers_count" }
     }
 }

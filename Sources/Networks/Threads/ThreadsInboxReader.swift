@@ -62,7 +62,7 @@ public struct ThreadsInboxReader: InboxReader {
             let parent = post.replied_to.flatMap { try? ThreadsClient.checkedID($0.id) }
             return InboxMessage(
                 remoteID: post.id, kind: .reply, author: author, text: text,
-                html: SafeHTML.paragraphs(text), createdAt: post.timestamp.flatMap(ThreadsClient.date) ?? Date(),
+                html: SafeHTML.paragraphs(text), createdAt: post.timestamp.flatMap(MetaGraphClient.date) ?? Date(),
                 url: post.permalink.flatMap(InboxAuthor.webAddress), inReplyTo: parent
             )
         }
