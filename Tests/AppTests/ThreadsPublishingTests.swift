@@ -1,9 +1,7 @@
 @testable import App
-import AsyncHTTPClient
 import Fluent
 import Foundation
 import Networks
-import NIOCore
 import SQLKit
 import Testing
 import Vapor
@@ -24,30 +22,6 @@ import VaporTesting
         #expect(try await app.signIn(at: .threads, browser, member).callback.status == .seeOther)
         let channels = try await app.api(.GET, "/api/v1/workspaces/\(member.workspaceID)/channels", as: member).jsonArray()
         return try #require(channels.first { $0["network"] as? String == "threads" }?["id"] as? String)
-    }
-
-    /// Calls Threads as an earlier attempt did, with the channel's token: a POST of a form.
-    private func call(_ fake: FakeThreads, _ app: Application, _ path: String, _ form: [String: String]) async throws -> String {
-        let channel = try #require(try await App.Channel.query(on: app.db).filter(\.$network == .threads).first())
-        let token = try #require(try app.wiring.channels(on: app.db).credentials(of: channel).accessToken)
-        var request = HTTPClientRequest(url: "\(fake.url)/v1.0/\(path)")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        let fields = form.merging(["access_token": token]) { given, _ in given }
-        request.body = .bytes(ByteBuffer(string: fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        return try #require((try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])?["id"] as? String)
-    }
-
-    /// Leaves a post's delivery as a worker that stopped mid-send would: `sending`, with what
-    /// it kept.
-    private func stopped(_ app: Application, post: String, kept container: String) async throws {
-        let delivery = try #require(try await Delivery.query(on: app.db).filter(\.$post.$id == UUID(uuidString: post)!).first())
-        delivery.state = .sending
-        delivery.sendingSince = Date().addingTimeInterval(-5)
-        delivery.checkpoint = "0 \(container)"
-        try await delivery.save(on: app.db)
     }
 
     @Test(arguments: TestDatabase.all)
@@ -109,9 +83,9 @@ import VaporTesting
 
                 // Published by a worker that stopped before it heard back: found, not posted again.
                 let croissants = try #require(try await app.createPost(ana, #"{"text": "Croissants at 8", "channels": ["\#(channel)"], "schedule": {"now": true}}"#)["id"] as? String)
-                let made = try await call(fake, app, "\(FakeThreads.userID)/threads", ["media_type": "TEXT", "text": "Croissants at 8"])
-                let posted = try await call(fake, app, "\(FakeThreads.userID)/threads_publish", ["creation_id": made])
-                try await stopped(app, post: croissants, kept: made)
+                let made = try await app.callAsEarlierAttempt(fake.url, "v1.0/\(FakeThreads.userID)/threads", ["media_type": "TEXT", "text": "Croissants at 8"], on: .threads)
+                let posted = try await app.callAsEarlierAttempt(fake.url, "v1.0/\(FakeThreads.userID)/threads_publish", ["creation_id": made], on: .threads)
+                try await app.stopSending(post: croissants, kept: made)
                 #expect(try await app.publishDueDeliveries() == 1)
                 #expect(fake.controls.media.withLock { $0.count } == 1, "not posted twice")
                 #expect(fake.controls.containers.withLock { $0.count } == 1, "no second container")
@@ -120,8 +94,8 @@ import VaporTesting
 
                 // Stopped after keeping its container and before publishing it: that container is published.
                 let scones = try #require(try await app.createPost(ana, #"{"text": "Scones at 9", "channels": ["\#(channel)"], "schedule": {"now": true}}"#)["id"] as? String)
-                let kept = try await call(fake, app, "\(FakeThreads.userID)/threads", ["media_type": "TEXT", "text": "Scones at 9"])
-                try await stopped(app, post: scones, kept: kept)
+                let kept = try await app.callAsEarlierAttempt(fake.url, "v1.0/\(FakeThreads.userID)/threads", ["media_type": "TEXT", "text": "Scones at 9"], on: .threads)
+                try await app.stopSending(post: scones, kept: kept)
                 #expect(try await app.publishDueDeliveries() == 1)
                 #expect(fake.controls.containers.withLock { $0.count } == 2)
                 #expect(fake.controls.containers.withLock { $0.last?.status } == "PUBLISHED")

@@ -18,6 +18,7 @@ struct Connectors: Sendable {
             SiteConnector(publicURL: publicURL),
             XConnector(http: http, provider: baseURLs["X"].map(XConnector.provider(at:)) ?? XConnector.provider),
             ThreadsConnector(http: http, provider: baseURLs["THREADS"].map(ThreadsConnector.provider(at:)) ?? ThreadsConnector.provider),
+            InstagramConnector(http: http, provider: baseURLs["INSTAGRAM"].map(InstagramConnector.provider(at:)) ?? InstagramConnector.provider),
         ])
     }
 

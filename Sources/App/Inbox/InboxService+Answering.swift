@@ -51,7 +51,7 @@ extension InboxService {
 
     /// Refuses a text the channel would not take, with the network's reasons.
     private func check(_ text: String, on channel: Channel) throws {
-        var problems = PostContent(text: text, thread: [], variants: [:]).problems(on: channel, media: [])
+        var problems = PostContent(text: text, thread: [], variants: [:]).problems(on: channel, media: [], answering: true)
         if channel.status == .needsReconnect {
             problems.insert("\(channel.handle): Trestle can no longer post here (\(channel.problem ?? "the network refused the credentials")). Connect it again under Channels.", at: 0)
         }

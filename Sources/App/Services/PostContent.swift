@@ -21,8 +21,9 @@ struct PostContent: Sendable {
 
     /// Sentences naming the channel and what it refuses: text too long for its own limit,
     /// media it does not take.
-    /// With `shortLinksUnder`, links are counted as the short links they will go out as.
-    func problems(on channel: Channel, media: [MediaItem], shortLinksUnder base: String? = nil) -> [String] {
+    /// With `shortLinksUnder`, links are counted as the short links they will go out as. An
+    /// answer (`answering`) goes as a reply or comment, which needs no media where a post does.
+    func problems(on channel: Channel, media: [MediaItem], shortLinksUnder base: String? = nil, answering: Bool = false) -> [String] {
         let written = texts(for: channel.network, channelID: channel.id)
         let texts = base.map { LinkShortener.standIn(written, base: $0) } ?? written
         let rules = channel.textRules
@@ -34,7 +35,9 @@ struct PostContent: Sendable {
             let check = rules.rules(for: channel.network).check(text)
             sentences += check.problemMessages.map { "\(label)\(part) \($0.message)" }
         }
-        sentences += MediaRules.rules(for: channel.network).problems(with: media).map { "\(label) \($0)" }
+        var mediaRules = MediaRules.rules(for: channel.network)
+        if answering { mediaRules.needsMedia = false }
+        sentences += mediaRules.problems(with: media).map { "\(label) \($0)" }
         return sentences
     }
 }

@@ -107,6 +107,18 @@ struct MetaGraphClient: Sendable {
         }
     }
 
+    /// The counts of insights by name, only those `named`; nil when none is given or one is not
+    /// a count.
+    static func counts(_ insights: [Insight], named names: [String]) -> [String: Int]? {
+        var byName: [String: Int] = [:]
+        for insight in insights.prefix(20) {
+            guard let name = insight.name, names.contains(name), byName[name] == nil else { continue }
+            guard let count = insight.count else { return nil }
+            byName[name] = count
+        }
+        return byName.isEmpty ? nil : byName
+    }
+
     /// A count the network sent, when it is a whole number within bounds.
     static func count(_ value: Double) -> Int? {
         guard value.isFinite, value >= 0, value <= Double(MetricCount.largest), value.rounded(.towardZero) == value else { return nil }

@@ -70,7 +70,10 @@ public struct OAuthTokenClient: Sendable {
 
     /// A token answer (RFC 6749 §5.1), its numbers bounded; nil when it is not one.
     static func tokens(from body: Data, now: Date) -> OAuthTokens? {
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: body), !answer.access_token.isEmpty,
+        // Instagram's Business Login answers `{"data": [{"access_token", "user_id", "permissions"}]}`.
+        struct Listed: Decodable { var data: [Answer] }
+        guard let answer = (try? JSONDecoder().decode(Answer.self, from: body)) ?? (try? JSONDecoder().decode(Listed.self, from: body))?.data.first,
+              !answer.access_token.isEmpty,
               answer.access_token.utf8.count <= 8_192, (answer.refresh_token?.utf8.count ?? 0) <= 8_192 else { return nil }
         let lifetime = answer.expires_in.flatMap { $0.isFinite && $0 > 0 && $0 <= OAuthTokens.longestLifetime ? $0 : nil }
         return OAuthTokens(

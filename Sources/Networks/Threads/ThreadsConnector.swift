@@ -30,9 +30,6 @@ public struct ThreadsConnector: NetworkConnector {
         return provider
     }
 
-    /// Long-lived tokens last sixty days; they are renewed in their last week.
-    static let renewalWindow: TimeInterval = 7 * 86_400
-    static let longLivedLifetime: TimeInterval = 60 * 86_400
     /// The most images and videos one post carries (a carousel).
     static let mostMedia = 20
 
@@ -55,7 +52,7 @@ public struct ThreadsConnector: NetworkConnector {
         )
     }
 
-    public var renewBefore: TimeInterval { Self.renewalWindow }
+    public var renewBefore: TimeInterval { MetaLongLivedTokens.renewalWindow }
 
     public func prepare(_ typed: [String: String]) throws -> (server: URL, credentials: NetworkCredentials) {
         throw ConnectionProblems(["network": "Threads accounts connect by signing in to Threads: use Connect with Threads on the Channels page."])
@@ -70,30 +67,17 @@ public struct ThreadsConnector: NetworkConnector {
 
     /// The hour-long token of the sign-in traded for one of sixty days (`th_exchange_token`).
     public func signedIn(_ tokens: OAuthTokens, app: OAuthApp, now: Date) async throws -> NetworkCredentials {
-        try await longLived(provider.apiBase.appendingPathComponent("access_token"),
-                            [("grant_type", "th_exchange_token"), ("client_secret", app.clientSecret), ("access_token", tokens.accessToken)], now: now)
+        try await longLived.exchanged(tokens.accessToken, app: app, now: now)
     }
 
     /// A long-lived token renewed for sixty days from now (`th_refresh_token`); one that has
     /// ended cannot be, and the account must be connected again.
     public func refresh(_ account: PublishingAccount, app: OAuthApp?, now: Date) async throws -> NetworkCredentials? {
-        guard let token = account.credentials.accessToken, !token.isEmpty else {
-            throw NetworkError.unauthorized("Trestle holds no access token for this Threads account. Connect it again.")
-        }
-        return try await longLived(provider.apiBase.appendingPathComponent("refresh_access_token"),
-                                   [("grant_type", "th_refresh_token"), ("access_token", token)], now: now)
+        try await longLived.renewed(account.credentials, now: now)
     }
 
-    private func longLived(_ endpoint: URL, _ query: [(String, String)], now: Date) async throws -> NetworkCredentials {
-        var components = URLComponents(url: endpoint, resolvingAgainstBaseURL: false)!
-        components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) }
-        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-        let response = try await http.send(.GET, components.url!, headers: ["Accept": "application/json"])
-        try MetaGraphAnswer.check(response, network: "Threads")
-        guard let tokens = OAuthTokenClient.tokens(from: response.body, now: now) else {
-            throw NetworkError.unexpectedResponse("Threads answered the sign-in with something that is not a token.")
-        }
-        return NetworkCredentials(accessToken: tokens.accessToken, expiresAt: tokens.expiresAt ?? now.addingTimeInterval(Self.longLivedLifetime))
+    private var longLived: MetaLongLivedTokens {
+        MetaLongLivedTokens(http: http, apiBase: provider.apiBase, grantPrefix: "th", networkName: "Threads")
     }
 
     /// Threads fetches media itself, from `MediaToPublish.publicURL`: nothing is uploaded.

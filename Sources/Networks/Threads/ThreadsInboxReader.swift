@@ -1,9 +1,7 @@
 import Foundation
 
 /// Threads' inbox: the replies under the account's newest posts (`GET /{post}/conversation`,
-/// nested replies included), the account's own left out. Threads has no feed of replies to an
-/// account, so each poll reads the conversations of its newest posts; the cursor is the time
-/// of the newest reply read, and a reply read twice is kept once.
+/// nested replies included), the account's own left out, read as `MetaInboxCursor` says.
 public struct ThreadsInboxReader: InboxReader {
     private let http: NetworkHTTPClient
 
@@ -11,27 +9,15 @@ public struct ThreadsInboxReader: InboxReader {
         self.http = http
     }
 
-    /// The account's newest posts whose replies are read each poll.
-    static let postsWatched = 10
     static let repliesPerPost = 100
-    /// A channel just connected starts with the newest few, not the account's whole past.
-    static let firstReading = 20
 
     public func read(after cursor: String?, as account: PublishingAccount) async throws -> InboxReading {
         let client = try ThreadsConnector.client(account, http: http)
-        let since = cursor.flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 && $0 < 1e11 ? Date(timeIntervalSince1970: $0) : nil }
         var messages: [InboxMessage] = []
-        for post in try await client.posts(of: account.accountID, replies: false, since: nil, limit: Self.postsWatched) {
-            let replies = try await client.conversation(of: post.id, limit: Self.repliesPerPost)
-            messages += Self.messages(replies).filter { since == nil || $0.createdAt >= since! }
+        for post in try await client.posts(of: account.accountID, replies: false, since: nil, limit: MetaInboxCursor.postsWatched) {
+            messages += Self.messages(try await client.conversation(of: post.id, limit: Self.repliesPerPost))
         }
-        var seen = Set<String>()
-        messages = messages.filter { seen.insert($0.remoteID).inserted }.sorted { $0.createdAt < $1.createdAt }
-        if since == nil { messages = Array(messages.suffix(Self.firstReading)) }
-        let newest = messages.map(\.createdAt).max() ?? since
-        // With nothing read yet, the next reading starts from now rather than the past.
-        let next = newest.map { String(Int($0.timeIntervalSince1970)) } ?? String(Int(Date().timeIntervalSince1970))
-        return InboxReading(messages: messages, counts: [], cursor: next, hasMore: false)
+        return MetaInboxCursor.reading(messages, after: cursor)
     }
 
     public func conversation(of remoteID: String, as account: PublishingAccount) async throws -> [InboxMessage] {

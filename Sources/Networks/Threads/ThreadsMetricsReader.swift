@@ -31,21 +31,12 @@ public struct ThreadsMetricsReader: MetricsReader {
 
     /// A post's insights as counts, or why they cannot be used.
     static func place(_ insights: [ThreadsClient.Insight], of id: String, into reading: inout MetricsReading) {
-        var byName: [String: Int] = [:]
-        for insight in insights.prefix(20) {
-            guard let name = insight.name, ThreadsClient.postMetrics.contains(name), byName[name] == nil else { continue }
-            guard let count = insight.count else {
-                reading.unreadable[id] = "Threads sent counts that are not counts."
-                return
-            }
-            byName[name] = count
-        }
-        guard !byName.isEmpty else {
-            reading.unreadable[id] = "Threads gave no counts for this post."
+        guard let counts = MetaGraphClient.counts(insights, named: ThreadsClient.postMetrics) else {
+            reading.unreadable[id] = insights.isEmpty ? "Threads gave no counts for this post." : "Threads sent counts that are not counts."
             return
         }
-        reading.counts[id] = PostCounts(likes: byName["likes"], reposts: byName["reposts"], replies: byName["replies"], quotes: byName["quotes"],
-                                        impressions: byName["views"])
+        reading.counts[id] = PostCounts(likes: counts["likes"], reposts: counts["reposts"], replies: counts["replies"], quotes: counts["quotes"],
+                                        impressions: counts["views"])
     }
 
     public func followers(as account: PublishingAccount) async throws -> FollowerCount {

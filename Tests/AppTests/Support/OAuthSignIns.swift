@@ -21,6 +21,13 @@ extension Application {
         wiring.connectors = wiring.connectors.adding(ThreadsConnector(http: networkHTTP, provider: fake.provider, readyCheck: (.milliseconds(5), 10)))
     }
 
+    /// Points the Instagram connector at the fake, its readiness checked every few
+    /// milliseconds, and registers the operator's app with it.
+    func useFakeInstagram(_ fake: FakeInstagram) {
+        wiring.oauthApps["INSTAGRAM"] = OAuthApp(clientID: FakeInstagram.clientID, clientSecret: FakeInstagram.clientSecret)
+        wiring.connectors = wiring.connectors.adding(InstagramConnector(http: networkHTTP, provider: fake.provider, readyCheck: (.milliseconds(5), 10)))
+    }
+
     func signInAtX(_ browser: Browser, _ member: Member, changing: ((inout URLComponents) -> Void)? = nil) async throws
         -> (authorize: URLComponents, callback: TestingHTTPResponse)
     {

@@ -3,18 +3,20 @@ import Fuzzing
 @testable import Networks
 import Testing
 
-/// Threads' answers under a seeded mutation fuzzer over fixtures shaped as its API reference
-/// shows them: no crash, nothing slow, every count within bounds, every id asked about in
-/// exactly one of counts, gone and unreadable, every inbox message from someone else with an
-/// id that can go in a path and links only to web addresses, and token lifetimes bounded.
-@Suite struct ThreadsAnswerFuzzTests {
+/// Threads' and Instagram's answers under a seeded mutation fuzzer over fixtures shaped as their
+/// API references show them: no crash, nothing slow, every count within bounds, every post
+/// asked about in exactly one place, every inbox message from someone else with ids that can go
+/// in a path and links only to web addresses, and token lifetimes bounded.
+@Suite struct MetaAnswerFuzzTests {
     private static func fixture(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")))
     }
 
+    private static let instagram = PublishingAccount(server: URL(string: "https://graph.instagram.com")!, accountID: "17841400000000002", credentials: NetworkCredentials())
+
     private static let tokens = [
         "9223372036854775807", "-1", "1e300", "0.5", "null", "true", "\"12\"", "[]", "{}", "\"likes\"", "\"views\"", "\"total_value\"",
-        "\"replied_to\"", "\"is_reply_owned_by_me\"", "\"../../x\"", "\"expires_in\"", "\"FINISHED\"", "\"javascript:x\"", "[[[[[[[[",
+        "\"replied_to\"", "\"is_reply_owned_by_me\"", "\"../../x\"", "\"expires_in\"", "\"FINISHED\"", "\"javascript:x\"", "\"parent_id\"", "\"status_code\"", "[[[[[[[[",
     ]
 
     @Test func knownAnswersAreReadAsTheyAre() throws {
@@ -38,9 +40,22 @@ import Testing
         #expect(token.expiresAt == Date(timeIntervalSince1970: 5_183_944))
     }
 
-    @Test func threadsAnswersAreReadWithinTheirBounds() async throws {
+    @Test func knownInstagramAnswersAreReadAsTheyAre() throws {
+        let comments = try JSONDecoder().decode(MetaGraphClient.Page<InstagramClient.Comment>.self, from: Data(try Self.fixture("instagram-comments.json")))
+        let messages = InstagramInboxReader.messages(comments.data ?? [], on: "18200000000000001", account: Self.instagram)
+        #expect(messages.map(\.remoteID) == ["18200000000000011", "18200000000000013"], "the account's own reply is not in its inbox")
+        #expect(messages.first?.inReplyTo == "18200000000000001" && messages.first?.root == nil, "a comment answers the post")
+        #expect(messages.last?.inReplyTo == "18200000000000011" && messages.last?.root?.remoteID == "18200000000000011",
+                "a reply is answered under its top-level comment")
+        let state = try JSONDecoder().decode(InstagramClient.ContainerState.self, from: Data(try Self.fixture("instagram-container.json")))
+        #expect(state.state.status == "ERROR" && state.state.reason?.hasPrefix("Error: Media download has failed.") == true)
+        let token = try #require(OAuthTokenClient.tokens(from: Data(try Self.fixture("instagram-token.json")), now: Date(timeIntervalSince1970: 0)))
+        #expect(token.accessToken == "IGQVJSHORTLIVED" && token.expiresAt == nil, "Business Login's answer, in its data list")
+    }
+
+    @Test func metaAnswersAreReadWithinTheirBounds() async throws {
         let seeds = try ["threads-conversation.json", "threads-insights.json", "threads-followers.json", "threads-container.json", "threads-token.json",
-                         "meta-error-token.json"].map(Self.fixture)
+                         "meta-error-token.json", "instagram-comments.json", "instagram-token.json", "instagram-container.json"].map(Self.fixture)
         let report = await FuzzLoop.run(seeds: seeds, tokens: Self.tokens) { input in
             let data = Data(input)
             if let page = try? JSONDecoder().decode(ThreadsClient.Page<ThreadsClient.Post>.self, from: data) {
@@ -53,13 +68,24 @@ import Testing
             if let page = try? JSONDecoder().decode(ThreadsClient.Page<ThreadsClient.Insight>.self, from: data) {
                 var reading = MetricsReading()
                 ThreadsMetricsReader.place(page.data ?? [], of: "1", into: &reading)
-                #expect([reading.counts["1"] != nil, reading.unreadable["1"] != nil].filter { $0 }.count == 1, "the post is in exactly one place")
+                InstagramMetricsReader.place(page.data ?? [], of: "2", into: &reading)
+                for id in ["1", "2"] {
+                    #expect([reading.counts[id] != nil, reading.unreadable[id] != nil].filter { $0 }.count == 1, "the post is in exactly one place")
+                }
                 #expect(reading.counts.values.allSatisfy { counts in
                     [counts.likes, counts.reposts, counts.replies, counts.quotes, counts.impressions].allSatisfy { ($0 ?? 0) >= 0 && ($0 ?? 0) <= MetricCount.largest }
                 })
                 for insight in page.data ?? [] { #expect((insight.count ?? 0) >= 0 && (insight.count ?? 0) <= MetricCount.largest) }
             }
+            if let page = try? JSONDecoder().decode(MetaGraphClient.Page<InstagramClient.Comment>.self, from: data) {
+                for message in InstagramInboxReader.messages(page.data ?? [], on: "1", account: Self.instagram) {
+                    let ids = [message.remoteID] + [message.inReplyTo, message.root?.remoteID].compactMap { $0 }
+                    #expect(ids.allSatisfy { MetaContainers.checkedID($0) != nil } && message.text.count <= 10_000)
+                    #expect(message.author.profileURL.map { InboxAuthor.webAddress($0) != nil } ?? true)
+                }
+            }
             _ = try? JSONDecoder().decode(ThreadsClient.ContainerState.self, from: data)
+            _ = try? JSONDecoder().decode(InstagramClient.ContainerState.self, from: data)
             _ = MetaGraphAnswer.error(NetworkHTTPClient.Response(status: 400, headers: [:], body: data), network: "Threads")
             if let tokens = OAuthTokenClient.tokens(from: data, now: Date(timeIntervalSince1970: 0)), let ends = tokens.expiresAt {
                 #expect(ends.timeIntervalSince1970 > 0 && ends.timeIntervalSince1970 <= OAuthTokens.longestLifetime)

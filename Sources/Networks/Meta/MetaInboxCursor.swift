@@ -1,0 +1,31 @@
+import Foundation
+
+/// How the Meta networks' inboxes are read: neither Threads nor Instagram has a feed of what is
+/// said to an account, so each poll reads the replies or comments under the account's newest
+/// posts. The cursor is the time of the newest one read (whole seconds, as the networks give
+/// them); what is at that second is read again and kept once, so nothing said in the same
+/// second is missed.
+enum MetaInboxCursor {
+    /// The account's newest posts whose replies or comments are read each poll.
+    static let postsWatched = 10
+    /// A channel just connected starts with the newest few, not the account's whole past.
+    static let firstReading = 20
+
+    /// The time a cursor stands for; nil for none, or one that is not a time.
+    static func since(_ cursor: String?) -> Date? {
+        cursor.flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 && $0 < 1e11 ? Date(timeIntervalSince1970: $0) : nil }
+    }
+
+    /// The messages since the cursor, each once and oldest first, and the cursor to read from
+    /// next.
+    static func reading(_ messages: [InboxMessage], after cursor: String?, now: Date = Date()) -> InboxReading {
+        let since = since(cursor)
+        var seen = Set<String>()
+        var kept = messages.filter { message in since.map { message.createdAt >= $0 } ?? true }
+            .filter { seen.insert($0.remoteID).inserted }.sorted { $0.createdAt < $1.createdAt }
+        if since == nil { kept = Array(kept.suffix(firstReading)) }
+        // With nothing read yet, the next reading starts from now rather than the past.
+        let newest = kept.map(\.createdAt).max() ?? since ?? now
+        return InboxReading(messages: kept, counts: [], cursor: String(Int(newest.timeIntervalSince1970)), hasMore: false)
+    }
+}
