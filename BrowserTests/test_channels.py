@@ -3,11 +3,12 @@ that instance's own limit."""
 import os
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from conftest import running_trestle, sign_up
 from fake_mastodon import FakeMastodon
-from fake_threads import CLIENT_ID as THREADS_CLIENT_ID, CLIENT_SECRET as THREADS_CLIENT_SECRET, FakeThreads
+from fake_meta import FakeMeta
 from fake_x import CLIENT_ID as X_CLIENT_ID, CLIENT_SECRET as X_CLIENT_SECRET, FakeX
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -122,34 +123,47 @@ def test_the_channels_page_offers_x_when_the_operator_set_it_up_and_the_sign_in_
         fake.stop()
 
 
-def test_the_channels_page_offers_threads_when_the_operator_set_it_up_and_the_sign_in_lists_the_channel(trestle_binary, browser):
-    fake = FakeThreads()
+# Threads and Instagram sign in alike at the operator's Meta app; what differs is each one's card,
+# Meta's page, and the channel's limit.
+META_NETWORKS = [
+    pytest.param("threads", "Connect a Threads account", "Connect with Threads", "wants to access your Threads profile",
+                 "500 characters a post", ("ines", "jules"), id="threads"),
+    pytest.param("instagram", "Connect an Instagram account", "Connect with Instagram",
+                 "wants to access your Instagram professional account", "2200 characters a post", ("kim", "lou"), id="instagram"),
+]
+
+
+@pytest.mark.parametrize("network, title, button, heading, limit, people", META_NETWORKS)
+def test_the_channels_page_offers_a_meta_network_when_the_operator_set_it_up_and_the_sign_in_lists_the_channel(
+        trestle_binary, browser, network, title, button, heading, limit, people):
+    fake = FakeMeta(network)
+    setting = f"TRESTLE_{network.upper()}"
+    configured_person, bare_person = people
     try:
-        settings = {"TRESTLE_THREADS_CLIENT_ID": THREADS_CLIENT_ID, "TRESTLE_THREADS_CLIENT_SECRET": THREADS_CLIENT_SECRET,
-                    "TRESTLE_THREADS_BASE_URL": fake.url}
+        settings = {f"{setting}_CLIENT_ID": fake.client_id, f"{setting}_CLIENT_SECRET": fake.client_secret, f"{setting}_BASE_URL": fake.url}
         with running_trestle(trestle_binary, **settings) as configured:
             context = browser.new_context(viewport={"width": 1100, "height": 900})
             page = context.new_page()
-            sign_up(page, configured["base"], "ines@bakery.example", "pain de mie", "Ines's Bakery")
+            sign_up(page, configured["base"], f"{configured_person}@bakery.example", "pain de mie", f"{configured_person.title()}'s Bakery")
             page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Channels").click()
-            card = page.locator("#connect-threads")
-            expect(card).to_contain_text("Connect a Threads account")
-            expect(page.locator("#threads-not-configured")).to_have_count(0)
-            card.get_by_role("button", name="Connect with Threads").click()
-            # On Threads' own page, the person allows Trestle, and comes back to Channels.
-            expect(page.get_by_role("heading")).to_contain_text("wants to access your Threads profile")
+            card = page.locator(f"#connect-{network}")
+            expect(card).to_contain_text(title)
+            expect(page.locator(f"#{network}-not-configured")).to_have_count(0)
+            card.get_by_role("button", name=button).click()
+            # On the network's own page, the person allows Trestle, and comes back to Channels.
+            expect(page.get_by_role("heading")).to_contain_text(heading)
             page.get_by_role("link", name="Allow").click()
             expect(page.locator("h1")).to_have_text("Channels")
             expect(page.locator("#channels")).to_contain_text("@cornerbakery")
-            expect(page.locator("#channels")).to_contain_text("500 characters a post")
+            expect(page.locator("#channels")).to_contain_text(limit)
             context.close()
         with running_trestle(trestle_binary) as bare:
             context = browser.new_context()
             page = context.new_page()
-            sign_up(page, bare["base"], "jules@bakery.example", "pain de mie", "Jules's Bakery")
+            sign_up(page, bare["base"], f"{bare_person}@bakery.example", "pain de mie", f"{bare_person.title()}'s Bakery")
             page.get_by_role("navigation", name="Workspace").get_by_role("link", name="Channels").click()
-            expect(page.locator("#threads-not-configured")).to_contain_text("Not configured by your operator")
-            expect(page.locator("#threads-not-configured a")).to_have_attribute("href", "/readme#registering-an-app-with-threads")
+            expect(page.locator(f"#{network}-not-configured")).to_contain_text("Not configured by your operator")
+            expect(page.locator(f"#{network}-not-configured a")).to_have_attribute("href", f"/readme#registering-an-app-with-{network}")
             context.close()
     finally:
         fake.stop()
