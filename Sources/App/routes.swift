@@ -166,6 +166,8 @@ func routes(_ app: Application) throws {
     signedIn.post("account", "tokens", ":token", "revoke", use: TokenPages.revoke)
     signedIn.get("oauth", "mastodon", "callback", use: ChannelPages.finishMastodonSignIn)
     signedIn.get("oauth", ":network", "callback", use: ChannelPages.finishOAuthSignIn)
+    signedIn.get("oauth", ":network", "choose", use: AccountChoicePages.show)
+    signedIn.post("oauth", ":network", "choose", use: AccountChoicePages.choose)
 
     let page = signedIn.grouped("workspaces", ":\(WorkspaceMembership.parameter)").grouped(WorkspaceMembership())
     page.get(use: WorkspacePages.dashboard)

@@ -3,7 +3,7 @@ import Fuzzing
 @testable import Networks
 import Testing
 
-/// Threads' and Instagram's answers under a seeded mutation fuzzer over fixtures shaped as their
+/// Threads', Instagram's and Facebook's answers under a seeded mutation fuzzer over fixtures shaped as their
 /// API references show them: no crash, nothing slow, every count within bounds, every post
 /// asked about in exactly one place, every inbox message from someone else with ids that can go
 /// in a path and links only to web addresses, and token lifetimes bounded.
@@ -53,9 +53,26 @@ import Testing
         #expect(token.accessToken == "IGQVJSHORTLIVED" && token.expiresAt == nil, "Business Login's answer, in its data list")
     }
 
+    private static let page = PublishingAccount(server: URL(string: "https://graph.facebook.com")!, accountID: "10160000000000001", credentials: NetworkCredentials())
+
+    @Test func knownFacebookAnswersAreReadAsTheyAre() throws {
+        let comments = try JSONDecoder().decode(MetaGraphClient.Page<FacebookClient.Comment>.self, from: Data(try Self.fixture("facebook-comments.json")))
+        let messages = FacebookInboxReader.messages(comments.data ?? [], on: "10160000000000001_122000000000000002", account: Self.page)
+        #expect(messages.map(\.remoteID) == ["122000000000000002_122000000000000003", "122000000000000002_122000000000000005"], "the Page's own comment is not in its inbox")
+        #expect(messages.first?.inReplyTo == "10160000000000001_122000000000000002" && messages.first?.author.name == "Mia Miller")
+        #expect(messages.last?.root?.remoteID == "122000000000000002_122000000000000003", "a reply is answered under its comment")
+        let post = try JSONDecoder().decode(FacebookClient.Post.self, from: Data(try Self.fixture("facebook-post-counts.json")))
+        var reading = MetricsReading()
+        FacebookMetricsReader.place(post, of: post.id, into: &reading)
+        #expect(reading.counts[post.id] == PostCounts(likes: 9, reposts: 2, replies: 3, quotes: nil, impressions: nil))
+        let pages = try JSONDecoder().decode(MetaGraphClient.Page<FacebookClient.Page>.self, from: Data(try Self.fixture("facebook-accounts.json")))
+        #expect(pages.data?.map { $0.tasks?.contains("CREATE_CONTENT") } == [true, false])
+    }
+
     @Test func metaAnswersAreReadWithinTheirBounds() async throws {
         let seeds = try ["threads-conversation.json", "threads-insights.json", "threads-followers.json", "threads-container.json", "threads-token.json",
-                         "meta-error-token.json", "instagram-comments.json", "instagram-token.json", "instagram-container.json"].map(Self.fixture)
+                         "meta-error-token.json", "instagram-comments.json", "instagram-token.json", "instagram-container.json",
+                         "facebook-comments.json", "facebook-post-counts.json", "facebook-accounts.json"].map(Self.fixture)
         let report = await FuzzLoop.run(seeds: seeds, tokens: Self.tokens) { input in
             let data = Data(input)
             if let page = try? JSONDecoder().decode(ThreadsClient.Page<ThreadsClient.Post>.self, from: data) {
@@ -83,6 +100,19 @@ import Testing
                     #expect(ids.allSatisfy { MetaContainers.checkedID($0) != nil } && message.text.count <= 10_000)
                     #expect(message.author.profileURL.map { InboxAuthor.webAddress($0) != nil } ?? true)
                 }
+            }
+            if let page = try? JSONDecoder().decode(MetaGraphClient.Page<FacebookClient.Comment>.self, from: data) {
+                for message in FacebookInboxReader.messages(page.data ?? [], on: "1_2", account: Self.page) {
+                    let ids = [message.remoteID] + [message.inReplyTo, message.root?.remoteID].compactMap { $0 }
+                    #expect(ids.allSatisfy { (try? FacebookClient.checkedPostID($0)) != nil } && message.text.count <= 10_000)
+                    #expect(message.url.map { InboxAuthor.webAddress($0) != nil } ?? true)
+                }
+            }
+            if let post = try? JSONDecoder().decode(FacebookClient.Post.self, from: data) {
+                var reading = MetricsReading()
+                FacebookMetricsReader.place(post, of: "1", into: &reading)
+                #expect([reading.counts["1"] != nil, reading.unreadable["1"] != nil].filter { $0 }.count == 1, "the post is in exactly one place")
+                #expect(reading.counts["1"].map { [$0.likes, $0.reposts, $0.replies].allSatisfy { ($0 ?? 0) >= 0 && ($0 ?? 0) <= MetricCount.largest } } ?? true)
             }
             _ = try? JSONDecoder().decode(ThreadsClient.ContainerState.self, from: data)
             _ = try? JSONDecoder().decode(InstagramClient.ContainerState.self, from: data)

@@ -19,6 +19,7 @@ struct Connectors: Sendable {
             XConnector(http: http, provider: baseURLs["X"].map(XConnector.provider(at:)) ?? XConnector.provider),
             ThreadsConnector(http: http, provider: baseURLs["THREADS"].map(ThreadsConnector.provider(at:)) ?? ThreadsConnector.provider),
             InstagramConnector(http: http, provider: baseURLs["INSTAGRAM"].map(InstagramConnector.provider(at:)) ?? InstagramConnector.provider),
+            FacebookConnector(http: http, provider: baseURLs["FACEBOOK"].map(FacebookConnector.provider(at:)) ?? FacebookConnector.provider),
         ])
     }
 

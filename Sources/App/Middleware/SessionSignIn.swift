@@ -11,6 +11,9 @@ enum SessionKeys {
     static let mastodonSignIn = "mastodon_sign_in"
     /// A sign-in at an OAuth network under way (`OAuthSignIn.Pending`).
     static let oauthSignIn = "oauth_sign_in"
+    /// A sign-in that can act as several accounts, waiting for the person to choose
+    /// (`OAuthSignIn.Choosing`).
+    static let oauthChoosing = "oauth_choosing"
 }
 
 /// Loads the signed-in user from the session, if there is one.

@@ -32,6 +32,11 @@ public protocol NetworkConnector: AccountVerifier, PostPublisher {
     /// fields that are wrong. Networks that connect only by signing in throw it too.
     func prepare(_ typed: [String: String]) throws -> (server: URL, credentials: NetworkCredentials)
 
+    /// The accounts one sign-in can act as, each with its own credentials: the signed-in
+    /// account itself on most networks; the Pages a person manages on Facebook. With more than
+    /// one, the person chooses which to connect.
+    func accounts(on server: URL, with credentials: NetworkCredentials) async throws -> [NetworkAccount]
+
     /// The credentials to keep from what the network's sign-in gave: the tokens as they are, or
     /// where the sign-in gives a short-lived token (Threads, Instagram), that token traded for
     /// a long-lived one. `app` is the operator's registration.
@@ -68,6 +73,10 @@ extension NetworkConnector {
     public var inboxStream: (any InboxStream)? { nil }
 
     public func signedIn(_ tokens: OAuthTokens, app: OAuthApp, now: Date) async throws -> NetworkCredentials { tokens.credentials }
+
+    public func accounts(on server: URL, with credentials: NetworkCredentials) async throws -> [NetworkAccount] {
+        [try await account(on: server, with: credentials)]
+    }
 
     public var renewBefore: TimeInterval { 5 * 60 }
 }

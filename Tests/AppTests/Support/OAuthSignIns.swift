@@ -28,6 +28,12 @@ extension Application {
         wiring.connectors = wiring.connectors.adding(InstagramConnector(http: networkHTTP, provider: fake.provider, readyCheck: (.milliseconds(5), 10)))
     }
 
+    /// Points the Facebook connector at the fake and registers the operator's app with it.
+    func useFakeFacebook(_ fake: FakeFacebook) {
+        wiring.oauthApps["FACEBOOK"] = OAuthApp(clientID: FakeFacebook.clientID, clientSecret: FakeFacebook.clientSecret)
+        wiring.connectors = wiring.connectors.adding(FacebookConnector(http: networkHTTP, provider: fake.provider))
+    }
+
     func signInAtX(_ browser: Browser, _ member: Member, changing: ((inout URLComponents) -> Void)? = nil) async throws
         -> (authorize: URLComponents, callback: TestingHTTPResponse)
     {

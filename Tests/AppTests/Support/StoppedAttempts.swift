@@ -24,12 +24,12 @@ extension Application {
     }
 
     /// Leaves a post's delivery as a worker that stopped mid-send would: `sending`, with the
-    /// container it kept.
-    func stopSending(post: String, kept container: String) async throws {
+    /// container it kept, where the network has containers.
+    func stopSending(post: String, kept container: String? = nil) async throws {
         let delivery = try #require(try await Delivery.query(on: db).filter(\.$post.$id == UUID(uuidString: post)!).first())
         delivery.state = .sending
         delivery.sendingSince = Date().addingTimeInterval(-5)
-        delivery.checkpoint = "0 \(container)"
+        delivery.checkpoint = container.map { "0 \($0)" }
         try await delivery.save(on: db)
     }
 }

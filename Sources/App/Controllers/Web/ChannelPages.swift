@@ -153,10 +153,14 @@ enum ChannelPages {
         do {
             let state = req.query[String.self, at: "state"]
             if state == pending.state, network == pending.network { req.session.data[SessionKeys.oauthSignIn] = nil }
-            _ = try await OAuthSignIn(wiring: req.wiring).finish(
+            let finished = try await OAuthSignIn(wiring: req.wiring).finish(
                 network: network, code: req.query[String.self, at: "code"], state: state, refusal: req.query[String.self, at: "error"],
                 pending: pending, into: workspace, channels: req.channelService, by: req.requireUser()
             )
+            if case let .choosing(choosing) = finished {
+                req.session.data[SessionKeys.oauthChoosing] = String(decoding: try JSONEncoder().encode(choosing), as: UTF8.self)
+                return req.redirect(to: "/oauth/\(choosing.network)/choose")
+            }
             return req.redirect(to: "/workspaces/\(try workspace.requireID())/channels")
         } catch let error as ServiceError where error.status != .badRequest {
             let failed = ConnectCard.Failure(key: "\(pending.network)-sign-in", typed: ["timezone": pending.timezone ?? ""],
