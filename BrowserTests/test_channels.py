@@ -123,19 +123,24 @@ def test_the_channels_page_offers_x_when_the_operator_set_it_up_and_the_sign_in_
         fake.stop()
 
 
-# Threads and Instagram sign in alike at the operator's Meta app; what differs is each one's card,
-# Meta's page, and the channel's limit.
+# Threads, Instagram and Facebook sign in alike at the operator's Meta app; what differs is each
+# one's card, Meta's page, the choice of Page Facebook asks for (the Pages offered, one the person
+# may only analyse and is not offered, and the one chosen), and the channel listed with its limit.
 META_NETWORKS = [
     pytest.param("threads", "Connect a Threads account", "Connect with Threads", "wants to access your Threads profile",
-                 "500 characters a post", ("ines", "jules"), id="threads"),
+                 None, ("@cornerbakery", "500 characters a post"), ("ines", "jules"), id="threads"),
     pytest.param("instagram", "Connect an Instagram account", "Connect with Instagram",
-                 "wants to access your Instagram professional account", "2200 characters a post", ("kim", "lou"), id="instagram"),
+                 "wants to access your Instagram professional account", None, ("@cornerbakery", "2200 characters a post"),
+                 ("kim", "lou"), id="instagram"),
+    pytest.param("facebook", "Connect a Facebook Page", "Connect with Facebook", "Trestle wants to manage your Facebook Pages",
+                 (("Corner Bakery", "Corner Café"), "Stats Only", "Corner Café"), ("Corner Café", "63206 characters a post"),
+                 ("mia", "ned"), id="facebook"),
 ]
 
 
-@pytest.mark.parametrize("network, title, button, heading, limit, people", META_NETWORKS)
+@pytest.mark.parametrize("network, title, button, heading, choice, listed, people", META_NETWORKS)
 def test_the_channels_page_offers_a_meta_network_when_the_operator_set_it_up_and_the_sign_in_lists_the_channel(
-        trestle_binary, browser, network, title, button, heading, limit, people):
+        trestle_binary, browser, network, title, button, heading, choice, listed, people):
     fake = FakeMeta(network)
     setting = f"TRESTLE_{network.upper()}"
     configured_person, bare_person = people
@@ -153,9 +158,19 @@ def test_the_channels_page_offers_a_meta_network_when_the_operator_set_it_up_and
             # On the network's own page, the person allows Trestle, and comes back to Channels.
             expect(page.get_by_role("heading")).to_contain_text(heading)
             page.get_by_role("link", name="Allow").click()
+            if choice is not None:
+                # Where the sign-in can post as several (a person's Pages), Trestle asks which.
+                offered, withheld, chosen = choice
+                expect(page.locator("h1")).to_have_text(f"Which {fake.network.name} account?")
+                for name in offered:
+                    expect(page.locator("#choose-account")).to_contain_text(name)
+                expect(page.locator("#choose-account")).not_to_contain_text(withheld)
+                page.get_by_label(chosen).check()
+                page.get_by_role("button", name="Connect this account").click()
             expect(page.locator("h1")).to_have_text("Channels")
-            expect(page.locator("#channels")).to_contain_text("@cornerbakery")
-            expect(page.locator("#channels")).to_contain_text(limit)
+            expect(page.locator("#channels li")).to_have_count(1)
+            for text in listed:
+                expect(page.locator("#channels")).to_contain_text(text)
             context.close()
         with running_trestle(trestle_binary) as bare:
             context = browser.new_context()
