@@ -232,7 +232,13 @@ import VaporTesting
             let x = try await app.api(.POST, path, as: ana, json: #"{"network": "x"}"#)
             #expect(try x.apiError().fields["network"]?.contains("connect by signing in to X: use Connect on the Channels page") == true)
             let linkedin = try await app.api(.POST, path, as: ana, json: #"{"network": "linkedin"}"#)
-            #expect(try linkedin.apiError().fields["network"] == "Trestle does not connect LinkedIn accounts yet.")
+            #expect(try linkedin.apiError().fields["network"]?.contains("connect by signing in to LinkedIn: use Connect on the Channels page") == true)
+            // A network the registry lacks is named as not connected yet.
+            let registered = app.wiring.connectors
+            app.wiring.connectors = Connectors(registered.all.filter { $0.network != .linkedin })
+            let missing = try await app.api(.POST, path, as: ana, json: #"{"network": "linkedin"}"#)
+            #expect(try missing.apiError().fields["network"] == "Trestle does not connect LinkedIn accounts yet.")
+            app.wiring.connectors = registered
             let unknown = try await app.api(.POST, path, as: ana, json: #"{"network": "myspace"}"#)
             #expect(try unknown.apiError().fields["network"]?.contains("Unknown network") == true)
             let zone = try await app.api(.POST, path, as: ana, json: #"{"network": "mastodon", "instanceURL": "a.example", "accessToken": "t", "timezone": "Mars/Olympus"}"#)

@@ -20,6 +20,7 @@ struct Connectors: Sendable {
             ThreadsConnector(http: http, provider: baseURLs["THREADS"].map(ThreadsConnector.provider(at:)) ?? ThreadsConnector.provider),
             InstagramConnector(http: http, provider: baseURLs["INSTAGRAM"].map(InstagramConnector.provider(at:)) ?? InstagramConnector.provider),
             FacebookConnector(http: http, provider: baseURLs["FACEBOOK"].map(FacebookConnector.provider(at:)) ?? FacebookConnector.provider),
+            LinkedInConnector(http: http, provider: baseURLs["LINKEDIN"].map(LinkedInConnector.provider(at:)) ?? LinkedInConnector.provider),
         ])
     }
 

@@ -353,7 +353,7 @@ enum APISchemas {
         ]),
         ("ChannelConnect", nullWhereOptional([
             "type": "object", "required": ["network"], "additionalProperties": false,
-            "description": "Each network takes its own fields, and another network's field is refused (422) naming the fields it takes. Mastodon: `instanceURL` and `accessToken`. Bluesky: `identifier` (handle or email), `appPassword`, and `service` when not bsky.social. Site (Trestle's own public page and feeds, any member may add one): `name`, from which its address `/s/{slug}` is made once. X connects only by signing in on the Channels page (OAuth).",
+            "description": "Each network takes its own fields, and another network's field is refused (422) naming the fields it takes. Mastodon: `instanceURL` and `accessToken`. Bluesky: `identifier` (handle or email), `appPassword`, and `service` when not bsky.social. Site (Trestle's own public page and feeds, any member may add one): `name`, from which its address `/s/{slug}` is made once. X, Threads, Instagram, Facebook and LinkedIn connect only by signing in on the Channels page (OAuth); asked here, they are a 422 that says so.",
             "properties": [
                 "network": ["type": "string", "enum": ["mastodon", "bluesky", "site"]],
                 "instanceURL": notBlank, "accessToken": notBlank, "service": string, "appPassword": notBlank,

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A Facebook Page's inbox: the comments under its newest posts and the replies to them
-/// (`GET /{post}/comments?filter=stream`), the Page's own left out, read as `MetaInboxCursor`
+/// (`GET /{post}/comments?filter=stream`), the Page's own left out, read as `RecentPostsInboxCursor`
 /// says. A reply names the comment it answers as its root, where an answer is made.
 public struct FacebookInboxReader: InboxReader {
     private let http: NetworkHTTPClient
@@ -15,10 +15,10 @@ public struct FacebookInboxReader: InboxReader {
     public func read(after cursor: String?, as account: PublishingAccount) async throws -> InboxReading {
         let client = try FacebookConnector.client(account, http: http)
         var messages: [InboxMessage] = []
-        for post in try await client.posts(of: account.accountID, since: nil, limit: MetaInboxCursor.postsWatched) {
+        for post in try await client.posts(of: account.accountID, since: nil, limit: RecentPostsInboxCursor.postsWatched) {
             messages += Self.messages(try await client.comments(on: post.id, limit: Self.commentsPerPost), on: post.id, account: account)
         }
-        return MetaInboxCursor.reading(messages, after: cursor)
+        return RecentPostsInboxCursor.reading(messages, after: cursor)
     }
 
     public func conversation(of remoteID: String, as account: PublishingAccount) async throws -> [InboxMessage] {

@@ -36,8 +36,8 @@ public struct FacebookMetricsReader: MetricsReader {
             reading.unreadable[id] = "Facebook gave no counts for this post."
             return
         }
-        guard let likes = MetaGraphClient.count(reactions), let replies = MetaGraphClient.count(comments),
-              let shares = MetaGraphClient.count(post.shares?.count ?? 0) else {
+        guard let likes = MetricCount.whole(reactions), let replies = MetricCount.whole(comments),
+              let shares = MetricCount.whole(post.shares?.count ?? 0) else {
             reading.unreadable[id] = "Facebook sent counts that are not counts."
             return
         }
@@ -46,7 +46,7 @@ public struct FacebookMetricsReader: MetricsReader {
 
     public func followers(as account: PublishingAccount) async throws -> FollowerCount {
         let page = try await FacebookConnector.client(account, http: http).page()
-        guard let count = page.followers_count.flatMap(MetaGraphClient.count) else {
+        guard let count = page.followers_count.flatMap(MetricCount.whole) else {
             throw NetworkError.unexpectedResponse("Facebook sent a followers count that is not a count.")
         }
         return FollowerCount(followers: count)

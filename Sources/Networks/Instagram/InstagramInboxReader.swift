@@ -2,7 +2,7 @@ import Foundation
 
 /// Instagram's inbox: the comments under the account's newest posts and the replies to them
 /// (`GET /{media}/comments` with `replies`), the account's own left out, read as
-/// `MetaInboxCursor` says. A reply names the comment it answers as its root, since Instagram
+/// `RecentPostsInboxCursor` says. A reply names the comment it answers as its root, since Instagram
 /// replies only to top-level comments.
 public struct InstagramInboxReader: InboxReader {
     private let http: NetworkHTTPClient
@@ -16,10 +16,10 @@ public struct InstagramInboxReader: InboxReader {
     public func read(after cursor: String?, as account: PublishingAccount) async throws -> InboxReading {
         let client = try InstagramConnector.client(account, http: http)
         var messages: [InboxMessage] = []
-        for post in try await client.media(of: account.accountID, since: nil, limit: MetaInboxCursor.postsWatched) {
+        for post in try await client.media(of: account.accountID, since: nil, limit: RecentPostsInboxCursor.postsWatched) {
             messages += Self.messages(try await client.comments(on: post.id, limit: Self.commentsPerPost), on: post.id, account: account)
         }
-        return MetaInboxCursor.reading(messages, after: cursor)
+        return RecentPostsInboxCursor.reading(messages, after: cursor)
     }
 
     public func conversation(of remoteID: String, as account: PublishingAccount) async throws -> [InboxMessage] {

@@ -41,7 +41,7 @@ public struct InstagramMetricsReader: MetricsReader {
 
     public func followers(as account: PublishingAccount) async throws -> FollowerCount {
         let profile = try await InstagramConnector.client(account, http: http).me()
-        guard let count = profile.followers_count.flatMap(MetaGraphClient.count) else {
+        guard let count = profile.followers_count.flatMap(MetricCount.whole) else {
             throw NetworkError.unexpectedResponse("Instagram sent a followers count that is not a count.")
         }
         return FollowerCount(followers: count)

@@ -103,7 +103,7 @@ struct MetaGraphClient: Sendable {
         /// The count, when it is a whole number within bounds.
         var count: Int? {
             guard let value = total_value?.value ?? values?.first?.value else { return nil }
-            return MetaGraphClient.count(value)
+            return MetricCount.whole(value)
         }
     }
 
@@ -117,11 +117,5 @@ struct MetaGraphClient: Sendable {
             byName[name] = count
         }
         return byName.isEmpty ? nil : byName
-    }
-
-    /// A count the network sent, when it is a whole number within bounds.
-    static func count(_ value: Double) -> Int? {
-        guard value.isFinite, value >= 0, value <= Double(MetricCount.largest), value.rounded(.towardZero) == value else { return nil }
-        return Int(value)
     }
 }

@@ -21,4 +21,10 @@ enum MetricCount {
         }
         return Int(value)
     }
+
+    /// `value` as a count, when it is a whole number from 0 to `largest`; else nil.
+    static func whole(_ value: Double) -> Int? {
+        guard value.isFinite, value >= 0, value <= Double(largest), value.rounded(.towardZero) == value else { return nil }
+        return Int(value)
+    }
 }

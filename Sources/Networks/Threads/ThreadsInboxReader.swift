@@ -1,7 +1,7 @@
 import Foundation
 
 /// Threads' inbox: the replies under the account's newest posts (`GET /{post}/conversation`,
-/// nested replies included), the account's own left out, read as `MetaInboxCursor` says.
+/// nested replies included), the account's own left out, read as `RecentPostsInboxCursor` says.
 public struct ThreadsInboxReader: InboxReader {
     private let http: NetworkHTTPClient
 
@@ -14,10 +14,10 @@ public struct ThreadsInboxReader: InboxReader {
     public func read(after cursor: String?, as account: PublishingAccount) async throws -> InboxReading {
         let client = try ThreadsConnector.client(account, http: http)
         var messages: [InboxMessage] = []
-        for post in try await client.posts(of: account.accountID, replies: false, since: nil, limit: MetaInboxCursor.postsWatched) {
+        for post in try await client.posts(of: account.accountID, replies: false, since: nil, limit: RecentPostsInboxCursor.postsWatched) {
             messages += Self.messages(try await client.conversation(of: post.id, limit: Self.repliesPerPost))
         }
-        return MetaInboxCursor.reading(messages, after: cursor)
+        return RecentPostsInboxCursor.reading(messages, after: cursor)
     }
 
     public func conversation(of remoteID: String, as account: PublishingAccount) async throws -> [InboxMessage] {

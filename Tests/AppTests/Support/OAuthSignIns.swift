@@ -34,6 +34,13 @@ extension Application {
         wiring.connectors = wiring.connectors.adding(FacebookConnector(http: networkHTTP, provider: fake.provider))
     }
 
+    /// Points the LinkedIn connector at the fake, a video's processing checked every few
+    /// milliseconds, and registers the operator's app with it.
+    func useFakeLinkedIn(_ fake: FakeLinkedIn) {
+        wiring.oauthApps["LINKEDIN"] = OAuthApp(clientID: FakeLinkedIn.clientID, clientSecret: FakeLinkedIn.clientSecret)
+        wiring.connectors = wiring.connectors.adding(LinkedInConnector(http: networkHTTP, provider: fake.provider, readyCheck: (.milliseconds(5), 10)))
+    }
+
     func signInAtX(_ browser: Browser, _ member: Member, changing: ((inout URLComponents) -> Void)? = nil) async throws
         -> (authorize: URLComponents, callback: TestingHTTPResponse)
     {

@@ -1,11 +1,11 @@
 import Foundation
 
-/// How the Meta networks' inboxes are read: neither Threads nor Instagram has a feed of what is
-/// said to an account, so each poll reads the replies or comments under the account's newest
-/// posts. The cursor is the time of the newest one read (whole seconds, as the networks give
+/// How an inbox is read where the network has no feed of what is said to an account (Threads,
+/// Instagram, Facebook Pages, LinkedIn): each poll reads the replies or comments under the
+/// account's newest posts. The cursor is the time of the newest one read (whole seconds, as the networks give
 /// them); what is at that second is read again and kept once, so nothing said in the same
 /// second is missed.
-enum MetaInboxCursor {
+enum RecentPostsInboxCursor {
     /// The account's newest posts whose replies or comments are read each poll.
     static let postsWatched = 10
     /// A channel just connected starts with the newest few, not the account's whole past.
