@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from conftest import running_trestle, sign_up
 from fake_mastodon import FakeMastodon
-from fake_meta import FakeMeta
+from fake_oauth_networks import FakeOAuthNetwork
 from fake_x import CLIENT_ID as X_CLIENT_ID, CLIENT_SECRET as X_CLIENT_SECRET, FakeX
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
@@ -123,10 +123,11 @@ def test_the_channels_page_offers_x_when_the_operator_set_it_up_and_the_sign_in_
         fake.stop()
 
 
-# Threads, Instagram and Facebook sign in alike at the operator's Meta app; what differs is each
-# one's card, Meta's page, the choice of Page Facebook asks for (the Pages offered, one the person
-# may only analyse and is not offered, and the one chosen), and the channel listed with its limit.
-META_NETWORKS = [
+# Threads, Instagram, Facebook and LinkedIn sign in alike at the operator's app; what differs is
+# each one's card, the network's page, the choice of account Facebook and LinkedIn ask for (the
+# accounts offered, one the person may only analyse and is not offered, and the one chosen), and
+# the channel listed with its limit.
+OAUTH_NETWORKS = [
     pytest.param("threads", "Connect a Threads account", "Connect with Threads", "wants to access your Threads profile",
                  None, ("@cornerbakery", "500 characters a post"), ("ines", "jules"), id="threads"),
     pytest.param("instagram", "Connect an Instagram account", "Connect with Instagram",
@@ -135,13 +136,17 @@ META_NETWORKS = [
     pytest.param("facebook", "Connect a Facebook Page", "Connect with Facebook", "Trestle wants to manage your Facebook Pages",
                  (("Corner Bakery", "Corner Café"), "Stats Only", "Corner Café"), ("Corner Café", "63206 characters a post"),
                  ("mia", "ned"), id="facebook"),
+    # The member themselves, and the organisation they administer (not the one they only analyse).
+    pytest.param("linkedin", "Connect LinkedIn", "Connect with LinkedIn", "would like to access your LinkedIn account",
+                 (("Ana Baker", "Corner Bakery"), "Stats Only", "Corner Bakery"), ("Corner Bakery", "3000 characters a post"),
+                 ("oda", "pip"), id="linkedin"),
 ]
 
 
-@pytest.mark.parametrize("network, title, button, heading, choice, listed, people", META_NETWORKS)
-def test_the_channels_page_offers_a_meta_network_when_the_operator_set_it_up_and_the_sign_in_lists_the_channel(
+@pytest.mark.parametrize("network, title, button, heading, choice, listed, people", OAUTH_NETWORKS)
+def test_the_channels_page_offers_an_oauth_network_when_the_operator_set_it_up_and_the_sign_in_lists_the_channel(
         trestle_binary, browser, network, title, button, heading, choice, listed, people):
-    fake = FakeMeta(network)
+    fake = FakeOAuthNetwork(network)
     setting = f"TRESTLE_{network.upper()}"
     configured_person, bare_person = people
     try:
@@ -159,7 +164,7 @@ def test_the_channels_page_offers_a_meta_network_when_the_operator_set_it_up_and
             expect(page.get_by_role("heading")).to_contain_text(heading)
             page.get_by_role("link", name="Allow").click()
             if choice is not None:
-                # Where the sign-in can post as several (a person's Pages), Trestle asks which.
+                # Where the sign-in can post as several (a person's Pages, a member's organisations), Trestle asks which.
                 offered, withheld, chosen = choice
                 expect(page.locator("h1")).to_have_text(f"Which {fake.network.name} account?")
                 for name in offered:

@@ -91,6 +91,16 @@ public struct PublishingAccount: Sendable {
     }
 }
 
+extension PublishingAccount {
+    /// The account's access token; without one, the account must be connected again.
+    public func accessToken(on network: String) throws -> String {
+        guard let token = credentials.accessToken, !token.isEmpty else {
+            throw NetworkError.unauthorized("Trestle holds no access token for this \(network) account. Connect it again.")
+        }
+        return token
+    }
+}
+
 /// One network's way of publishing a post exactly once. Errors are `NetworkError`s, whose
 /// cases tell the publisher whether to wait and try again, give up with the network's reason,
 /// or ask for the account to be connected again.

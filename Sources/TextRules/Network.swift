@@ -10,3 +10,19 @@ public enum Network: String, Sendable, Hashable, Codable, CaseIterable {
     /// Trestle's own public page and feeds for a channel: the one network that lives inside it.
     case site
 }
+
+extension Network {
+    /// The network's name as people write it.
+    public var displayName: String {
+        switch self {
+        case .x: "X"
+        case .mastodon: "Mastodon"
+        case .bluesky: "Bluesky"
+        case .linkedin: "LinkedIn"
+        case .facebook: "Facebook"
+        case .instagram: "Instagram"
+        case .threads: "Threads"
+        case .site: "Site"
+        }
+    }
+}

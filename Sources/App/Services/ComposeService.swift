@@ -58,20 +58,6 @@ struct ComposeService: Sendable {
 }
 
 extension Network {
-    /// The network's name as people write it.
-    var displayName: String {
-        switch self {
-        case .x: "X"
-        case .mastodon: "Mastodon"
-        case .bluesky: "Bluesky"
-        case .linkedin: "LinkedIn"
-        case .facebook: "Facebook"
-        case .instagram: "Instagram"
-        case .threads: "Threads"
-        case .site: "Site"
-        }
-    }
-
     /// Whether a post can be a thread of several parts here.
     /// (A Site entry shows a thread's parts together, one after the other.)
     var hasThreads: Bool { [.x, .mastodon, .bluesky, .threads, .site].contains(self) }

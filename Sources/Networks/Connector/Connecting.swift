@@ -43,6 +43,11 @@ public struct Connecting: Sendable {
         self.secretField = secretField
     }
 
+    /// A network connected only by signing in at the operator's app (`provider`).
+    public static func signingIn(title: String, summary: String, provider: OAuthProvider, button: String) -> Connecting {
+        Connecting(title: title, summary: summary, signIn: .oauth(provider, button: button), serverField: "form", secretField: "form")
+    }
+
     /// The OAuth app the operator registers, for a network that connects that way.
     public var oauth: OAuthProvider? {
         if case let .oauth(provider, _)? = signIn { provider } else { nil }

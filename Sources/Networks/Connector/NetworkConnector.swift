@@ -79,4 +79,11 @@ extension NetworkConnector {
     }
 
     public var renewBefore: TimeInterval { 5 * 60 }
+
+    /// A network connected only by signing in takes no typed credentials.
+    public func prepare(_ typed: [String: String]) throws -> (server: URL, credentials: NetworkCredentials) {
+        let name = network.displayName
+        let button = if case let .oauth(_, button)? = connecting.signIn { button } else { "Connect" }
+        throw ConnectionProblems(["network": "\(name) accounts connect by signing in to \(name): use \(button) on the Channels page."])
+    }
 }

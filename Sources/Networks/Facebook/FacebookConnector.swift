@@ -21,11 +21,7 @@ public struct FacebookConnector: NetworkConnector {
 
     /// Facebook's paths on another host (`TRESTLE_FACEBOOK_BASE_URL`: a proxy, or a stand-in).
     public static func provider(at base: URL) -> OAuthProvider {
-        var provider = provider
-        provider.authorizeURL = base.appendingPathComponent("v23.0/dialog/oauth")
-        provider.tokenURL = base.appendingPathComponent("v23.0/oauth/access_token")
-        provider.apiBase = base
-        return provider
+        provider.relocated(to: base, authorizePath: "v23.0/dialog/oauth", tokenPath: "v23.0/oauth/access_token")
     }
 
     /// The most photos one post carries.
@@ -39,15 +35,11 @@ public struct FacebookConnector: NetworkConnector {
     public var network: Network { .facebook }
 
     public var connecting: Connecting {
-        Connecting(
+        .signingIn(
             title: "Connect a Facebook Page",
             summary: "Trestle takes you to Facebook to sign in and allow it to post to your Pages and read their comments and counts; then you choose the Page.",
-            signIn: .oauth(provider, button: "Connect with Facebook"), serverField: "form", secretField: "form"
+            provider: provider, button: "Connect with Facebook"
         )
-    }
-
-    public func prepare(_ typed: [String: String]) throws -> (server: URL, credentials: NetworkCredentials) {
-        throw ConnectionProblems(["network": "Facebook Pages connect by signing in to Facebook: use Connect with Facebook on the Channels page."])
     }
 
     /// The person's hour-long token traded for their sixty-day one (`fb_exchange_token`), from
@@ -149,9 +141,6 @@ public struct FacebookConnector: NetworkConnector {
     public var metrics: (any MetricsReader)? { FacebookMetricsReader(http: http) }
 
     static func client(_ account: PublishingAccount, http: NetworkHTTPClient) throws -> FacebookClient {
-        guard let token = account.credentials.accessToken, !token.isEmpty else {
-            throw NetworkError.unauthorized("Trestle holds no access token for this Facebook Page. Connect it again.")
-        }
-        return FacebookClient(apiBase: account.server, accessToken: token, http: http)
+        FacebookClient(apiBase: account.server, accessToken: try account.accessToken(on: "Facebook"), http: http)
     }
 }

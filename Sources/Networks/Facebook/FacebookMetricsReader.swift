@@ -14,19 +14,8 @@ public struct FacebookMetricsReader: MetricsReader {
 
     public func metrics(of remoteIDs: [String], as account: PublishingAccount) async throws -> MetricsReading {
         let client = try FacebookConnector.client(account, http: http)
-        var reading = MetricsReading()
-        for id in Set(remoteIDs) {
-            guard (try? FacebookClient.checkedPostID(id)) != nil else {
-                reading.unreadable[id] = "“\(id.prefix(40))” is not a Facebook post id."
-                continue
-            }
-            guard let post = try await client.post(id, fields: FacebookClient.countFields) else {
-                reading.gone.insert(id)
-                continue
-            }
-            Self.place(post, of: id, into: &reading)
-        }
-        return reading
+        return try await .onePostAtATime(remoteIDs, network: "Facebook", isPostID: { (try? FacebookClient.checkedPostID($0)) != nil }, read: { try await client.post($0, fields: FacebookClient.countFields) },
+                                         place: { Self.place($0, of: $1, into: &$2) })
     }
 
     /// A post's summaries as counts, or why they cannot be used. Facebook leaves `shares` out

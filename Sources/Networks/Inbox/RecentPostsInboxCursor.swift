@@ -16,6 +16,14 @@ enum RecentPostsInboxCursor {
         cursor.flatMap(Double.init).flatMap { $0.isFinite && $0 >= 0 && $0 < 1e11 ? Date(timeIntervalSince1970: $0) : nil }
     }
 
+    /// What was said under each of `posts` (the account's newest, `postsWatched` of them)
+    /// since the cursor.
+    static func reading<Post>(under posts: [Post], after cursor: String?, messages: (Post) async throws -> [InboxMessage]) async throws -> InboxReading {
+        var said: [InboxMessage] = []
+        for post in posts.prefix(postsWatched) { said += try await messages(post) }
+        return reading(said, after: cursor)
+    }
+
     /// The messages since the cursor, each once and oldest first, and the cursor to read from
     /// next.
     static func reading(_ messages: [InboxMessage], after cursor: String?, now: Date = Date()) -> InboxReading {

@@ -23,11 +23,7 @@ public struct InstagramConnector: NetworkConnector {
 
     /// Instagram's paths on another host (`TRESTLE_INSTAGRAM_BASE_URL`: a proxy, or a stand-in).
     public static func provider(at base: URL) -> OAuthProvider {
-        var provider = provider
-        provider.authorizeURL = base.appendingPathComponent("oauth/authorize")
-        provider.tokenURL = base.appendingPathComponent("oauth/access_token")
-        provider.apiBase = base
-        return provider
+        provider.relocated(to: base, authorizePath: "oauth/authorize", tokenPath: "oauth/access_token")
     }
 
     /// The most images and videos one post carries (a carousel).
@@ -45,18 +41,14 @@ public struct InstagramConnector: NetworkConnector {
     public var network: Network { .instagram }
 
     public var connecting: Connecting {
-        Connecting(
+        .signingIn(
             title: "Connect an Instagram account",
             summary: "For a professional account (business or creator). Trestle takes you to Instagram to sign in and allow it to post, read comments and counts, then brings you back.",
-            signIn: .oauth(provider, button: "Connect with Instagram"), serverField: "form", secretField: "form"
+            provider: provider, button: "Connect with Instagram"
         )
     }
 
     public var renewBefore: TimeInterval { MetaLongLivedTokens.renewalWindow }
-
-    public func prepare(_ typed: [String: String]) throws -> (server: URL, credentials: NetworkCredentials) {
-        throw ConnectionProblems(["network": "Instagram accounts connect by signing in to Instagram: use Connect with Instagram on the Channels page."])
-    }
 
     public func account(on server: URL, with credentials: NetworkCredentials) async throws -> NetworkAccount {
         let profile = try await Self.client(PublishingAccount(server: server, accountID: "", credentials: credentials), http: http).me()
@@ -159,9 +151,6 @@ public struct InstagramConnector: NetworkConnector {
     public var metrics: (any MetricsReader)? { InstagramMetricsReader(http: http) }
 
     static func client(_ account: PublishingAccount, http: NetworkHTTPClient) throws -> InstagramClient {
-        guard let token = account.credentials.accessToken, !token.isEmpty else {
-            throw NetworkError.unauthorized("Trestle holds no access token for this Instagram account. Connect it again.")
-        }
-        return InstagramClient(apiBase: account.server, accessToken: token, http: http)
+        InstagramClient(apiBase: account.server, accessToken: try account.accessToken(on: "Instagram"), http: http)
     }
 }

@@ -15,11 +15,9 @@ public struct InstagramInboxReader: InboxReader {
 
     public func read(after cursor: String?, as account: PublishingAccount) async throws -> InboxReading {
         let client = try InstagramConnector.client(account, http: http)
-        var messages: [InboxMessage] = []
-        for post in try await client.media(of: account.accountID, since: nil, limit: RecentPostsInboxCursor.postsWatched) {
-            messages += Self.messages(try await client.comments(on: post.id, limit: Self.commentsPerPost), on: post.id, account: account)
+        return try await RecentPostsInboxCursor.reading(under: try await client.media(of: account.accountID, since: nil, limit: RecentPostsInboxCursor.postsWatched), after: cursor) {
+            Self.messages(try await client.comments(on: $0.id, limit: Self.commentsPerPost), on: $0.id, account: account)
         }
-        return RecentPostsInboxCursor.reading(messages, after: cursor)
     }
 
     public func conversation(of remoteID: String, as account: PublishingAccount) async throws -> [InboxMessage] {

@@ -24,11 +24,7 @@ public struct LinkedInConnector: NetworkConnector {
 
     /// LinkedIn's paths on another host (`TRESTLE_LINKEDIN_BASE_URL`: a proxy, or a stand-in).
     public static func provider(at base: URL) -> OAuthProvider {
-        var provider = provider
-        provider.authorizeURL = base.appendingPathComponent("oauth/v2/authorization")
-        provider.tokenURL = base.appendingPathComponent("oauth/v2/accessToken")
-        provider.apiBase = base
-        return provider
+        provider.relocated(to: base, authorizePath: "oauth/v2/authorization", tokenPath: "oauth/v2/accessToken")
     }
 
     /// The most images one post carries.
@@ -46,18 +42,14 @@ public struct LinkedInConnector: NetworkConnector {
     public var network: Network { .linkedin }
 
     public var connecting: Connecting {
-        Connecting(
+        .signingIn(
             title: "Connect LinkedIn",
             summary: "Trestle takes you to LinkedIn to sign in and allow it to post for you and your organisation pages; then you choose which this channel posts as.",
-            signIn: .oauth(provider, button: "Connect with LinkedIn"), serverField: "form", secretField: "form"
+            provider: provider, button: "Connect with LinkedIn"
         )
     }
 
     public var renewBefore: TimeInterval { 7 * 86_400 }
-
-    public func prepare(_ typed: [String: String]) throws -> (server: URL, credentials: NetworkCredentials) {
-        throw ConnectionProblems(["network": "LinkedIn accounts connect by signing in to LinkedIn: use Connect with LinkedIn on the Channels page."])
-    }
 
     /// The member, and each organisation they administer.
     public func accounts(on server: URL, with credentials: NetworkCredentials) async throws -> [NetworkAccount] {
@@ -140,9 +132,6 @@ public struct LinkedInConnector: NetworkConnector {
     public var metrics: (any MetricsReader)? { LinkedInMetricsReader(http: http) }
 
     static func client(_ account: PublishingAccount, http: NetworkHTTPClient) throws -> LinkedInClient {
-        guard let token = account.credentials.accessToken, !token.isEmpty else {
-            throw NetworkError.unauthorized("Trestle holds no access token for this LinkedIn account. Connect it again.")
-        }
-        return LinkedInClient(apiBase: account.server, accessToken: token, http: http)
+        LinkedInClient(apiBase: account.server, accessToken: try account.accessToken(on: "LinkedIn"), http: http)
     }
 }

@@ -15,19 +15,8 @@ public struct LinkedInMetricsReader: MetricsReader {
 
     public func metrics(of remoteIDs: [String], as account: PublishingAccount) async throws -> MetricsReading {
         let client = try LinkedInConnector.client(account, http: http)
-        var reading = MetricsReading()
-        for id in Set(remoteIDs) {
-            guard (try? LinkedInClient.checkedURN(id)) != nil else {
-                reading.unreadable[id] = "“\(id.prefix(40))” is not a LinkedIn post."
-                continue
-            }
-            guard let summary = try await client.summary(of: id) else {
-                reading.gone.insert(id)
-                continue
-            }
-            Self.place(summary, of: id, into: &reading)
-        }
-        return reading
+        return try await .onePostAtATime(remoteIDs, network: "LinkedIn", isPostID: { (try? LinkedInClient.checkedURN($0)) != nil }, read: { try await client.summary(of: $0) },
+                                         place: { Self.place($0, of: $1, into: &$2) })
     }
 
     static func place(_ summary: LinkedInClient.Summary, of id: String, into reading: inout MetricsReading) {

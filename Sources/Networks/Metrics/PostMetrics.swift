@@ -40,6 +40,30 @@ public struct MetricsReading: Sendable {
     }
 }
 
+extension MetricsReading {
+    /// A reading made one post at a time, where the network counts one post a call: an id that
+    /// is not one of `network`'s is unreadable, one `read` finds gone (nil) is gone, and what it
+    /// reads of the rest is placed by `place`.
+    static func onePostAtATime<Answer>(
+        _ remoteIDs: [String], network: String, isPostID: (String) -> Bool, read: (String) async throws -> Answer?,
+        place: (Answer, String, inout MetricsReading) -> Void
+    ) async throws -> MetricsReading {
+        var reading = MetricsReading()
+        for id in Set(remoteIDs) {
+            guard isPostID(id) else {
+                reading.unreadable[id] = "“\(id.prefix(40))” is not a \(network) post."
+                continue
+            }
+            guard let answer = try await read(id) else {
+                reading.gone.insert(id)
+                continue
+            }
+            place(answer, id, &reading)
+        }
+        return reading
+    }
+}
+
 /// How many accounts follow the account, as read now.
 public struct FollowerCount: Sendable, Equatable {
     public var followers: Int

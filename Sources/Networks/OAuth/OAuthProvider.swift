@@ -38,6 +38,16 @@ public struct OAuthProvider: Sendable, Equatable {
         self.setupAnchor = setupAnchor
     }
 
+    /// The same provider with the network's paths on another host (a proxy, or a loopback
+    /// stand-in of its API): `authorizePath` and `tokenPath` under `base`, the API at `base`.
+    public func relocated(to base: URL, authorizePath: String, tokenPath: String) -> OAuthProvider {
+        var provider = self
+        provider.authorizeURL = base.appendingPathComponent(authorizePath)
+        provider.tokenURL = base.appendingPathComponent(tokenPath)
+        provider.apiBase = base
+        return provider
+    }
+
     /// Where to send a person to allow Trestle (RFC 6749 §4.1.1 with RFC 7636's S256 challenge).
     public func authorization(app: OAuthApp, redirectURI: String, state: String, pkce: PKCE) -> URL {
         var components = URLComponents(url: authorizeURL, resolvingAgainstBaseURL: false)!

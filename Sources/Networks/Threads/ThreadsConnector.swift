@@ -23,11 +23,7 @@ public struct ThreadsConnector: NetworkConnector {
 
     /// Threads' paths on another host (`TRESTLE_THREADS_BASE_URL`: a proxy, or a stand-in).
     public static func provider(at base: URL) -> OAuthProvider {
-        var provider = provider
-        provider.authorizeURL = base.appendingPathComponent("oauth/authorize")
-        provider.tokenURL = base.appendingPathComponent("oauth/access_token")
-        provider.apiBase = base
-        return provider
+        provider.relocated(to: base, authorizePath: "oauth/authorize", tokenPath: "oauth/access_token")
     }
 
     /// The most images and videos one post carries (a carousel).
@@ -45,18 +41,14 @@ public struct ThreadsConnector: NetworkConnector {
     public var network: Network { .threads }
 
     public var connecting: Connecting {
-        Connecting(
+        .signingIn(
             title: "Connect a Threads account",
             summary: "Trestle takes you to Threads to sign in and allow it to post, read replies and counts, then brings you back.",
-            signIn: .oauth(provider, button: "Connect with Threads"), serverField: "form", secretField: "form"
+            provider: provider, button: "Connect with Threads"
         )
     }
 
     public var renewBefore: TimeInterval { MetaLongLivedTokens.renewalWindow }
-
-    public func prepare(_ typed: [String: String]) throws -> (server: URL, credentials: NetworkCredentials) {
-        throw ConnectionProblems(["network": "Threads accounts connect by signing in to Threads: use Connect with Threads on the Channels page."])
-    }
 
     public func account(on server: URL, with credentials: NetworkCredentials) async throws -> NetworkAccount {
         let client = try Self.client(PublishingAccount(server: server, accountID: "", credentials: credentials), http: http)
@@ -149,9 +141,6 @@ public struct ThreadsConnector: NetworkConnector {
     public var metrics: (any MetricsReader)? { ThreadsMetricsReader(http: http) }
 
     static func client(_ account: PublishingAccount, http: NetworkHTTPClient) throws -> ThreadsClient {
-        guard let token = account.credentials.accessToken, !token.isEmpty else {
-            throw NetworkError.unauthorized("Trestle holds no access token for this Threads account. Connect it again.")
-        }
-        return ThreadsClient(apiBase: account.server, accessToken: token, http: http)
+        ThreadsClient(apiBase: account.server, accessToken: try account.accessToken(on: "Threads"), http: http)
     }
 }

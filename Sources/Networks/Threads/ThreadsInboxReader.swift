@@ -13,11 +13,9 @@ public struct ThreadsInboxReader: InboxReader {
 
     public func read(after cursor: String?, as account: PublishingAccount) async throws -> InboxReading {
         let client = try ThreadsConnector.client(account, http: http)
-        var messages: [InboxMessage] = []
-        for post in try await client.posts(of: account.accountID, replies: false, since: nil, limit: RecentPostsInboxCursor.postsWatched) {
-            messages += Self.messages(try await client.conversation(of: post.id, limit: Self.repliesPerPost))
+        return try await RecentPostsInboxCursor.reading(under: try await client.posts(of: account.accountID, replies: false, since: nil, limit: RecentPostsInboxCursor.postsWatched), after: cursor) {
+            Self.messages(try await client.conversation(of: $0.id, limit: Self.repliesPerPost))
         }
-        return RecentPostsInboxCursor.reading(messages, after: cursor)
     }
 
     public func conversation(of remoteID: String, as account: PublishingAccount) async throws -> [InboxMessage] {

@@ -14,19 +14,8 @@ public struct ThreadsMetricsReader: MetricsReader {
 
     public func metrics(of remoteIDs: [String], as account: PublishingAccount) async throws -> MetricsReading {
         let client = try ThreadsConnector.client(account, http: http)
-        var reading = MetricsReading()
-        for id in Set(remoteIDs) {
-            guard (try? ThreadsClient.checkedID(id)) != nil else {
-                reading.unreadable[id] = "“\(id.prefix(40))” is not a Threads post id."
-                continue
-            }
-            guard let insights = try await client.insights(of: id) else {
-                reading.gone.insert(id)
-                continue
-            }
-            Self.place(insights, of: id, into: &reading)
-        }
-        return reading
+        return try await .onePostAtATime(remoteIDs, network: "Threads", isPostID: { (try? ThreadsClient.checkedID($0)) != nil }, read: { try await client.insights(of: $0) },
+                                         place: { Self.place($0, of: $1, into: &$2) })
     }
 
     /// A post's insights as counts, or why they cannot be used.

@@ -20,11 +20,7 @@ public struct XConnector: NetworkConnector {
 
     /// X's paths on another host (`TRESTLE_X_BASE_URL`: a proxy, or a stand-in of X's API).
     public static func provider(at base: URL) -> OAuthProvider {
-        var provider = provider
-        provider.authorizeURL = base.appendingPathComponent("i/oauth2/authorize")
-        provider.tokenURL = base.appendingPathComponent("2/oauth2/token")
-        provider.apiBase = base
-        return provider
+        provider.relocated(to: base, authorizePath: "i/oauth2/authorize", tokenPath: "2/oauth2/token")
     }
 
     /// `provider` replaces X's addresses, for a test's loopback fake.
@@ -36,15 +32,11 @@ public struct XConnector: NetworkConnector {
     public var network: Network { .x }
 
     public var connecting: Connecting {
-        Connecting(
+        .signingIn(
             title: "Connect an X account",
             summary: "Trestle takes you to X to sign in and allow it to post, upload media and read your mentions, then brings you back.",
-            signIn: .oauth(provider, button: "Connect with X"), serverField: "form", secretField: "form"
+            provider: provider, button: "Connect with X"
         )
-    }
-
-    public func prepare(_ typed: [String: String]) throws -> (server: URL, credentials: NetworkCredentials) {
-        throw ConnectionProblems(["network": "X accounts connect by signing in to X: use Connect with X on the Channels page."])
     }
 
     public func account(on server: URL, with credentials: NetworkCredentials) async throws -> NetworkAccount {
@@ -91,9 +83,6 @@ public struct XConnector: NetworkConnector {
     public var metrics: (any MetricsReader)? { XMetricsReader(http: http) }
 
     static func client(_ account: PublishingAccount, http: NetworkHTTPClient) throws -> XClient {
-        guard let token = account.credentials.accessToken, !token.isEmpty else {
-            throw NetworkError.unauthorized("Trestle holds no access token for this X account. Connect it again.")
-        }
-        return XClient(apiBase: account.server, accessToken: token, http: http)
+        XClient(apiBase: account.server, accessToken: try account.accessToken(on: "X"), http: http)
     }
 }

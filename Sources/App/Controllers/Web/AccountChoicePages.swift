@@ -61,7 +61,7 @@ enum AccountChoicePages {
         let networkName = Network(rawValue: choosing.network)?.displayName ?? choosing.network
         return try await req.page("channel-choose", Context(
             page: .load(req, title: "Choose an account · \(access.workspace.name)", in: access), network: choosing.network, networkName: networkName,
-            accounts: choosing.accounts.map { Context.Account(remoteID: $0.remoteID, displayName: $0.displayName, handle: $0.handle, checked: $0.remoteID == chosen) },
+            accounts: choosing.accounts.map { Context.Account(remoteID: $0.remoteID, displayName: $0.displayName, handle: $0.handle == $0.displayName ? "" : $0.handle, checked: $0.remoteID == chosen) },
             error: error
         ), status: status)
     }
