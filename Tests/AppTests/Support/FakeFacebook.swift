@@ -15,7 +15,7 @@ import Vapor
 /// Tokens share one counter whatever their kind: `fb-user-short-1`, `fb-user-long-2`, `fb-page-<pageID>-3`….
 /// Photos, videos, post numbers and comment numbers share another: `122000000000000001`, `…002`…; a post is
 /// `<pageID>_<number>`, a comment or reply `<its post's number>_<number>`.
-struct FakeFacebook: Sendable {
+struct FakeFacebook: FakeGraph.Fake {
     static let clientID = "trestle-facebook-client"
     static let clientSecret = "trestle-facebook-secret"
     /// The person who signs in, and manages the Pages.
@@ -50,7 +50,7 @@ struct FakeFacebook: Sendable {
 
     /// What publishing answers instead (a post, a published photo, a video): code 4 with a full `X-App-Usage`,
     /// code 32 with the Page's `X-Business-Use-Case-Usage` (15 minutes to regain access), code 190, or an HTTP 500 of code 2.
-    enum Failure: Sendable { case rateLimited, pageRateLimited, tokenExpired, unknown }
+    enum Failure: FakeGraph.PublishFailure { case rateLimited, pageRateLimited, tokenExpired, unknown }
 
     /// Whose token a call carries: the person's (the token) or a Page's (its id).
     enum Caller: Sendable, Equatable {
@@ -58,15 +58,9 @@ struct FakeFacebook: Sendable {
         var pageID: String? { if case let .page(id) = self { id } else { nil } }
     }
 
-    /// The parameters of a call: the query's and a form body's, and the form's over the query's as Graph reads them.
-    struct Given: Sendable {
-        var query, form: [String: String]
-        var merged: [String: String] { query.merging(form) { $1 } }
-    }
-
-    final class Controls: Sendable {
-        /// Codes handed out by the dialog: their challenge, redirect URI and scopes.
-        let codes = Mutex<[String: (challenge: String, redirectURI: String, scope: String)]>([:])
+    final class Controls: FakeGraph.Controls {
+        /// Codes handed out by the dialog.
+        let codes = Mutex<[String: FakeGraph.Code]>([:])
         /// The person's tokens that work, and when they end; a spent one is gone.
         let accessTokens = Mutex<[String: Date]>([:])
         /// Page tokens that work, each to its Page's id; they never end, and a fresh one leaves the older ones good.
@@ -93,7 +87,7 @@ struct FakeFacebook: Sendable {
         /// The `X-App-Usage` of every answer that sets none of its own.
         let appUsage = Mutex(#"{"call_count":5,"total_cputime":1,"total_time":1}"#)
         /// Every call with its parameters (query and form merged), which the request log lacks.
-        let calls = Mutex<[(method: String, path: String, parameters: [String: String])]>([])
+        let calls = Mutex<[FakeGraph.Call]>([])
 
         /// The person's token of a kind (`short`, `long`) lasting `seconds`, or a Page's (`page` its id), which does not end.
         func issueToken(_ kind: String, lasting seconds: TimeInterval = 0, page: String? = nil) -> String {
@@ -132,7 +126,6 @@ struct FakeFacebook: Sendable {
 
     let server: FakeNetworkServer
     let controls: Controls
-    var url: String { server.baseURL }
 
     /// Facebook's addresses, pointed here.
     var provider: OAuthProvider { FacebookConnector.provider(at: URL(string: url)!) }
@@ -140,38 +133,28 @@ struct FakeFacebook: Sendable {
     static func start() async throws -> FakeFacebook {
         let controls = Controls()
         let server = try await FakeNetworkServer { root in
-            let routes = root.grouped(GraphParameters(controls: controls))
+            let routes = root.grouped(FakeGraph.Parameters(controls: controls))
             routes.get("v23.0", "dialog", "oauth") { req async throws -> Response in
-                let given = req.given.merged
-                let known: Set = ["pages_show_list", "pages_manage_posts", "pages_read_engagement", "pages_manage_engagement",
-                                  "pages_read_user_content", "read_insights", "business_management"]
-                let scopes = (given["scope"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-                guard given["client_id"] == clientID, given["response_type"] == "code", given["code_challenge_method"] == "S256",
-                      let challenge = given["code_challenge"], let redirect = given["redirect_uri"], var back = URLComponents(string: redirect),
-                      let state = given["state"], scopes.contains("pages_show_list"), scopes.allSatisfy(known.contains) else {
-                    return Response(status: .badRequest, body: "Invalid request: the app, redirect URI, scopes or code challenge are not right.")
-                }
-                let code = "fb-code-\(UUID().uuidString.prefix(8))"
-                controls.codes.withLock { $0[code] = (challenge, redirect, scopes.joined(separator: ",")) }
-                back.queryItems = (back.queryItems ?? []) + [URLQueryItem(name: "code", value: code), URLQueryItem(name: "state", value: state)]
-                back.fragment = "_=_"
-                return Response(status: .found, headers: ["Location": back.url!.absoluteString])
+                FakeGraph.authorize(req, controls, clientID: clientID, known: [
+                    "pages_show_list", "pages_manage_posts", "pages_read_engagement", "pages_manage_engagement",
+                    "pages_read_user_content", "read_insights", "business_management",
+                ], required: "pages_show_list", prefix: "fb", fragment: "_=_")
             }
             // The code's exchange for a short user token, and (by `grant_type`) that token's for a long one, spending it.
             for method in [HTTPMethod.GET, .POST] {
                 routes.on(method, "v23.0", "oauth", "access_token") { req async throws -> Response in
                     let given = req.given.merged, grant = given["grant_type"] ?? "authorization_code"
                     controls.grants.withLock { $0.append(grant) }
-                    guard given["client_id"] == clientID else { return try graphError(101, "Error validating application. Invalid application ID.") }
-                    guard given["client_secret"] == clientSecret else { return try graphError(1, "Error validating client secret.") }
+                    guard given["client_id"] == clientID else { return try FakeGraph.error(101, "Error validating application. Invalid application ID.") }
+                    guard given["client_secret"] == clientSecret else { return try FakeGraph.error(1, "Error validating client secret.") }
                     if grant == "fb_exchange_token" {
                         guard let old = given["fb_exchange_token"], old.hasPrefix("fb-user-short-"),
-                              let ends = controls.accessTokens.withLock({ $0.removeValue(forKey: old) }), ends > Date() else { return try expired(nil) }
+                              let ends = controls.accessTokens.withLock({ $0.removeValue(forKey: old) }), ends > Date() else { return try FakeGraph.expired(nil) }
                         return try json(["access_token": controls.issueToken("long", lasting: 5_183_944), "token_type": "bearer", "expires_in": 5_183_944] as [String: Any])
                     }
-                    guard grant == "authorization_code" else { return try graphError(100, "(#100) Unsupported grant_type") }
+                    guard grant == "authorization_code" else { return try FakeGraph.error(100, "(#100) Unsupported grant_type") }
                     guard let code = given["code"], let issued = controls.codes.withLock({ $0.removeValue(forKey: code) }) else { return try badCode() }
-                    guard issued.redirectURI == given["redirect_uri"] else { return try graphError(100, "Error validating verification code. Please make sure your "
+                    guard issued.redirectURI == given["redirect_uri"] else { return try FakeGraph.error(100, "Error validating verification code. Please make sure your "
                         + "redirect_uri is identical to the one you used in the OAuth dialog request", subcode: 36008) }
                     guard PKCEChallenge.of(given["code_verifier"] ?? "") == issued.challenge else { return try badCode() }
                     return try json(["access_token": controls.issueToken("short", lasting: 5_183), "token_type": "bearer", "expires_in": 5_183] as [String: Any])
@@ -181,12 +164,12 @@ struct FakeFacebook: Sendable {
             // `me` among the ids, not a route of its own: the router would not try `:id` for `/v23.0/me/feed` once `me` matched.
             api.get("v23.0", ":id", "accounts") { req async throws -> Response in
                 let id = req.parameters.get("id") ?? ""
-                guard case let .person(token) = req.caller else { return try graphError(100, "(#100) Tried accessing nonexisting field (accounts) on node type (Page)") }
-                guard id == "me" || id == userID else { return try unsupported("get", id) }
-                guard token.hasPrefix("fb-user-long-") else { return try graphError(190, "Error validating access token: "
+                guard case let .person(token) = req.caller else { return try FakeGraph.error(100, "(#100) Tried accessing nonexisting field (accounts) on node type (Page)") }
+                guard id == "me" || id == userID else { return try FakeGraph.unsupported("get", id) }
+                guard token.hasPrefix("fb-user-long-") else { return try FakeGraph.error(190, "Error validating access token: "
                     + "this fake lists Pages only for a long-lived user token.", subcode: 463) }
                 let pages = controls.pages.withLock { $0 }.prefix(min(max(Int(req.given.merged["limit"] ?? "") ?? 25, 1), 100))
-                return try list(pages.map { fields($0).merging(["access_token": controls.issueToken("page", page: $0.id), "category": $0.category, "tasks": $0.tasks]) { $1 } })
+                return try FakeGraph.list(pages.map { fields($0).merging(["access_token": controls.issueToken("page", page: $0.id), "category": $0.category, "tasks": $0.tasks]) { $1 } })
             }
             api.get("v23.0", ":id") { req async throws -> Response in
                 let id = req.parameters.get("id") ?? "", asked = req.given.merged["fields"] ?? ""
@@ -211,17 +194,17 @@ struct FakeFacebook: Sendable {
                 let page = try controls.page(for: req, "post", may: ["CREATE_CONTENT"])
                 if let failure = controls.publishFailures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { return try failureAnswer(failure, page: page.id) }
                 let given = req.given.merged, message = given["message"].flatMap { $0.isEmpty ? nil : $0 }, link = given["link"].flatMap { $0.isEmpty ? nil : $0 }
-                if let message, message.count > 63_206 { return try graphError(100, "(#100) Param message must be at most 63206 characters long.") }
+                if let message, message.count > 63_206 { return try FakeGraph.error(100, "(#100) Param message must be at most 63206 characters long.") }
                 let attached = given.compactMap { key, value in key.wholeMatch(of: /attached_media\[(\d+)\]/).map { (Int($0.1) ?? 0, key, value) } }.sorted { $0.0 < $1.0 }
                 var photoIDs: [String] = []
                 for (_, key, value) in attached {
                     let photoID = ((try? JSONSerialization.jsonObject(with: Data(value.utf8))) as? [String: Any])?["media_fbid"].map { "\($0)" } ?? ""
                     guard controls.photos.withLock({ $0.contains { $0.id == photoID && $0.pageID == page.id && !$0.published && $0.postID == nil } }), !photoIDs.contains(photoID) else {
-                        return try graphError(100, "(#100) Param \(key) must be the media_fbid of an unpublished photo of this Page.")
+                        return try FakeGraph.error(100, "(#100) Param \(key) must be the media_fbid of an unpublished photo of this Page.")
                     }
                     photoIDs.append(photoID)
                 }
-                if message == nil, link == nil, photoIDs.isEmpty { return try graphError(100, "(#100) Missing message or attachment") }
+                if message == nil, link == nil, photoIDs.isEmpty { return try FakeGraph.error(100, "(#100) Missing message or attachment") }
                 let post = controls.addPost(on: page.id, message: message, link: link, photoIDs: photoIDs, published: given["published"] != "false")
                 if let late = controls.lateAnswer.withLock({ $0 }) { try await Task.sleep(for: late) }
                 return try json(["id": post.id])
@@ -230,7 +213,7 @@ struct FakeFacebook: Sendable {
                 let page = try controls.page(for: req, "post", may: ["CREATE_CONTENT"])
                 let given = req.given.merged, published = given["published"] != "false"
                 if published, let failure = controls.publishFailures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { return try failureAnswer(failure, page: page.id) }
-                guard let url = given["url"], !url.isEmpty, !controls.photoFetchFails.withLock({ $0 }) else { return try graphError(324, "(#324) Requires upload file") }
+                guard let url = given["url"], !url.isEmpty, !controls.photoFetchFails.withLock({ $0 }) else { return try FakeGraph.error(324, "(#324) Requires upload file") }
                 let photo = Photo(id: controls.nextID(), pageID: page.id, url: url, caption: given["caption"], altText: given["alt_text_custom"], published: published, postID: nil)
                 controls.photos.withLock { $0.append(photo) }
                 guard published else { return try json(["id": photo.id]) }
@@ -242,7 +225,7 @@ struct FakeFacebook: Sendable {
                 let page = try controls.page(for: req, "post", may: ["CREATE_CONTENT"])
                 if let failure = controls.publishFailures.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { return try failureAnswer(failure, page: page.id) }
                 let given = req.given.merged
-                guard let file = given["file_url"], !file.isEmpty else { return try graphError(100, "(#100) Missing required parameter: file_url") }
+                guard let file = given["file_url"], !file.isEmpty else { return try FakeGraph.missing("file_url") }
                 let videoID = controls.nextID(), post = controls.addPost(on: page.id, message: given["description"], videoID: videoID)
                 controls.videos.withLock { $0.append(Video(id: videoID, pageID: page.id, fileURL: file, title: given["title"], description: given["description"], postID: post.id)) }
                 if let late = controls.lateAnswer.withLock({ $0 }) { try await Task.sleep(for: late) }
@@ -253,7 +236,7 @@ struct FakeFacebook: Sendable {
                 let since = Date(timeIntervalSince1970: Double(given["since"] ?? "") ?? -.infinity), until = Date(timeIntervalSince1970: Double(given["until"] ?? "") ?? .infinity)
                 let limit = min(max(Int(given["limit"] ?? "") ?? 25, 1), 100), comments = controls.comments.withLock { $0 }
                 let posts = controls.posts.withLock { $0.filter { $0.pageID == page.id && $0.fromPage && $0.published && $0.createdAt >= since && $0.createdAt <= until } }
-                return try list(posts.reversed().sorted { $0.createdAt > $1.createdAt }.prefix(limit).map { fields($0, asked: given["fields"] ?? "", comments: comments) })
+                return try FakeGraph.list(posts.reversed().sorted { $0.createdAt > $1.createdAt }.prefix(limit).map { fields($0, asked: given["fields"] ?? "", comments: comments) })
             }
             api.get("v23.0", ":id", "comments") { req async throws -> Response in
                 let id = req.parameters.get("id") ?? "", given = req.given.merged
@@ -262,20 +245,20 @@ struct FakeFacebook: Sendable {
                 var chosen = all.filter { kind == "comment" ? $0.parentID == id : $0.postID == id && (given["filter"] == "stream" || $0.parentID == nil) }
                     .sorted { $0.createdAt < $1.createdAt }
                 if given["order"] == "reverse_chronological" { chosen.reverse() }
-                return try list(chosen.prefix(min(max(Int(given["limit"] ?? "") ?? 25, 1), 100)).map { fields($0) })
+                return try FakeGraph.list(chosen.prefix(min(max(Int(given["limit"] ?? "") ?? 25, 1), 100)).map { fields($0) })
             }
             api.post("v23.0", ":id", "comments") { req async throws -> Response in
                 let id = req.parameters.get("id") ?? ""
                 let owner = try controls.owned(id, by: req, "post", may: ["CREATE_CONTENT", "MODERATE"])
-                guard owner.kind == "post" || owner.kind == "comment" else { return try unsupported("post", id) }
-                guard let message = req.given.merged["message"], !message.isEmpty else { return try graphError(100, "(#100) Missing message or attachment") }
+                guard owner.kind == "post" || owner.kind == "comment" else { return try FakeGraph.unsupported("post", id) }
+                guard let message = req.given.merged["message"], !message.isEmpty else { return try FakeGraph.error(100, "(#100) Missing message or attachment") }
                 let name = controls.pages.withLock { $0.first { $0.id == owner.pageID }?.name } ?? "", reply = owner.kind == "comment"
                 let postID = reply ? controls.comments.withLock { $0.first { $0.id == id }?.postID ?? id } : id
                 return try json(["id": controls.addComment(message, on: postID, replyingTo: reply ? id : nil, fromID: owner.pageID, fromName: name)])
             }
             api.delete("v23.0", ":id") { req async throws -> Response in
                 let id = req.parameters.get("id") ?? ""
-                guard let kind = controls.owner(of: id)?.kind, kind == "post" || kind == "comment" else { return try unsupported("delete", id) }
+                guard let kind = controls.owner(of: id)?.kind, kind == "post" || kind == "comment" else { return try FakeGraph.unsupported("delete", id) }
                 _ = try controls.owned(id, by: req, "delete", may: kind == "post" ? ["CREATE_CONTENT"] : ["CREATE_CONTENT", "MODERATE"])
                 controls.posts.withLock { $0.removeAll { $0.id == id } }
                 controls.comments.withLock { $0.removeAll { $0.id == id || $0.parentID == id || $0.postID == id } }  // with its replies, or a post's comments
@@ -290,7 +273,7 @@ struct FakeFacebook: Sendable {
 
     /// A post's fields; `shares` (when some), `reactions` and `comments` only when `asked` names them, replies counted among the comments.
     static func fields(_ post: Post, asked: String, comments: [Comment]) -> [String: Any] {
-        var fields: [String: Any] = ["id": post.id, "created_time": timestamp(post.createdAt), "permalink_url": post.permalink]
+        var fields: [String: Any] = ["id": post.id, "created_time": FakeGraph.timestamp(post.createdAt), "permalink_url": post.permalink]
         if let message = post.message { fields["message"] = message }
         if let shares = post.shares, shares > 0, asked.contains("shares") { fields["shares"] = ["count": shares] }
         if asked.contains("reactions") { fields["reactions"] = ["data": [], "summary": ["total_count": post.likes.json, "viewer_reaction": "NONE"]] as [String: Any] }
@@ -306,7 +289,7 @@ struct FakeFacebook: Sendable {
         let parts = comment.postID.split(separator: "_"), number = { (id: String) in String(id.split(separator: "_").last ?? "") }
         var link = "https://www.facebook.com/\(parts.first ?? "")/posts/\(parts.last ?? "")?comment_id="
         link += comment.parentID.map { "\(number($0))&reply_comment_id=\(number(comment.id))" } ?? number(comment.id)
-        var fields: [String: Any] = ["id": comment.id, "message": comment.message, "created_time": timestamp(comment.createdAt),
+        var fields: [String: Any] = ["id": comment.id, "message": comment.message, "created_time": FakeGraph.timestamp(comment.createdAt),
                                      "from": ["id": comment.fromID, "name": comment.fromName], "permalink_url": link]
         if let parent = comment.parentID { fields["parent"] = ["id": parent] }
         return fields
@@ -320,39 +303,13 @@ struct FakeFacebook: Sendable {
     /// Ends every token, the person's and the Pages', as if the person revoked Trestle.
     func expireTokens() { controls.accessTokens.withLock { $0.removeAll() }; controls.pageTokens.withLock { $0.removeAll() } }
 
-    func stop() async throws { try await server.stop() }
-
-    static func with(_ body: (FakeFacebook) async throws -> Void) async throws {
-        let fake = try await start()
-        do { try await body(fake) } catch { try? await fake.stop(); throw error }
-        try await fake.stop()
-    }
-
-    /// Reads the query and a form body once for the routes, records the call, answers a refusal thrown, and puts the usage header on the answer.
-    struct GraphParameters: AsyncMiddleware {
-        let controls: Controls
-        func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-            var form: [String: String] = [:]
-            if request.headers.contentType?.subType.lowercased() == "x-www-form-urlencoded" {
-                form = formFields(try await request.body.collect(max: 1 << 20).get().map { String(buffer: $0) } ?? "")
-            }
-            let given = Given(query: formFields(request.url.query ?? ""), form: form)
-            request.storage[GivenKey.self] = given
-            controls.calls.withLock { $0.append((method: request.method.rawValue, path: request.url.path, parameters: given.merged)) }
-            let response: Response
-            do { response = try await next.respond(to: request) } catch let refusal as Refusal { response = refusal.response }
-            if !response.headers.contains(name: "X-App-Usage") { response.headers.add(name: "X-App-Usage", value: controls.appUsage.withLock { $0 }) }
-            return response
-        }
-    }
-
     /// The `access_token` parameter must be a user token the token endpoint issued and not yet ended, or a page token.
     struct Authorized: AsyncMiddleware {
         let controls: Controls
         func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
             let token = request.given.merged["access_token"] ?? "", ends = controls.accessTokens.withLock { $0[token] }
             let caller = controls.pageTokens.withLock { $0[token] }.map(Caller.page) ?? (ends.map { $0 > Date() } == true ? .person(token) : nil)
-            guard let caller else { return try expired(ends) }
+            guard let caller else { return try FakeGraph.expired(ends) }
             request.storage[CallerKey.self] = caller
             return try await next.respond(to: request)
         }
@@ -363,88 +320,33 @@ private extension FakeFacebook.Controls {
     /// The Page a Page endpoint names (`me` the token's own), refused unless the token is that Page's and, with `may`,
     /// the person's tasks there include one of those.
     func page(for req: Request, _ verb: String, may tasks: [String]?) throws -> FakeFacebook.Page {
-        guard let own = req.caller.pageID else { throw Refusal(response: try notAdmin()) }
+        guard let own = req.caller.pageID else { throw FakeGraph.Refusal(response: try notAdmin()) }
         let asked = req.parameters.get("id") ?? "", id = asked == "me" ? own : asked
-        guard let page = pages.withLock({ $0.first { $0.id == id } }) else { throw Refusal(response: try unsupported(verb, asked)) }
-        guard id == own, tasks.map({ $0.contains(where: page.tasks.contains) }) ?? true else { throw Refusal(response: try notAdmin()) }
+        guard let page = pages.withLock({ $0.first { $0.id == id } }) else { throw FakeGraph.Refusal(response: try FakeGraph.unsupported(verb, asked)) }
+        guard id == own, tasks.map({ $0.contains(where: page.tasks.contains) }) ?? true else { throw FakeGraph.Refusal(response: try notAdmin()) }
         return page
     }
 
     /// A post, comment, photo or video, refused unless it exists and the token is its Page's (with one of `may`'s tasks there).
     func owned(_ id: String, by req: Request, _ verb: String, may tasks: [String]? = nil) throws -> (pageID: String, kind: String) {
-        guard let owner = owner(of: id) else { throw Refusal(response: try unsupported(verb, id)) }
+        guard let owner = owner(of: id) else { throw FakeGraph.Refusal(response: try FakeGraph.unsupported(verb, id)) }
         let held = pages.withLock { $0.first { $0.id == owner.pageID }?.tasks } ?? []
-        guard req.caller.pageID == owner.pageID, tasks.map({ $0.contains(where: held.contains) }) ?? true else { throw Refusal(response: try notAdmin()) }
+        guard req.caller.pageID == owner.pageID, tasks.map({ $0.contains(where: held.contains) }) ?? true else { throw FakeGraph.Refusal(response: try notAdmin()) }
         return owner
     }
 }
 
-/// An answer a route throws instead of returning, for `GraphParameters` to give.
-private struct Refusal: Error { let response: Response }
-private struct GivenKey: StorageKey { typealias Value = FakeFacebook.Given }
 private struct CallerKey: StorageKey { typealias Value = FakeFacebook.Caller }
 private extension Request {
-    var given: FakeFacebook.Given { storage[GivenKey.self] ?? FakeFacebook.Given(query: [:], form: [:]) }
     var caller: FakeFacebook.Caller { storage[CallerKey.self] ?? .person("") }
 }
 
-/// `a=1&b=x+y` as a form or query string: `+` a space, the rest percent-decoded.
-private func formFields(_ text: String) -> [String: String] {
-    var fields: [String: String] = [:]
-    for pair in text.split(separator: "&") {
-        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        let decode = { (part: Substring) in part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part) }
-        fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
-    }
-    return fields
-}
-
-/// Graph's error document; Facebook's refusals are `OAuthException`s, a missing object's a `GraphMethodException`.
-private func graphError(_ code: Int, _ message: String, type: String = "OAuthException", subcode: Int? = nil,
-                        status: HTTPStatus = .badRequest, headers: HTTPHeaders = [:]) throws -> Response {
-    var error: [String: Any] = ["message": message, "type": type, "code": code, "fbtrace_id": "AbCdEf"]
-    if let subcode { error["error_subcode"] = subcode }
-    return try json(["error": error], status: status, headers: headers)
-}
-
-private func badCode() throws -> Response { try graphError(100, "Invalid verification code format.", subcode: 36007) }
+private func badCode() throws -> Response { try FakeGraph.error(100, "Invalid verification code format.", subcode: 36007) }
 private func notAdmin() throws -> Response {
-    try graphError(200, "(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts as an admin with sufficient administrative permission")
-}
-private func unsupported(_ verb: String, _ id: String?) throws -> Response {
-    try graphError(100, "Unsupported \(verb) request. Object with ID '\(id ?? "")' does not exist, cannot be loaded due to missing permissions, or does not support this operation.",
-                   type: "GraphMethodException", subcode: 33)
+    try FakeGraph.error(200, "(#200) If posting to a page, requires both pages_read_engagement and pages_manage_posts as an admin with sufficient administrative permission")
 }
 
-private func expired(_ ends: Date?) throws -> Response {
-    let pacific = formatter("EEEE, dd-MMM-yy HH:mm:ss zzz", zone: "America/Los_Angeles")
-    return try graphError(190, "Error validating access token: Session has expired on \(pacific.string(from: ends ?? Date())). "
-                          + "The current time is \(pacific.string(from: Date())).", subcode: 463)
-}
-
-/// The answers failing publishing gives, as Graph gives them; `page` the Page posted to.
+/// What failing publishing answers: code 32 for the Page's limit, under `page`, the Page posted to.
 private func failureAnswer(_ failure: FakeFacebook.Failure, page: String) throws -> Response {
-    switch failure {
-    case .rateLimited:
-        return try graphError(4, "Application request limit reached", headers: ["X-App-Usage": #"{"call_count":100,"total_cputime":20,"total_time":20}"#])
-    case .pageRateLimited:
-        let usage = #"{"\#(page)":[{"type":"pages","call_count":100,"total_cputime":5,"total_time":5,"estimated_time_to_regain_access":15}]}"#
-        return try graphError(32, "Page request limit reached", headers: ["X-Business-Use-Case-Usage": usage])
-    case .tokenExpired: return try expired(nil)
-    case .unknown: return try graphError(2, "An unexpected error has occurred. Please retry your request later.", status: .internalServerError)
-    }
-}
-
-/// The answer of a list: its data, and Graph's cursors.
-private func list(_ data: [[String: Any]]) throws -> Response { try json(["data": data, "paging": ["cursors": ["before": "b", "after": "a"]]] as [String: Any]) }
-
-/// A time as Graph writes it: `2026-12-07T10:00:00+0000`.
-private func timestamp(_ date: Date) -> String { formatter("yyyy-MM-dd'T'HH:mm:ssZ").string(from: date) }
-
-private func formatter(_ pattern: String, zone: String = "UTC") -> DateFormatter {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)
-    formatter.dateFormat = pattern
-    return formatter
+    try FakeGraph.answer(failure, limit: 32, "Page request limit reached", id: page, type: "pages")
 }

@@ -17,7 +17,7 @@ import Vapor
 /// Tokens share one counter whatever their kind: `th-short-1`, `th-long-2`, `th-long-3`….
 /// Containers are `18000000000000001`, `…002`… in creation order; posts (the account's and
 /// others' replies alike) `18100000000000001`, `…002`….
-struct FakeThreads: Sendable {
+struct FakeThreads: FakeGraph.Fake {
     static let clientID = "trestle-threads-client"
     static let clientSecret = "trestle-threads-secret"
     static let userID = "17841400000000001"
@@ -63,17 +63,12 @@ struct FakeThreads: Sendable {
 
     /// What `threads_publish` answers instead of publishing: code 4 with a full `X-App-Usage`, code 17
     /// with `X-Business-Use-Case-Usage` (15 minutes to regain access), code 190, or an HTTP 500 of code 2.
-    enum Failure: Sendable { case rateLimited, userRateLimited, tokenExpired, unknown }
+    enum Failure: FakeGraph.PublishFailure { case rateLimited, userRateLimited, tokenExpired, unknown }
 
-    /// The parameters of a call: the query's and a form body's, and the form's over the query's as Graph reads them.
-    struct Given: Sendable {
-        var query, form: [String: String]
-        var merged: [String: String] { query.merging(form) { $1 } }
-    }
-
-    final class Controls: Sendable {
-        /// Codes handed out by the authorize page: their challenge, redirect URI and scopes.
-        let codes = Mutex<[String: (challenge: String, redirectURI: String, scope: String)]>([:])
+    final class Controls: FakeGraph.Tokens {
+        static let tokenPrefix = "th"
+        /// Codes handed out by the authorize page.
+        let codes = Mutex<[String: FakeGraph.Code]>([:])
         /// Access tokens that work, and when they end; a spent one is gone.
         let accessTokens = Mutex<[String: Date]>([:])
         /// Every grant asked, in order (`authorization_code`, `th_exchange_token`, `th_refresh_token`).
@@ -97,20 +92,13 @@ struct FakeThreads: Sendable {
         /// The `X-App-Usage` of every answer that sets none of its own.
         let appUsage = Mutex(#"{"call_count":5,"total_cputime":1,"total_time":1}"#)
         /// Every call with its parameters (query and form merged), which the request log lacks.
-        let calls = Mutex<[(method: String, path: String, parameters: [String: String])]>([])
-
-        func issueToken(_ kind: String, lasting seconds: TimeInterval) -> String {
-            let token = "th-\(kind)-\(issued.withLock { $0 += 1; return $0 })"
-            accessTokens.withLock { $0[token] = Date().addingTimeInterval(seconds) }
-            return token
-        }
+        let calls = Mutex<[FakeGraph.Call]>([])
 
         func nextMediaID() -> String { String(18_100_000_000_000_000 + mediaIssued.withLock { $0 += 1; return $0 }) }
     }
 
     let server: FakeNetworkServer
     let controls: Controls
-    var url: String { server.baseURL }
 
     /// Threads' addresses, pointed here.
     var provider: OAuthProvider { ThreadsConnector.provider(at: URL(string: url)!) }
@@ -118,45 +106,20 @@ struct FakeThreads: Sendable {
     static func start() async throws -> FakeThreads {
         let controls = Controls()
         let server = try await FakeNetworkServer { root in
-            let routes = root.grouped(GraphParameters(controls: controls))
+            let routes = root.grouped(FakeGraph.Parameters(controls: controls))
             routes.get("oauth", "authorize") { req async throws -> Response in
-                let given = req.given.merged
-                let known: Set = ["threads_basic", "threads_content_publish", "threads_read_replies", "threads_manage_replies", "threads_manage_insights",
-                                  "threads_manage_mentions", "threads_keyword_search", "threads_delete", "threads_location_tagging", "threads_profile_discovery"]
-                guard given["client_id"] == clientID, given["response_type"] == "code", given["code_challenge_method"] == "S256",
-                      let challenge = given["code_challenge"], let redirect = given["redirect_uri"], var back = URLComponents(string: redirect),
-                      let state = given["state"], let scope = given["scope"], !scope.isEmpty,
-                      scope.split(separator: ",").allSatisfy({ known.contains($0.trimmingCharacters(in: .whitespaces)) }) else {
-                    return Response(status: .badRequest, body: "Invalid request: the app, redirect URI, scopes or code challenge are not right.")
-                }
-                let code = "th-code-\(UUID().uuidString.prefix(8))"
-                controls.codes.withLock { $0[code] = (challenge, redirect, scope) }
-                back.queryItems = (back.queryItems ?? []) + [URLQueryItem(name: "code", value: code), URLQueryItem(name: "state", value: state)]
-                return Response(status: .found, headers: ["Location": back.url!.absoluteString])
+                FakeGraph.authorize(req, controls, clientID: clientID, known: [
+                    "threads_basic", "threads_content_publish", "threads_read_replies", "threads_manage_replies", "threads_manage_insights",
+                    "threads_manage_mentions", "threads_keyword_search", "threads_delete", "threads_location_tagging", "threads_profile_discovery",
+                ], prefix: "th")
             }
             routes.post("oauth", "access_token") { req async throws -> Response in
-                let form = req.given.form
-                controls.grants.withLock { $0.append(form["grant_type"] ?? "") }
-                guard form["client_id"] == clientID else { return try tokenRefusal("Invalid platform app") }
-                guard form["client_secret"] == clientSecret else { return try tokenRefusal("Error validating client secret.") }
-                guard form["grant_type"] == "authorization_code", let code = form["code"], let issued = controls.codes.withLock({ $0.removeValue(forKey: code) }),
-                      issued.redirectURI == form["redirect_uri"], PKCEChallenge.of(form["code_verifier"] ?? "") == issued.challenge else {
-                    return try tokenRefusal("Matching code was not found or was already used")
-                }
-                return try json(["access_token": controls.issueToken("short", lasting: 3_600), "user_id": Int(userID)!] as [String: Any])
-            }
-            // The exchange of the short token for a long one (with the app secret), and the long one's refresh: each spends the token it is given.
-            for (path, grant, spent) in [("access_token", "th_exchange_token", "th-short-"), ("refresh_access_token", "th_refresh_token", "th-long-")] {
-                routes.get(.constant(path)) { req async throws -> Response in
-                    let given = req.given.merged
-                    controls.grants.withLock { $0.append(given["grant_type"] ?? "") }
-                    guard given["grant_type"] == grant else { return try graphError(100, "(#100) Unsupported grant_type") }
-                    guard spent == "th-long-" || given["client_secret"] == clientSecret, let old = given["access_token"], old.hasPrefix(spent),
-                          let ends = controls.accessTokens.withLock({ $0.removeValue(forKey: old) }), ends > Date() else { return try expired(nil) }
-                    return try json(["access_token": controls.issueToken("long", lasting: 5_184_000), "token_type": "bearer", "expires_in": 5_184_000] as [String: Any])
+                try FakeGraph.spendCode(req, controls, clientID: clientID, clientSecret: clientSecret) { _ in
+                    try json(["access_token": controls.issueToken("short", lasting: 3_600), "user_id": Int(userID)!] as [String: Any])
                 }
             }
-            let api = routes.grouped(Authorized(controls: controls))
+            FakeGraph.longTokens(on: routes, controls, clientSecret: clientSecret, type: refusals)
+            let api = routes.grouped(FakeGraph.Authorized(controls: controls))
             api.get("v1.0", "me") { _ async throws -> Response in
                 try json(["id": userID, "username": username, "name": "Corner Bakery",
                           "threads_profile_picture_url": "https://scontent.cdninstagram.com/v/bakery.jpg"])
@@ -268,7 +231,7 @@ struct FakeThreads: Sendable {
             }
             api.get("v1.0", ":id", "insights") { req async throws -> Response in
                 let id = req.parameters.get("id") ?? ""
-                if controls.insightsRefused.withLock({ $0 }) { return try refusedInsights() }
+                if controls.insightsRefused.withLock({ $0 }) { return try FakeGraph.notPermitted() }
                 let metrics = (req.given.merged["metric"] ?? "").split(separator: ",").map(String.init)
                 if metrics.isEmpty { return try missing("metric") }
                 let all = controls.media.withLock { $0 }
@@ -291,7 +254,7 @@ struct FakeThreads: Sendable {
             }
             api.get("v1.0", ":id", "threads_insights") { req async throws -> Response in
                 guard isUser(req.parameters.get("id")) else { return try unsupported("get", req.parameters.get("id")) }
-                if controls.insightsRefused.withLock({ $0 }) { return try refusedInsights() }
+                if controls.insightsRefused.withLock({ $0 }) { return try FakeGraph.notPermitted() }
                 let metrics = (req.given.merged["metric"] ?? "").split(separator: ",")
                 if metrics.isEmpty { return try missing("metric") }
                 guard metrics.allSatisfy({ $0 == "followers_count" }) else { return try graphError(100, "(#100) This fake answers only metric followers_count") }
@@ -323,7 +286,7 @@ struct FakeThreads: Sendable {
     /// A post's fields as Graph gives them.
     static func fields(_ media: Media) -> [String: Any] {
         var fields: [String: Any] = ["id": media.id, "username": media.authorUsername, "permalink": media.permalink, "media_type": media.mediaType,
-                                     "timestamp": formatter("yyyy-MM-dd'T'HH:mm:ssZ").string(from: media.createdAt), "is_reply": media.replyTo != nil]
+                                     "timestamp": FakeGraph.timestamp(media.createdAt), "is_reply": media.replyTo != nil]
         if let text = media.text { fields["text"] = text }
         if let parent = media.replyTo {
             fields["replied_to"] = ["id": parent]
@@ -350,123 +313,31 @@ struct FakeThreads: Sendable {
 
     /// Ends every access token, as if the person revoked Trestle.
     func expireTokens() { controls.accessTokens.withLock { $0.removeAll() } }
-
-    func stop() async throws { try await server.stop() }
-
-    static func with(_ body: (FakeThreads) async throws -> Void) async throws {
-        let fake = try await start()
-        do { try await body(fake) } catch { try? await fake.stop(); throw error }
-        try await fake.stop()
-    }
-
-    /// Reads the query and a form body once for the routes, records the call, and puts the usage header on the answer.
-    struct GraphParameters: AsyncMiddleware {
-        let controls: Controls
-        func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-            var form: [String: String] = [:]
-            if request.headers.contentType?.subType.lowercased() == "x-www-form-urlencoded" {
-                form = formFields(try await request.body.collect(max: 1 << 20).get().map { String(buffer: $0) } ?? "")
-            }
-            let given = Given(query: formFields(request.url.query ?? ""), form: form)
-            request.storage[GivenKey.self] = given
-            controls.calls.withLock { $0.append((method: request.method.rawValue, path: request.url.path, parameters: given.merged)) }
-            let response = try await next.respond(to: request)
-            if !response.headers.contains(name: "X-App-Usage") { response.headers.add(name: "X-App-Usage", value: controls.appUsage.withLock { $0 }) }
-            return response
-        }
-    }
-
-    /// The `access_token` parameter must be one the token endpoints issued, and not yet ended.
-    struct Authorized: AsyncMiddleware {
-        let controls: Controls
-        func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-            let ends = controls.accessTokens.withLock { $0[request.given.merged["access_token"] ?? ""] }
-            guard let ends, ends > Date() else { return try expired(ends) }
-            return try await next.respond(to: request)
-        }
-    }
 }
 
 private enum PublishRefusal: Error { case missing, notReady, failed, published }
 
-private struct GivenKey: StorageKey { typealias Value = FakeThreads.Given }
-
-private extension Request {
-    var given: FakeThreads.Given { storage[GivenKey.self] ?? FakeThreads.Given(query: [:], form: [:]) }
-}
-
-/// `a=1&b=x+y` as a form or query string: `+` a space, the rest percent-decoded.
-private func formFields(_ text: String) -> [String: String] {
-    var fields: [String: String] = [:]
-    for pair in text.split(separator: "&") {
-        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-        let decode = { (part: Substring) in part.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part) }
-        fields[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
-    }
-    return fields
-}
-
 private func isUser(_ id: String?) -> Bool { id == FakeThreads.userID || id == "me" }
 
-/// Graph's error document; `THApiException` for Threads' own refusals, `OAuthException` for tokens, limits and permissions.
-private func graphError(_ code: Int, _ message: String, type: String = "THApiException", subcode: Int? = nil,
-                        status: HTTPStatus = .badRequest, headers: HTTPHeaders = [:]) throws -> Response {
-    var error: [String: Any] = ["message": message, "type": type, "code": code, "fbtrace_id": "AbCdEf"]
-    if let subcode { error["error_subcode"] = subcode }
-    return try json(["error": error], status: status, headers: headers)
-}
+/// The `type` of Threads' own refusals; tokens, limits and permissions are `OAuthException`s, as everywhere in Graph.
+private let refusals = "THApiException"
 
-private func missing(_ name: String) throws -> Response { try graphError(100, "(#100) Missing required parameter: \(name)") }
+private func graphError(_ code: Int, _ message: String, subcode: Int? = nil) throws -> Response { try FakeGraph.error(code, message, type: refusals, subcode: subcode) }
+private func missing(_ name: String) throws -> Response { try FakeGraph.missing(name, type: refusals) }
+private func unsupported(_ verb: String, _ id: String?) throws -> Response { try FakeGraph.unsupported(verb, id, type: refusals) }
 
-private func unsupported(_ verb: String, _ id: String?) throws -> Response {
-    try graphError(100, "Unsupported \(verb) request. Object with ID '\(id ?? "")' does not exist, cannot be loaded due to missing permissions, or does not support this operation.", subcode: 33)
-}
-
-private func expired(_ ends: Date?) throws -> Response {
-    let pacific = formatter("EEEE, dd-MMM-yy HH:mm:ss zzz", zone: "America/Los_Angeles")
-    return try graphError(190, "Error validating access token: Session has expired on \(pacific.string(from: ends ?? Date())). "
-                          + "The current time is \(pacific.string(from: Date())).", type: "OAuthException", subcode: 463)
-}
-
-private func refusedInsights() throws -> Response { try graphError(10, "Application does not have permission for this action", type: "OAuthException") }
-
-/// The token endpoint's own error shape.
-private func tokenRefusal(_ message: String) throws -> Response {
-    try json(["error_type": "OAuthException", "code": 400, "error_message": message] as [String: Any], status: .badRequest)
-}
-
-/// The answers a failing `threads_publish` gives, as Graph gives them.
+/// What a failing `threads_publish` answers: code 17 for the person's limit, under the account's id.
 private func failureAnswer(_ failure: FakeThreads.Failure) throws -> Response {
-    switch failure {
-    case .rateLimited:
-        return try graphError(4, "Application request limit reached", type: "OAuthException",
-                              headers: ["X-App-Usage": #"{"call_count":100,"total_cputime":20,"total_time":20}"#])
-    case .userRateLimited:
-        let usage = #"{"\#(FakeThreads.userID)":[{"type":"threads","call_count":100,"total_cputime":5,"total_time":5,"estimated_time_to_regain_access":15}]}"#
-        return try graphError(17, "User request limit reached", type: "OAuthException", headers: ["X-Business-Use-Case-Usage": usage])
-    case .tokenExpired: return try expired(nil)
-    case .unknown:
-        return try graphError(2, "An unexpected error has occurred. Please retry your request later.", type: "OAuthException", status: .internalServerError)
-    }
+    try FakeGraph.answer(failure, limit: 17, "User request limit reached", id: FakeThreads.userID, type: "threads")
 }
 
 /// The answer of a list: its data, and Graph's cursors.
-private func page(_ media: some Sequence<FakeThreads.Media>) throws -> Response {
-    try json(["data": media.map(FakeThreads.fields), "paging": ["cursors": ["before": "b", "after": "a"]]] as [String: Any])
-}
-
-private func formatter(_ pattern: String, zone: String = "UTC") -> DateFormatter {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: zone) ?? TimeZone(secondsFromGMT: 0)
-    formatter.dateFormat = pattern
-    return formatter
-}
+private func page(_ media: some Sequence<FakeThreads.Media>) throws -> Response { try FakeGraph.list(media.map(FakeThreads.fields)) }
 
 /// `since`/`until` as Graph takes them: Unix seconds, or an ISO 8601 time.
 private func graphDate(_ text: String) -> Date? {
     if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
-    return ISO8601DateFormatter().date(from: text) ?? formatter("yyyy-MM-dd'T'HH:mm:ssZ").date(from: text)
+    return ISO8601DateFormatter().date(from: text) ?? FakeGraph.formatter().date(from: text)
 }
 
 /// Threads' length as its documentation counts it: grapheme clusters, an emoji as many as its UTF-8 bytes.
