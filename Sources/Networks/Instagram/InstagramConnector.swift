@@ -8,7 +8,7 @@ import TextRules
 /// resumed from the kept container (`MetaContainers`). Every post carries an image or a video,
 /// and a thread is one caption (Instagram has no threads); an answer from the inbox is a reply
 /// to the comment.
-public struct InstagramConnector: NetworkConnector {
+public struct InstagramConnector: LongLivedTokenSignIn {
     private let http: NetworkHTTPClient
     private let provider: OAuthProvider
     private let containers: MetaContainers
@@ -48,8 +48,6 @@ public struct InstagramConnector: NetworkConnector {
         )
     }
 
-    public var renewBefore: TimeInterval { MetaLongLivedTokens.renewalWindow }
-
     public func account(on server: URL, with credentials: NetworkCredentials) async throws -> NetworkAccount {
         let profile = try await Self.client(PublishingAccount(server: server, accountID: "", credentials: credentials), http: http).me()
         guard profile.account_type != "PERSONAL" else {
@@ -59,17 +57,8 @@ public struct InstagramConnector: NetworkConnector {
                               credentials: credentials)
     }
 
-    /// The hour-long token of the sign-in traded for one of sixty days (`ig_exchange_token`).
-    public func signedIn(_ tokens: OAuthTokens, app: OAuthApp, now: Date) async throws -> NetworkCredentials {
-        try await longLived.exchanged(tokens.accessToken, app: app, now: now)
-    }
-
-    /// A long-lived token renewed for sixty days from now (`ig_refresh_token`).
-    public func refresh(_ account: PublishingAccount, app: OAuthApp?, now: Date) async throws -> NetworkCredentials? {
-        try await longLived.renewed(account.credentials, now: now)
-    }
-
-    private var longLived: MetaLongLivedTokens {
+    /// `ig_exchange_token` and `ig_refresh_token` at the API's host.
+    public var longLivedTokens: MetaLongLivedTokens {
         MetaLongLivedTokens(http: http, apiBase: provider.apiBase, grantPrefix: "ig", networkName: "Instagram")
     }
 

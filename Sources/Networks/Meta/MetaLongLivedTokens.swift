@@ -5,7 +5,7 @@ import Foundation
 /// `ig_exchange_token`, with the app's secret), and that one is renewed for sixty days more
 /// (`GET /refresh_access_token?grant_type=th_refresh_token` or `ig_refresh_token`) when it is
 /// at least a day old and has not ended. Trestle renews it in its last week.
-struct MetaLongLivedTokens: Sendable {
+public struct MetaLongLivedTokens: Sendable {
     static let lifetime: TimeInterval = 60 * 86_400
     static let renewalWindow: TimeInterval = 7 * 86_400
 
@@ -37,5 +37,26 @@ struct MetaLongLivedTokens: Sendable {
             throw NetworkError.unexpectedResponse("\(networkName) answered the sign-in with something that is not a token.")
         }
         return NetworkCredentials(accessToken: tokens.accessToken, expiresAt: tokens.expiresAt ?? now.addingTimeInterval(Self.lifetime))
+    }
+}
+
+/// A network whose sign-in gives a long-lived token this way (Threads, Instagram): its sign-in
+/// hook, renewal and window come from `longLivedTokens`.
+public protocol LongLivedTokenSignIn: NetworkConnector {
+    var longLivedTokens: MetaLongLivedTokens { get }
+}
+
+extension LongLivedTokenSignIn {
+    public var renewBefore: TimeInterval { MetaLongLivedTokens.renewalWindow }
+
+    /// The hour-long token of the sign-in traded for one of sixty days.
+    public func signedIn(_ tokens: OAuthTokens, app: OAuthApp, now: Date) async throws -> NetworkCredentials {
+        try await longLivedTokens.exchanged(tokens.accessToken, app: app, now: now)
+    }
+
+    /// A long-lived token renewed for sixty days from now; one that has ended cannot be, and
+    /// the account must be connected again.
+    public func refresh(_ account: PublishingAccount, app: OAuthApp?, now: Date) async throws -> NetworkCredentials? {
+        try await longLivedTokens.renewed(account.credentials, now: now)
     }
 }

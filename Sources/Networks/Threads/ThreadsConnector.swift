@@ -8,7 +8,7 @@ import TextRules
 /// publishes; the container is kept before it is published, so an attempt that ends without
 /// an answer resumes from it: published already (found among the account's posts), ready
 /// (published now) or expired (made again). Nothing is ever sent twice.
-public struct ThreadsConnector: NetworkConnector {
+public struct ThreadsConnector: LongLivedTokenSignIn {
     private let http: NetworkHTTPClient
     private let provider: OAuthProvider
     private let containers: MetaContainers
@@ -48,8 +48,6 @@ public struct ThreadsConnector: NetworkConnector {
         )
     }
 
-    public var renewBefore: TimeInterval { MetaLongLivedTokens.renewalWindow }
-
     public func account(on server: URL, with credentials: NetworkCredentials) async throws -> NetworkAccount {
         let client = try Self.client(PublishingAccount(server: server, accountID: "", credentials: credentials), http: http)
         let profile = try await client.me()
@@ -57,18 +55,8 @@ public struct ThreadsConnector: NetworkConnector {
                               credentials: credentials)
     }
 
-    /// The hour-long token of the sign-in traded for one of sixty days (`th_exchange_token`).
-    public func signedIn(_ tokens: OAuthTokens, app: OAuthApp, now: Date) async throws -> NetworkCredentials {
-        try await longLived.exchanged(tokens.accessToken, app: app, now: now)
-    }
-
-    /// A long-lived token renewed for sixty days from now (`th_refresh_token`); one that has
-    /// ended cannot be, and the account must be connected again.
-    public func refresh(_ account: PublishingAccount, app: OAuthApp?, now: Date) async throws -> NetworkCredentials? {
-        try await longLived.renewed(account.credentials, now: now)
-    }
-
-    private var longLived: MetaLongLivedTokens {
+    /// `th_exchange_token` and `th_refresh_token` at the API's host.
+    public var longLivedTokens: MetaLongLivedTokens {
         MetaLongLivedTokens(http: http, apiBase: provider.apiBase, grantPrefix: "th", networkName: "Threads")
     }
 
