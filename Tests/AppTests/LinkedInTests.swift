@@ -65,9 +65,12 @@ import VaporTesting
                 let revoked = try #require(try await App.Channel.find(channel.id, on: app.db))
                 #expect(revoked.status == .needsReconnect && revoked.problem?.contains("LinkedIn refused the sign-in") == true, "\(revoked.problem ?? "")")
 
-                // Without refresh tokens (most apps): nothing to renew, and an ended token asks to connect again.
+                // An app without organisation access, and without refresh tokens (most apps): the member
+                // alone, connected at once; nothing to renew, and an ended token asks to connect again.
                 fake.controls.givesRefreshTokens.withLock { $0 = false }
-                _ = try await connectLinkedIn(app, fake, ana, as: "urn:li:person:\(FakeLinkedIn.memberID)")
+                fake.controls.organizationsDenied.withLock { $0 = true }
+                let direct = try await app.signIn(at: .linkedin, browser, ana).callback
+                #expect(direct.status == .seeOther && direct.headers.first(name: .location)?.hasSuffix("/channels") == true, "\(direct.body.string.prefix(800))")
                 let member = try #require(try await App.Channel.query(on: app.db).filter(\.$remoteID == "urn:li:person:\(FakeLinkedIn.memberID)").first())
                 #expect(member.handle == "Ana Baker")
                 fake.expireTokens()

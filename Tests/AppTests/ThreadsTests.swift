@@ -44,6 +44,7 @@ import VaporTesting
                 #expect(query["scope"] == "threads_basic,threads_content_publish,threads_read_replies,threads_manage_replies,threads_manage_insights,threads_delete",
                         "Meta's scopes are joined with commas")
                 #expect(fake.controls.grants.withLock { $0 }.suffix(2) == ["authorization_code", "th_exchange_token"], "the hour-long token traded at once")
+                #expect(fake.server.requests.filter { $0.path == "/v1.0/me" }.count == 1, "the account is asked for once, not again to save it")
 
                 let channels = try await app.api(.GET, "/api/v1/workspaces/\(ana.workspaceID)/channels", as: ana).jsonArray()
                 #expect(channels.map { $0["handle"] as? String } == ["@cornerbakery"])

@@ -37,20 +37,24 @@ struct ChannelService: Sendable {
     /// the channel, as `connect(_:name:timezone:to:by:)` does.
     func connect(_ connector: any NetworkConnector, server: URL, credentials: NetworkCredentials, name: String? = nil, timezone: String?,
                  to workspace: Workspace, by member: User?) async throws -> (Channel, created: Bool) {
-        let network = connector.network
-        let zone = try Self.timezone(timezone)
-        let ownName = name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        if ownName.count > FieldRules.maximumNameLength {
-            throw ServiceError.invalid(["name": "Keep the channel's name to \(FieldRules.maximumNameLength) characters."])
-        }
+        _ = try Self.timezone(timezone)
+        _ = try Self.ownName(name)
         let account: NetworkAccount
         do {
             account = try await connector.account(on: server, with: credentials)
         } catch let error as NetworkError {
             let field = if case .unauthorized = error { connector.connecting.secretField } else { connector.connecting.serverField }
-            throw ServiceError.network(error, field: field, networkName: network.displayName)
+            throw ServiceError.network(error, field: field, networkName: connector.network.displayName)
         }
+        return try await connect(verified: account, on: connector.network, server: server, name: name, timezone: timezone, to: workspace, by: member)
+    }
 
+    /// Saves the channel of an account the network has just named itself — one a sign-in
+    /// offered (`NetworkConnector.accounts(on:with:)`) — without asking it again.
+    func connect(verified account: NetworkAccount, on network: Network, server: URL, name: String? = nil, timezone: String?,
+                 to workspace: Workspace, by member: User?) async throws -> (Channel, created: Bool) {
+        let zone = try Self.timezone(timezone)
+        let ownName = try Self.ownName(name)
         let workspaceID = try workspace.requireID()
         let existing = try await Channel.query(on: db)
             .filter(\.$workspace.$id == workspaceID)
@@ -218,6 +222,15 @@ struct ChannelService: Sendable {
     }
 
     /// An IANA zone such as `Europe/Berlin`, or nil to keep the default.
+    /// The name a person gave the channel, trimmed; empty when none.
+    static func ownName(_ name: String?) throws -> String {
+        let ownName = name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if ownName.count > FieldRules.maximumNameLength {
+            throw ServiceError.invalid(["name": "Keep the channel's name to \(FieldRules.maximumNameLength) characters."])
+        }
+        return ownName
+    }
+
     static func timezone(_ typed: String?) throws -> String? {
         guard let typed = typed?.trimmingCharacters(in: .whitespaces), !typed.isEmpty else { return nil }
         guard TimeZone(identifier: typed) != nil else {

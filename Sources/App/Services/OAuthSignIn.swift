@@ -149,7 +149,7 @@ struct OAuthSignIn: Sendable {
     private func connect(_ connector: any NetworkConnector, _ account: NetworkAccount, server: URL, timezone: String?, into workspace: Workspace,
                          channels: ChannelService, by member: User?) async throws -> Channel {
         do {
-            return try await channels.connect(connector, server: server, credentials: account.credentials, timezone: timezone, to: workspace, by: member).0
+            return try await channels.connect(verified: account, on: connector.network, server: server, timezone: timezone, to: workspace, by: member).0
         } catch let error as ServiceError {
             // The connector's fields are not on this form: what the network said goes on the form.
             throw error.fields.isEmpty ? error : ServiceError.invalid(["form": error.fields.values.sorted().joined(separator: " ")], message: error.message)

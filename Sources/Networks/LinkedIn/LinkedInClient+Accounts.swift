@@ -26,12 +26,10 @@ extension LinkedInClient {
     /// not list them.
     func administeredOrganizations() async throws -> [(urn: String, organization: Organization)] {
         struct Role: Decodable { var organization: String?; var state: String?; var role: String? }
-        let response: NetworkHTTPClient.Response
-        do {
-            response = try await send(.GET, "/rest/organizationAcls", query: [("q", "roleAssignee"), ("role", "ADMINISTRATOR"), ("state", "APPROVED")])
-        } catch NetworkError.rejected(status: 403, _) {
-            return []
-        }
+        let response = try await http.send(.GET, url("/rest/organizationAcls", [("q", "roleAssignee"), ("role", "ADMINISTRATOR"), ("state", "APPROVED")]), headers: headers)
+        // An app LinkedIn has not granted the Community Management API posts for the member alone.
+        if response.status == 403 { return [] }
+        try Self.check(response)
         var found: [(String, Organization)] = []
         for role in (try Self.decode(Elements<Role>.self, response).elements ?? []).prefix(50) {
             guard role.state == "APPROVED", let urn = role.organization.flatMap({ try? Self.checkedURN($0) }), urn.hasPrefix("urn:li:organization:") else { continue }

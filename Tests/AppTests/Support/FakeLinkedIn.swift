@@ -62,6 +62,8 @@ struct FakeLinkedIn: Sendable {
         /// Every `LinkedIn-Version` a `rest/` call carried, in order.
         let versions = Mutex<[String]>([])
         let issued = Mutex(0), objectsIssued = Mutex(0), mediaIssued = Mutex(0)
+        /// When set, the app may not list organisations (LinkedIn did not grant it the Community Management API): 403 `ACCESS_DENIED`.
+        let organizationsDenied = Mutex(false)
         /// The organisations `organizationAcls` lists, in its order; a post's author must be one of them or the member.
         let organizations = Mutex<[Organization]>([
             Organization(id: organizationID, name: "Corner Bakery", vanityName: "corner-bakery"),
@@ -193,6 +195,9 @@ struct FakeLinkedIn: Sendable {
             let rest = routes.grouped(Versioned(controls: controls), Authorized(controls: controls)).grouped("rest")
             rest.get("organizationAcls") { req async throws -> Response in
                 guard req.query[String.self, at: "q"] == "roleAssignee" else { return try badRequest("Invalid query parameters passed to request") }
+                if controls.organizationsDenied.withLock({ $0 }) {
+                    return try restError(403, "ACCESS_DENIED", "Not enough permissions to access: organizationAcls.FINDER-roleAssignee.20261101")
+                }
                 let role = req.query[String.self, at: "role"], state = req.query[String.self, at: "state"]
                 let held = controls.organizations.withLock { $0 }.filter { role == nil || $0.role == role } .filter { _ in state == nil || state == "APPROVED" }
                 return try page(held.map { ["roleAssignee": member, "state": "APPROVED", "role": $0.role, "organization": $0.urn] })
