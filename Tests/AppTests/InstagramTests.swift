@@ -139,7 +139,7 @@ import VaporTesting
                 #expect(try await app.pollDueInboxes() == 1)
                 let question = fake.comment("Do you deliver?", on: published)
                 fake.comment("Me too & on Sundays?", on: published, by: "tomtaylor", replyingTo: question)
-                clock.advance(by: 120)
+                clock.advance(by: 301)
                 try await app.pollDueInboxes()
                 let items = try await app.inbox(ana)
                 #expect(Set(items.compactMap { $0["text"] as? String }) == ["Do you deliver?", "Me too & on Sundays?"], "\(items)")
@@ -155,7 +155,7 @@ import VaporTesting
                 try await app.publishDueDeliveries()
                 let sent = try #require(fake.controls.comments.withLock { $0.last })
                 #expect(sent.text == "Sundays too, from 8" && sent.parentID == question && sent.fromID == FakeInstagram.userID)
-                clock.advance(by: 120)
+                clock.advance(by: 301)
                 try await app.pollDueInboxes()
                 #expect(try await app.inbox(ana).count == 2, "the account's own reply is not in its inbox")
 

@@ -95,7 +95,7 @@ extension InboxService {
     func poll(_ state: InboxReaderState) async throws {
         guard let channel = try await Channel.find(state.$channel.id, on: db) else { return }
         guard let reader = wiring.inboxReaders.reader(for: channel.network) else { return }
-        let interval = TimeInterval(wiring.inboxPollSeconds)
+        let interval = max(TimeInterval(wiring.inboxPollSeconds), reader.leastPollInterval)
         guard channel.status == .active else {
             // Heard again once the account is connected again.
             state.nextPollAt = wiring.clock.now().addingTimeInterval(interval)

@@ -12,6 +12,8 @@ public struct FacebookInboxReader: InboxReader {
 
     static let commentsPerPost = 100
 
+    public var leastPollInterval: TimeInterval { RecentPostsInboxCursor.leastPollInterval }
+
     public func read(after cursor: String?, as account: PublishingAccount) async throws -> InboxReading {
         let client = try FacebookConnector.client(account, http: http)
         return try await RecentPostsInboxCursor.reading(under: try await client.posts(of: account.accountID, since: nil, limit: RecentPostsInboxCursor.postsWatched), after: cursor) {

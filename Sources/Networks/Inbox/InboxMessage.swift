@@ -140,8 +140,15 @@ public protocol InboxReader: Sendable {
     /// An answer's text as the network needs it to reach the author (Mastodon: their handle
     /// mentioned); the text as written where nothing is needed.
     func answerText(_ text: String, answering author: InboxAuthor) -> String
+
+    /// The least time between two readings of one account, where a reading costs many calls
+    /// against a small allowance (reading under each recent post); 0 where
+    /// `TRESTLE_INBOX_POLL_SECONDS` alone decides.
+    var leastPollInterval: TimeInterval { get }
 }
 
 extension InboxReader {
     public func answerText(_ text: String, answering author: InboxAuthor) -> String { text }
+
+    public var leastPollInterval: TimeInterval { 0 }
 }

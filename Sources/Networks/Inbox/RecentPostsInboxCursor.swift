@@ -8,6 +8,9 @@ import Foundation
 enum RecentPostsInboxCursor {
     /// The account's newest posts whose replies or comments are read each poll.
     static let postsWatched = 10
+    /// How often at most such an inbox is read: each reading costs a call a post watched, and
+    /// Meta's hourly allowances are counted per account.
+    static let leastPollInterval: TimeInterval = 5 * 60
     /// A channel just connected starts with the newest few, not the account's whole past.
     static let firstReading = 20
 

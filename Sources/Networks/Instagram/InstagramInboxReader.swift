@@ -13,6 +13,8 @@ public struct InstagramInboxReader: InboxReader {
 
     static let commentsPerPost = 50
 
+    public var leastPollInterval: TimeInterval { RecentPostsInboxCursor.leastPollInterval }
+
     public func read(after cursor: String?, as account: PublishingAccount) async throws -> InboxReading {
         let client = try InstagramConnector.client(account, http: http)
         return try await RecentPostsInboxCursor.reading(under: try await client.media(of: account.accountID, since: nil, limit: RecentPostsInboxCursor.postsWatched), after: cursor) {

@@ -12,6 +12,9 @@ public struct LinkedInInboxReader: InboxReader {
 
     static let commentsPerPost = 100
 
+    /// LinkedIn's limits are daily and small: read a quarter of an hour apart at most.
+    public var leastPollInterval: TimeInterval { 15 * 60 }
+
     public func read(after cursor: String?, as account: PublishingAccount) async throws -> InboxReading {
         let client = try LinkedInConnector.client(account, http: http)
         return try await RecentPostsInboxCursor.reading(under: try await client.posts(by: account.accountID, count: RecentPostsInboxCursor.postsWatched), after: cursor) {

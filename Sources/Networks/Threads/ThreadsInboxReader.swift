@@ -11,6 +11,8 @@ public struct ThreadsInboxReader: InboxReader {
 
     static let repliesPerPost = 100
 
+    public var leastPollInterval: TimeInterval { RecentPostsInboxCursor.leastPollInterval }
+
     public func read(after cursor: String?, as account: PublishingAccount) async throws -> InboxReading {
         let client = try ThreadsConnector.client(account, http: http)
         return try await RecentPostsInboxCursor.reading(under: try await client.posts(of: account.accountID, replies: false, since: nil, limit: RecentPostsInboxCursor.postsWatched), after: cursor) {
